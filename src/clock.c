@@ -1,0 +1,137 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+
+void
+clock_init(struct clock *c)
+{
+	atomic_init(&c->offset_ms, 0);
+}
+
+int64_t
+clock_now_ms(struct clock *c)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	    atomic_load(&c->offset_ms);
+}
+
+int64_t
+clock_now_s(struct clock *c)
+{
+	int64_t ms = clock_now_ms(c);
+
+	/* Floor, so times before the epoch (a clock moved far back) stay sane. */
+	return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
+void
+clock_advance_ms(struct clock *c, int64_t delta_ms)
+{
+	atomic_fetch_add(&c->offset_ms, delta_ms);
+}
+
+int64_t
+clock_offset_ms(struct clock *c)
+{
+	return atomic_load(&c->offset_ms);
+}
+
+int
+clock_format_rfc3339(int64_t unix_ms, char *out, size_t outcap)
+{
+	time_t secs = (time_t)(unix_ms >= 0 ? unix_ms / 1000 :
+	    -((-unix_ms + 999) / 1000));
+	int ms = (int)(unix_ms - (int64_t)secs * 1000);
+	struct tm tm;
+	int n;
+
+	if (gmtime_r(&secs, &tm) == NULL)
+		return -1;
+	n = snprintf(out, outcap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ms);
+	return n > 0 && (size_t)n < outcap ? 0 : -1;
+}
+
+static int
+parse_digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if ((*p)[i] < '0' || (*p)[i] > '9')
+			return -1;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+int
+clock_parse_rfc3339(const char *s, int64_t *unix_ms)
+{
+	int year, mon, day, hour, min, sec, ms = 0, tzh = 0, tzm = 0;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int64_t days, sign = 0;
+	const char *p = s;
+
+	if (parse_digits(&p, 4, &year) || *p++ != '-' ||
+	    parse_digits(&p, 2, &mon) || *p++ != '-' ||
+	    parse_digits(&p, 2, &day) || (*p != 'T' && *p != 't'))
+		return -1;
+	p++;
+	if (parse_digits(&p, 2, &hour) || *p++ != ':' ||
+	    parse_digits(&p, 2, &min) || *p++ != ':' ||
+	    parse_digits(&p, 2, &sec))
+		return -1;
+	if (*p == '.') {
+		int scale = 100, digits = 0;
+
+		p++;
+		while (*p >= '0' && *p <= '9') {
+			ms += (*p - '0') * scale;
+			scale /= 10;
+			p++;
+			digits++;
+		}
+		if (digits == 0)
+			return -1;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '+' ? 1 : -1;
+		p++;
+		if (parse_digits(&p, 2, &tzh) || *p++ != ':' ||
+		    parse_digits(&p, 2, &tzm))
+			return -1;
+	} else {
+		return -1;
+	}
+	if (*p != '\0' || mon < 1 || mon > 12 || day < 1 ||
+	    day > mdays[mon - 1] || hour > 23 || min > 59 || sec > 60 ||
+	    tzh > 23 || tzm > 59)
+		return -1;
+
+	/* Days from civil (Howard Hinnant's algorithm), no timegm() needed. */
+	{
+		int y = year - (mon <= 2);
+		int era = (y >= 0 ? y : y - 399) / 400;
+		int yoe = y - era * 400;
+		int doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+		days = (int64_t)era * 146097 + doe - 719468;
+	}
+	*unix_ms = ((days * 86400 + hour * 3600 + min * 60 + sec) -
+	    sign * (tzh * 3600 + tzm * 60)) * 1000 + ms;
+	return 0;
+}

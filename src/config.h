@@ -1,0 +1,60 @@
+/*
+ * Configuration: built-in defaults, then MFAEMU_* environment variables,
+ * then command-line flags. Validated in one place; the rest of the program
+ * trusts it.
+ */
+#ifndef MFAEMU_CONFIG_H
+#define MFAEMU_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "log.h"
+
+#define CONFIG_MAX_FIXTURES 64
+
+struct config {
+	char host[256];
+	unsigned port;
+	char *db_path;			/* NULL: in-memory store */
+	char *fixtures[CONFIG_MAX_FIXTURES];
+	size_t nfixtures;
+	char project[129];
+	char *signing_key_path;
+	enum log_level log_level;
+	bool check_only;
+	bool require_key;
+
+	/* HTTP limits. */
+	size_t max_body;
+	unsigned threads;
+	unsigned connection_timeout;	/* seconds */
+	unsigned max_connections;
+
+	/* Credential and code lifetimes and limits. */
+	unsigned sms_code_ttl;		/* seconds */
+	unsigned max_attempts;
+	unsigned credential_ttl;	/* seconds */
+};
+
+enum config_result {
+	CONFIG_OK,
+	CONFIG_EXIT,	/* --help or --version printed: exit 0 */
+	CONFIG_ERROR,	/* reason in err */
+};
+
+/*
+ * Fill `cfg` from defaults, the environment and argv. Strings in cfg are
+ * malloc'd; free them with config_free(). On CONFIG_ERROR `err` says what
+ * is wrong and which flag or variable.
+ */
+enum config_result config_load(struct config *cfg, int argc, char **argv,
+    char *err, size_t errlen);
+
+void config_free(struct config *cfg);
+
+/* The --help text. */
+void config_usage(FILE *out);
+
+#endif

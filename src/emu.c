@@ -1,0 +1,190 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <openssl/crypto.h>
+
+#include "emu.h"
+#include "fixtures.h"
+#include "log.h"
+#include "store.h"
+#include "tokens.h"
+
+/* Read a whole small file; malloc'd, NUL-terminated. */
+static char *
+read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 8192;
+			if (cap > (64u << 20) || (nb = realloc(buf, cap)) ==
+			    NULL) {
+				snprintf(err, errlen, "%s: too large", path);
+				goto fail;
+			}
+			buf = nb;
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * The key from --signing-key, else the one kept in the store, else a new
+ * one that is then kept, so tokens verify across restarts.
+ */
+static int
+load_key(struct emu *emu, char *err, size_t errlen)
+{
+	char reason[200];
+	char *pem = NULL;
+	size_t len;
+	int r;
+
+	if (emu->cfg.signing_key_path != NULL) {
+		if ((pem = read_file(emu->cfg.signing_key_path, &len, err,
+		    errlen)) == NULL)
+			return -1;
+		emu->key = tokens_key_from_pem(pem, len, reason,
+		    sizeof(reason));
+		OPENSSL_cleanse(pem, len);
+		free(pem);
+		if (emu->key == NULL) {
+			snprintf(err, errlen, "%s: %s",
+			    emu->cfg.signing_key_path, reason);
+			return -1;
+		}
+		return 0;
+	}
+	if (store_begin(emu->store))
+		goto store_fail;
+	r = store_signing_key_get(emu->store, &pem);
+	if (r == STORE_OK) {
+		store_rollback(emu->store);
+		emu->key = tokens_key_from_pem(pem, strlen(pem), reason,
+		    sizeof(reason));
+		OPENSSL_cleanse(pem, strlen(pem));
+		free(pem);
+		if (emu->key == NULL) {
+			snprintf(err, errlen, "the signing key in the store is "
+			    "unusable: %s", reason);
+			return -1;
+		}
+		return 0;
+	}
+	if (r != STORE_NOT_FOUND) {
+		store_rollback(emu->store);
+		goto store_fail;
+	}
+	if ((emu->key = tokens_key_generate()) == NULL ||
+	    (pem = tokens_key_private_pem(emu->key)) == NULL) {
+		store_rollback(emu->store);
+		snprintf(err, errlen, "cannot generate a signing key");
+		return -1;
+	}
+	r = store_signing_key_put(emu->store, tokens_key_kid(emu->key), pem,
+	    clock_now_ms(&emu->clock));
+	OPENSSL_cleanse(pem, strlen(pem));
+	free(pem);
+	if (r != STORE_OK) {
+		store_rollback(emu->store);
+		goto store_fail;
+	}
+	if (store_commit(emu->store))
+		goto store_fail;
+	return 0;
+store_fail:
+	snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+	return -1;
+}
+
+static int
+render(struct json_object *doc, char **pretty, char **compact)
+{
+	if (doc == NULL)
+		return -1;
+	*pretty = strdup(json_object_to_json_string_ext(doc,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	*compact = strdup(json_object_to_json_string_ext(doc,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+	return *pretty && *compact ? 0 : -1;
+}
+
+int
+emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
+{
+	const struct tokens_key *keys[1];
+
+	memset(emu, 0, sizeof(*emu));
+	emu->cfg = *cfg;
+	memset(cfg, 0, sizeof(*cfg));
+	clock_init(&emu->clock);
+	emu->started_at_ms = clock_now_ms(&emu->clock);
+
+	if ((emu->store = store_open(emu->cfg.db_path, err, errlen)) == NULL)
+		return -1;
+	if (load_key(emu, err, errlen))
+		return -1;
+	keys[0] = emu->key;
+	if (render(tokens_jwks(keys, 1), &emu->jwks_pretty,
+	    &emu->jwks_compact) ||
+	    render(tokens_x509(keys, 1, clock_now_s(&emu->clock) - 86400),
+	    &emu->x509_pretty, &emu->x509_compact)) {
+		snprintf(err, errlen, "cannot render the public keys");
+		return -1;
+	}
+	if (emu->cfg.nfixtures > 0) {
+		struct fixtures_counts c;
+
+		if (fixtures_load_files(emu, emu->cfg.fixtures, emu->cfg.nfixtures,
+		    &c, err, errlen))
+			return -1;
+		log_info("fixtures: %zu users, %zu enrollments, %zu pending "
+		    "credentials, %zu test numbers loaded; %zu already stored",
+		    c.users, c.enrollments, c.credentials, c.test_numbers,
+		    c.skipped);
+	}
+	return 0;
+}
+
+void
+emu_close(struct emu *emu)
+{
+	store_close(emu->store);
+	tokens_key_free(emu->key);
+	free(emu->jwks_pretty);
+	free(emu->jwks_compact);
+	free(emu->x509_pretty);
+	free(emu->x509_compact);
+	config_free(&emu->cfg);
+	memset(emu, 0, sizeof(*emu));
+}

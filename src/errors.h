@@ -1,0 +1,23 @@
+/* The error table (errors.def) as an enum and a lookup. No HTTP here. */
+#ifndef MFAEMU_ERRORS_H
+#define MFAEMU_ERRORS_H
+
+enum err_code {
+#define ERR(code, http, status, reason, message) ERR_##code,
+#include "errors.def"
+#undef ERR
+	ERR__COUNT
+};
+
+struct err_info {
+	const char *code;	/* "INVALID_CODE" */
+	unsigned http_status;	/* 400 */
+	const char *status;	/* "INVALID_ARGUMENT" */
+	const char *reason;	/* "invalid" */
+	const char *message;	/* fixed wire message or NULL */
+};
+
+/* Never NULL for a valid code. */
+const struct err_info *errors_info(enum err_code code);
+
+#endif

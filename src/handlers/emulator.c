@@ -1,0 +1,244 @@
+/*
+ * Endpoints under /emulator/v1 that the Firebase Auth Emulator has (the
+ * SMS outbox, deleting accounts) and mfaemu's own controls (clock, minting
+ * pending credentials).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers/handlers.h"
+#include "http_server.h"
+#include "reply.h"
+#include "reqparse.h"
+#include "store.h"
+#include "tokens.h"
+
+#include "version.h"
+
+/* captures[0] is the project; captures[1], when present, the tenant. */
+static const char *
+tenant_of(struct request *req)
+{
+	return req->ncaptures > 1 ? req->captures[1] : "";
+}
+
+void
+emulator_root(struct request *req)
+{
+	struct json_object *body = json_object_new_object();
+	struct json_object *info = json_object_new_object();
+
+	json_object_object_add(info, "ready", json_object_new_boolean(1));
+	json_object_object_add(info, "product",
+	    json_object_new_string("mfaemu"));
+	json_object_object_add(info, "version",
+	    json_object_new_string(MFAEMU_VERSION));
+	json_object_object_add(info, "projectId",
+	    json_object_new_string(req->emu->cfg.project));
+	json_object_object_add(body, "authEmulator", info);
+	reply_json(req, 200, body);
+}
+
+static int
+add_code(const struct store_outbox_entry *e, void *arg)
+{
+	struct json_object *item = json_object_new_object();
+
+	json_object_object_add(item, "phoneNumber",
+	    json_object_new_string(e->phone_number));
+	json_object_object_add(item, "code", json_object_new_string(e->code));
+	json_object_object_add(item, "sessionInfo",
+	    json_object_new_string(e->session_info));
+	json_object_array_add(arg, item);
+	return 0;
+}
+
+void
+emulator_verification_codes(struct request *req)
+{
+	struct store *st = req->emu->store;
+	struct json_object *codes = json_object_new_array();
+	struct json_object *body;
+	int r;
+
+	if (store_begin(st) != 0) {
+		json_object_put(codes);
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	r = store_outbox_list(st, req->captures[0], tenant_of(req), add_code,
+	    codes);
+	store_rollback(st);
+	if (r != STORE_OK) {
+		json_object_put(codes);
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, "verificationCodes", codes);
+	reply_json(req, 200, body);
+}
+
+void
+emulator_delete_accounts(struct request *req)
+{
+	struct store *st = req->emu->store;
+	int r;
+
+	if (store_begin(st) != 0) {
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	r = store_delete_accounts(st, req->captures[0],
+	    req->ncaptures > 1 ? req->captures[1] : NULL);
+	if (r != STORE_OK) {
+		store_rollback(st);
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	if (store_commit(st) != 0) {
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	reply_json(req, 200, json_object_new_object());
+}
+
+static void
+reply_clock(struct request *req)
+{
+	struct clock *c = &req->emu->clock;
+	struct json_object *body = json_object_new_object();
+	int64_t now = clock_now_ms(c);
+	char when[32];
+
+	clock_format_rfc3339(now, when, sizeof(when));
+	json_object_object_add(body, "now", json_object_new_string(when));
+	json_object_object_add(body, "nowMillis", json_object_new_int64(now));
+	json_object_object_add(body, "offsetMillis",
+	    json_object_new_int64(clock_offset_ms(c)));
+	reply_json(req, 200, body);
+}
+
+void
+emulator_clock_get(struct request *req)
+{
+	reply_clock(req);
+}
+
+void
+emulator_clock_post(struct request *req)
+{
+	int64_t seconds = 0;
+	struct reqparse_field f[] = {
+		{ "advanceSeconds", RP_INT, &seconds },
+	};
+	/* A century either way is plenty and keeps the sums in range. */
+	const int64_t limit = 100LL * 366 * 86400;
+
+	if (reqparse_fields_or_reply(req, req->json, NULL, f, 1))
+		return;
+	if (!json_object_object_get_ex(req->json, "advanceSeconds", NULL)) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "advanceSeconds is "
+		    "required");
+		return;
+	}
+	if (seconds < -limit || seconds > limit) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "advanceSeconds must be "
+		    "within +-%lld", (long long)limit);
+		return;
+	}
+	clock_advance_ms(&req->emu->clock, seconds * 1000);
+	reply_clock(req);
+}
+
+void
+emulator_mint_credential(struct request *req)
+{
+	struct emu *emu = req->emu;
+	struct store *st = emu->store;
+	const char *local_id = NULL, *tenant = "";
+	int64_t expires_in = emu->cfg.credential_ttl;
+	struct reqparse_field f[] = {
+		{ "localId", RP_STRING, &local_id },
+		{ "tenantId", RP_STRING, &tenant },
+		{ "expiresIn", RP_INT, &expires_in },
+	};
+	struct store_credential c;
+	struct store_user u;
+	struct json_object *body;
+	char when[32];
+	int r;
+
+	if (reqparse_fields_or_reply(req, req->json, NULL, f, 3))
+		return;
+	if (reqparse_empty(local_id)) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "localId is required");
+		return;
+	}
+	if (expires_in <= 0 || expires_in > 10LL * 365 * 86400) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "expiresIn must be "
+		    "1-315360000 seconds");
+		return;
+	}
+	if (store_begin(st) != 0) {
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	r = store_user_find(st, req->captures[0], tenant, local_id, &u);
+	if (r != STORE_OK) {
+		store_rollback(st);
+		if (r == STORE_NOT_FOUND)
+			reply_error(req, ERR_USER_NOT_FOUND, "no user '%.128s' "
+			    "in project '%.128s'%s%.128s", local_id,
+			    req->captures[0], *tenant ? ", tenant " : "",
+			    tenant);
+		else
+			reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+			    store_errmsg(st));
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	if (tokens_random("AMfa", 48, c.credential, sizeof(c.credential))) {
+		store_rollback(st);
+		reply_error(req, ERR_INTERNAL_ERROR, "RAND_bytes failed");
+		return;
+	}
+	c.user_id = u.id;
+	strcpy(c.project_id, u.project_id);
+	strcpy(c.tenant_id, u.tenant_id);
+	strcpy(c.sign_in_provider, "password");
+	c.created_at = clock_now_ms(&emu->clock);
+	c.expires_at = c.created_at + expires_in * 1000;
+	if (store_credential_insert(st, &c) != STORE_OK) {
+		store_rollback(st);
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	if (store_commit(st) != 0) {
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	clock_format_rfc3339(c.expires_at, when, sizeof(when));
+	body = json_object_new_object();
+	json_object_object_add(body, "mfaPendingCredential",
+	    json_object_new_string(c.credential));
+	json_object_object_add(body, "localId",
+	    json_object_new_string(u.local_id));
+	if (u.tenant_id[0] != '\0')
+		json_object_object_add(body, "tenantId",
+		    json_object_new_string(u.tenant_id));
+	json_object_object_add(body, "expireTime",
+	    json_object_new_string(when));
+	reply_json(req, 200, body);
+}

@@ -1,0 +1,23 @@
+/* Every route handler. Each replies exactly once. */
+#ifndef MFAEMU_HANDLERS_H
+#define MFAEMU_HANDLERS_H
+
+struct request;
+
+/* accounts.mfaSignIn (mfa_signin_start.c, mfa_signin_finalize.c) */
+void mfa_signin_start(struct request *req);
+void mfa_signin_finalize(struct request *req);
+
+/* Public keys of the token signer (keys.c) */
+void keys_jwks(struct request *req);
+void keys_x509(struct request *req);
+
+/* Firebase-emulator-compatible and control endpoints (emulator.c) */
+void emulator_root(struct request *req);
+void emulator_verification_codes(struct request *req);
+void emulator_delete_accounts(struct request *req);
+void emulator_clock_get(struct request *req);
+void emulator_clock_post(struct request *req);
+void emulator_mint_credential(struct request *req);
+
+#endif

@@ -1,0 +1,246 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers/mfa_common.h"
+#include "http_server.h"
+#include "id_token.h"
+#include "reply.h"
+#include "reqparse.h"
+#include "tokens.h"
+
+void
+mfa_fail(struct request *req, bool keep, enum err_code code,
+    const char *fmt, ...)
+{
+	struct store *st = req->emu->store;
+	char detail[512] = "";
+	va_list ap;
+
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
+		va_end(ap);
+	}
+	if (keep) {
+		if (store_commit(st) != 0) {
+			reply_error(req, ERR_SERVICE_UNAVAILABLE,
+			    "commit failed: %s", store_errmsg(st));
+			return;
+		}
+	} else {
+		store_rollback(st);
+	}
+	reply_error(req, code, fmt ? "%s" : NULL, detail);
+}
+
+/* A store failure inside the transaction: log it, answer 503. */
+static int
+store_broken(struct request *req)
+{
+	mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE, "store: %s",
+	    store_errmsg(req->emu->store));
+	return -1;
+}
+
+int
+mfa_resolve_or_reply(struct request *req, const char *credential,
+    const char *tenant_id, struct mfa_ctx *ctx)
+{
+	struct emu *emu = req->emu;
+	struct store *st = emu->store;
+	struct store_realm realm;
+	int r;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->now = clock_now_ms(&emu->clock);
+	if (store_begin(st) != 0) {
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return -1;
+	}
+
+	r = store_credential_get(st, credential, &ctx->cred);
+	if (r == STORE_NOT_FOUND) {
+		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,
+		    "mfaPendingCredential is not one this emulator issued");
+		return -1;
+	}
+	if (r != STORE_OK)
+		return store_broken(req);
+	if (strcmp(ctx->cred.project_id, emu->cfg.project) != 0) {
+		mfa_fail(req, false, ERR_INVALID_PROJECT_ID, "the "
+		    "mfaPendingCredential was issued for project '%s', not "
+		    "'%s'", ctx->cred.project_id, emu->cfg.project);
+		return -1;
+	}
+	if (ctx->cred.used_at != 0) {
+		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,
+		    "mfaPendingCredential has already been used");
+		return -1;
+	}
+	if (ctx->now >= ctx->cred.expires_at) {
+		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,
+		    "mfaPendingCredential has expired");
+		return -1;
+	}
+	if ((unsigned)ctx->cred.failed_attempts >= emu->cfg.max_attempts) {
+		mfa_fail(req, false, ERR_TOO_MANY_ATTEMPTS_TRY_LATER,
+		    "too many wrong codes for this mfaPendingCredential");
+		return -1;
+	}
+
+	if (!reqparse_empty(tenant_id)) {
+		r = store_realm_get(st, emu->cfg.project, tenant_id, &realm);
+		if (r == STORE_NOT_FOUND) {
+			mfa_fail(req, false, ERR_INVALID_TENANT_ID,
+			    "tenantId '%.128s' is not a tenant of project '%s'",
+			    tenant_id, emu->cfg.project);
+			return -1;
+		}
+		if (r != STORE_OK)
+			return store_broken(req);
+		if (strcmp(tenant_id, ctx->cred.tenant_id) != 0) {
+			mfa_fail(req, false, ERR_TENANT_ID_MISMATCH,
+			    "the mfaPendingCredential belongs to %s%s%s",
+			    ctx->cred.tenant_id[0] ? "tenant '" : "the project, "
+			    "not a tenant", ctx->cred.tenant_id,
+			    ctx->cred.tenant_id[0] ? "'" : "");
+			return -1;
+		}
+	}
+	r = store_realm_get(st, ctx->cred.project_id, ctx->cred.tenant_id,
+	    &ctx->realm);
+	if (r == STORE_NOT_FOUND) {
+		/* A realm row is made with every user; default to all on. */
+		strcpy(ctx->realm.project_id, ctx->cred.project_id);
+		strcpy(ctx->realm.tenant_id, ctx->cred.tenant_id);
+		ctx->realm.mfa_phone = ctx->realm.mfa_totp = 1;
+	} else if (r != STORE_OK) {
+		return store_broken(req);
+	}
+
+	r = store_user_get(st, ctx->cred.user_id, &ctx->user);
+	if (r == STORE_NOT_FOUND) {
+		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,
+		    "the user of this mfaPendingCredential no longer exists");
+		return -1;
+	}
+	if (r != STORE_OK)
+		return store_broken(req);
+	if (ctx->user.disabled) {
+		mfa_fail(req, false, ERR_USER_DISABLED, "the user account has "
+		    "been disabled by an administrator");
+		return -1;
+	}
+	return 0;
+}
+
+int
+mfa_enrollment_or_reply(struct request *req, struct mfa_ctx *ctx,
+    const char *id, struct store_enrollment *out)
+{
+	int r = store_enrollment_get(req->emu->store, ctx->user.id, id, out);
+
+	if (r == STORE_OK)
+		return 0;
+	if (r == STORE_NOT_FOUND) {
+		mfa_fail(req, false, ERR_MFA_ENROLLMENT_NOT_FOUND,
+		    "user '%s' has no second factor with mfaEnrollmentId "
+		    "'%.128s'", ctx->user.local_id, id);
+		return -1;
+	}
+	return store_broken(req);
+}
+
+int
+mfa_factor_allowed_or_reply(struct request *req, struct mfa_ctx *ctx,
+    enum store_factor kind)
+{
+	int on = kind == STORE_FACTOR_PHONE ? ctx->realm.mfa_phone :
+	    ctx->realm.mfa_totp;
+
+	if (on)
+		return 0;
+	mfa_fail(req, false, ERR_OPERATION_NOT_ALLOWED, "%s second factors "
+	    "are disabled for %s '%s'",
+	    kind == STORE_FACTOR_PHONE ? "SMS" : "TOTP",
+	    ctx->realm.tenant_id[0] ? "tenant" : "project",
+	    ctx->realm.tenant_id[0] ? ctx->realm.tenant_id :
+	    ctx->realm.project_id);
+	return -1;
+}
+
+void
+mfa_complete(struct request *req, struct mfa_ctx *ctx,
+    const struct store_enrollment *enr, struct json_object *extra)
+{
+	struct emu *emu = req->emu;
+	struct store *st = emu->store;
+	const char *factor = enr->kind == STORE_FACTOR_TOTP ? "totp" : "phone";
+	struct store_refresh rt;
+	struct id_token_info info;
+	struct json_object *body;
+	char *jwt;
+	int r;
+
+	r = store_credential_use(st, ctx->cred.credential, ctx->now);
+	if (r == STORE_EXISTS) {
+		json_object_put(extra);
+		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,
+		    "mfaPendingCredential has already been used");
+		return;
+	}
+	memset(&rt, 0, sizeof(rt));
+	if (r != STORE_OK || tokens_random("", 48, rt.token,
+	    sizeof(rt.token)) != 0) {
+		json_object_put(extra);
+		store_broken(req);
+		return;
+	}
+	rt.user_id = ctx->user.id;
+	snprintf(rt.sign_in_provider, sizeof(rt.sign_in_provider), "%s",
+	    ctx->cred.sign_in_provider);
+	snprintf(rt.second_factor, sizeof(rt.second_factor), "%s", factor);
+	snprintf(rt.enrollment_id, sizeof(rt.enrollment_id), "%s",
+	    enr->enrollment_id);
+	rt.auth_time = ctx->cred.created_at / 1000;
+	rt.created_at = ctx->now;
+	if (store_refresh_insert(st, &rt) != STORE_OK) {
+		json_object_put(extra);
+		store_broken(req);
+		return;
+	}
+	if (store_commit(st) != 0) {
+		json_object_put(extra);
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "commit failed: %s",
+		    store_errmsg(st));
+		return;
+	}
+
+	info.sign_in_provider = ctx->cred.sign_in_provider;
+	info.second_factor = factor;
+	info.enrollment_id = enr->enrollment_id;
+	info.auth_time = rt.auth_time;
+	if ((jwt = id_token_issue(emu, &ctx->user, &info)) == NULL) {
+		json_object_put(extra);
+		reply_error(req, ERR_INTERNAL_ERROR, "signing the ID token "
+		    "failed");
+		return;
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, "idToken", json_object_new_string(jwt));
+	json_object_object_add(body, "refreshToken",
+	    json_object_new_string(rt.token));
+	if (extra != NULL) {
+		json_object_object_foreach(extra, k, v)
+			json_object_object_add(body, k, json_object_get(v));
+		json_object_put(extra);
+	}
+	free(jwt);
+	reply_json(req, 200, body);
+}

@@ -1,0 +1,315 @@
+#include <errno.h>
+#include <netdb.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <json-c/json.h>
+#include <microhttpd.h>
+
+#include "emu.h"
+#include "http_server.h"
+#include "log.h"
+#include "router.h"
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct emu *emu;
+	unsigned port;
+	int fd;
+};
+
+static void
+request_free(struct request *req)
+{
+	free(req->body);
+	free(req->path_buf);
+	json_object_put(req->json);
+	for (size_t i = 0; i < req->nheaders; i++) {
+		free(req->headers[i][0]);
+		free(req->headers[i][1]);
+	}
+	free(req);
+}
+
+static const char *
+query(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static const char *
+header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* What the router needs from MHD, read once the request is complete. */
+static void
+request_fill(struct request *req)
+{
+	struct MHD_Connection *c = req->conn;
+
+	req->key = query(c, "key");
+	req->xgafv_param = query(c, "$.xgafv");
+	req->alt = query(c, "alt");
+	req->pretty_param = query(c, "prettyPrint");
+	req->content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+	req->origin = header(c, "Origin");
+	req->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	req->acr_headers = header(c, "Access-Control-Request-Headers");
+}
+
+static int
+append_body(struct request *req, const char *data, size_t n)
+{
+	char *nb;
+	size_t cap;
+
+	if (req->body_len + n > req->body_cap) {
+		req->too_large = true;
+		free(req->body);
+		req->body = NULL;
+		req->body_len = 0;
+		return 0;
+	}
+	cap = req->body_len + n + 1;
+	if ((nb = realloc(req->body, cap)) == NULL)
+		return -1;
+	memcpy(nb + req->body_len, data, n);
+	req->body = nb;
+	req->body_len += n;
+	req->body[req->body_len] = '\0';
+	return 0;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct request *req = *con_cls;
+
+	if (req == NULL) {
+		const char *cl;
+
+		if ((req = calloc(1, sizeof(*req))) == NULL)
+			return MHD_NO;
+		req->emu = srv->emu;
+		req->conn = conn;
+		req->method = method;
+		req->url = url;
+		req->xgafv = 1;
+		req->pretty = true;
+		req->body_cap = router_max_body(method, url,
+		    srv->emu->cfg.max_body);
+		cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_cap)
+			req->too_large = true;
+		*con_cls = req;
+		atomic_fetch_add(&srv->emu->requests, 1);
+		return MHD_YES;
+	}
+	if (req->status != 0) {
+		/* Already answered (an early 413): drop the rest. */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		if (!req->too_large && append_body(req, upload_data,
+		    *upload_data_size))
+			return MHD_NO;
+		*upload_data_size = 0;
+		if (!req->too_large)
+			return MHD_YES;
+		/* Answer now rather than read megabytes we will refuse. */
+	}
+	request_fill(req);
+	router_dispatch(req);
+	return MHD_YES;
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *con_cls;
+
+	if (req == NULL)
+		return;
+	if (log_enabled(LOG_DEBUG))
+		log_debug("%s %s -> %u%s%s", req->method, req->url,
+		    req->status, req->error_code ? " " : "",
+		    req->error_code ? req->error_code : "");
+	request_free(req);
+	*con_cls = NULL;
+}
+
+void
+http_server_send(struct request *req, unsigned status,
+    const char *content_type, const char *body, size_t len)
+{
+	struct MHD_Response *resp;
+
+	if (req->status != 0)
+		return;
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
+	    MHD_RESPMEM_MUST_COPY);
+	if (resp == NULL)
+		return;
+	if (content_type != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+		    content_type);
+	if (req->origin != NULL) {
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin",
+		    req->origin);
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
+	} else {
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin",
+		    "*");
+	}
+	for (size_t i = 0; i < req->nheaders; i++)
+		MHD_add_response_header(resp, req->headers[i][0],
+		    req->headers[i][1]);
+	req->status = status;
+	if (MHD_queue_response(req->conn, status, resp) != MHD_YES)
+		log_warn("%s %s: could not queue the %u response", req->method,
+		    req->url, status);
+	MHD_destroy_response(resp);
+}
+
+static void
+on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_debug("http: %s", line);
+}
+
+/* Bind ourselves, so "address in use" and friends get a clear message. */
+static int
+listen_socket(const char *host, unsigned port, int *family, char *err,
+    size_t errlen)
+{
+	struct addrinfo hints, *res, *ai;
+	char portstr[8];
+	int fd = -1, rc, saved = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	if ((rc = getaddrinfo(host, portstr, &hints, &res)) != 0) {
+		snprintf(err, errlen, "cannot resolve host '%s': %s", host,
+		    gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		int one = 1;
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0) {
+			saved = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+		    listen(fd, 1024) == 0) {
+			*family = ai->ai_family;
+			break;
+		}
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		snprintf(err, errlen, "cannot listen on %s:%u: %s", host, port,
+		    strerror(saved));
+	return fd;
+}
+
+static unsigned
+bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+struct http_server *
+http_server_start(struct emu *emu, char *err, size_t errlen)
+{
+	const struct config *cfg = &emu->cfg;
+	struct http_server *srv;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG;
+	int family = AF_INET;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->emu = emu;
+	if ((srv->fd = listen_socket(cfg->host, cfg->port, &family, err,
+	    errlen)) < 0) {
+		free(srv);
+		return NULL;
+	}
+	if (family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	srv->port = bound_port(srv->fd);
+	srv->daemon = MHD_start_daemon(flags, (uint16_t)srv->port, NULL, NULL,
+	    on_request, srv,
+	    MHD_OPTION_LISTEN_SOCKET, srv->fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned int)cfg->connection_timeout,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		snprintf(err, errlen, "cannot start the HTTP server on %s:%u",
+		    cfg->host, srv->port);
+		close(srv->fd);
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+unsigned
+http_server_port(const struct http_server *srv)
+{
+	return srv->port;
+}
+
+void
+http_server_stop(struct http_server *srv)
+{
+	if (srv == NULL)
+		return;
+	/* Stop accepting first; running handlers finish before the join. */
+	MHD_quiesce_daemon(srv->daemon);
+	MHD_stop_daemon(srv->daemon);
+	close(srv->fd);
+	free(srv);
+}

@@ -1,0 +1,88 @@
+/*
+ * The libmicrohttpd daemon and the per-request state every handler sees.
+ * Only this module and the reply/router layer know about MHD.
+ */
+#ifndef MFAEMU_HTTP_SERVER_H
+#define MFAEMU_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct MHD_Connection;
+struct json_object;
+struct emu;
+struct route;
+
+#define REQUEST_MAX_CAPTURES 4
+#define REQUEST_MAX_HEADERS 8
+
+/*
+ * One request, alive from the first byte to the completion callback.
+ * String pointers marked "borrowed" point into MHD's buffers and are valid
+ * only while the access handler runs, which is when handlers run.
+ */
+struct request {
+	struct emu *emu;
+	struct MHD_Connection *conn;
+	const char *method;		/* borrowed */
+	const char *url;		/* borrowed, without query */
+	const char *path;		/* url without the API host prefix */
+
+	/* Path segments matched by a route's "*"; owned by path_buf. */
+	const char *captures[REQUEST_MAX_CAPTURES];
+	size_t ncaptures;
+	char *path_buf;			/* owned */
+
+	/* Query parameters and headers (borrowed; NULL when absent). */
+	const char *key;
+	const char *xgafv_param;
+	const char *alt;
+	const char *pretty_param;
+	const char *content_type;
+	const char *origin;
+	const char *authorization;
+	const char *acr_headers;	/* Access-Control-Request-Headers */
+
+	/* Resolved by the router before the handler runs. */
+	int xgafv;			/* 1 or 2 */
+	bool pretty;
+	bool admin;			/* Authorization: Bearer owner */
+	const struct route *route;
+	struct json_object *json;	/* parsed body (owned), routes with JSON */
+
+	/* Body as received (owned), capped at the configured maximum. */
+	char *body;
+	size_t body_len;
+	size_t body_cap;
+	bool too_large;
+
+	/* Response. */
+	unsigned status;		/* 0 until replied */
+	const char *error_code;		/* CODE of an error reply, for the log */
+	char *headers[REQUEST_MAX_HEADERS][2];	/* owned copies */
+	size_t nheaders;
+};
+
+struct http_server;
+
+/*
+ * Bind and start serving. `threads` MHD worker threads, each with its own
+ * epoll loop. On failure returns NULL and writes a reason into err.
+ */
+struct http_server *http_server_start(struct emu *emu, char *err,
+    size_t errlen);
+
+/* The port actually bound (useful with port 0). */
+unsigned http_server_port(const struct http_server *srv);
+
+/* Stop accepting, let handlers that are running finish, free everything. */
+void http_server_stop(struct http_server *srv);
+
+/*
+ * Queue a response on the request's connection, with CORS and the
+ * request's extra headers. Used by reply.c only.
+ */
+void http_server_send(struct request *req, unsigned status,
+    const char *content_type, const char *body, size_t len);
+
+#endif

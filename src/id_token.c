@@ -1,0 +1,75 @@
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "id_token.h"
+#include "store.h"
+#include "tokens.h"
+
+static void
+add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static struct json_object *
+string_array(const char *v)
+{
+	struct json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_string(v));
+	return a;
+}
+
+char *
+id_token_issue(struct emu *emu, const struct store_user *user,
+    const struct id_token_info *info)
+{
+	struct json_object *claims = json_object_new_object();
+	struct json_object *fb = json_object_new_object();
+	struct json_object *ids = json_object_new_object();
+	int64_t now = clock_now_s(&emu->clock);
+	char iss[200];
+	char *jwt;
+
+	snprintf(iss, sizeof(iss), "https://securetoken.google.com/%s",
+	    user->project_id);
+	add_str(claims, "iss", iss);
+	add_str(claims, "aud", user->project_id);
+	json_object_object_add(claims, "auth_time",
+	    json_object_new_int64(info->auth_time));
+	add_str(claims, "user_id", user->local_id);
+	add_str(claims, "sub", user->local_id);
+	json_object_object_add(claims, "iat", json_object_new_int64(now));
+	json_object_object_add(claims, "exp",
+	    json_object_new_int64(now + ID_TOKEN_LIFETIME));
+	if (user->display_name[0] != '\0')
+		add_str(claims, "name", user->display_name);
+	if (user->email[0] != '\0') {
+		add_str(claims, "email", user->email);
+		json_object_object_add(claims, "email_verified",
+		    json_object_new_boolean(user->email_verified));
+		json_object_object_add(ids, "email",
+		    string_array(user->email));
+	}
+	if (user->phone_number[0] != '\0') {
+		add_str(claims, "phone_number", user->phone_number);
+		json_object_object_add(ids, "phone",
+		    string_array(user->phone_number));
+	}
+	json_object_object_add(fb, "identities", ids);
+	add_str(fb, "sign_in_provider", info->sign_in_provider);
+	if (info->second_factor != NULL) {
+		add_str(fb, "sign_in_second_factor", info->second_factor);
+		add_str(fb, "second_factor_identifier", info->enrollment_id);
+	}
+	if (user->tenant_id[0] != '\0')
+		add_str(fb, "tenant", user->tenant_id);
+	json_object_object_add(claims, "firebase", fb);
+
+	jwt = tokens_sign_jwt(emu->key, claims);
+	json_object_put(claims);
+	return jwt;
+}

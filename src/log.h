@@ -1,0 +1,20 @@
+/* Line-oriented logging to stdout (info, debug) and stderr (warn, error). */
+#ifndef MFAEMU_LOG_H
+#define MFAEMU_LOG_H
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/* Set once at start-up, before any thread starts. */
+void log_set_level(enum log_level level);
+int log_level_parse(const char *name, enum log_level *out);
+int log_enabled(enum log_level level);
+
+void log_msg(enum log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,72 @@
+/* mfaemu: command line, start-up, signals and shutdown. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "emu.h"
+#include "http_server.h"
+#include "log.h"
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct emu emu;
+	struct http_server *srv;
+	sigset_t stop_signals;
+	char err[1024];
+	int sig;
+
+	switch (config_load(&cfg, argc, argv, err, sizeof(err))) {
+	case CONFIG_EXIT:
+		config_free(&cfg);
+		return EXIT_SUCCESS;
+	case CONFIG_ERROR:
+		fprintf(stderr, "mfaemu: %s\n", err);
+		config_free(&cfg);
+		return 2;
+	case CONFIG_OK:
+		break;
+	}
+	log_set_level(cfg.log_level);
+	signal(SIGPIPE, SIG_IGN);
+
+	/*
+	 * Block the stop signals before any thread starts, so every thread
+	 * inherits the mask and only the sigwait() below sees them.
+	 */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+	if (emu_open(&emu, &cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "mfaemu: %s\n", err);
+		emu_close(&emu);
+		return EXIT_FAILURE;
+	}
+	if (emu.cfg.check_only) {
+		printf("mfaemu: configuration and fixtures are valid\n");
+		emu_close(&emu);
+		return EXIT_SUCCESS;
+	}
+	if ((srv = http_server_start(&emu, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "mfaemu: %s\n", err);
+		emu_close(&emu);
+		return EXIT_FAILURE;
+	}
+	printf("mfaemu listening on http://%s%s%s:%u\n",
+	    strchr(emu.cfg.host, ':') ? "[" : "", emu.cfg.host,
+	    strchr(emu.cfg.host, ':') ? "]" : "", http_server_port(srv));
+	fflush(stdout);
+
+	sigwait(&stop_signals, &sig);
+	log_info("%s received, shutting down", sig == SIGINT ? "SIGINT" :
+	    "SIGTERM");
+	http_server_stop(srv);
+	emu_close(&emu);
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,126 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "http_server.h"
+#include "log.h"
+#include "reply.h"
+
+static const struct err_info err_table[] = {
+#define ERR(code, http, status, reason, message) \
+	{ #code, http, status, reason, message },
+#include "errors.def"
+#undef ERR
+};
+
+const struct err_info *
+errors_info(enum err_code code)
+{
+	if ((unsigned)code >= ERR__COUNT)
+		code = ERR_INTERNAL_ERROR;
+	return &err_table[code];
+}
+
+struct json_object *
+reply_error_body(enum err_code code, const char *detail, int xgafv)
+{
+	const struct err_info *e = errors_info(code);
+	struct json_object *root, *err, *arr, *item;
+	char msg[1024];
+
+	if (e->message != NULL)
+		snprintf(msg, sizeof(msg), "%s", e->message);
+	else if (detail != NULL && *detail != '\0')
+		snprintf(msg, sizeof(msg), "%s : %s", e->code, detail);
+	else
+		snprintf(msg, sizeof(msg), "%s", e->code);
+
+	root = json_object_new_object();
+	err = json_object_new_object();
+	json_object_object_add(err, "code",
+	    json_object_new_int((int)e->http_status));
+	json_object_object_add(err, "message", json_object_new_string(msg));
+	if (xgafv != 2) {
+		arr = json_object_new_array();
+		item = json_object_new_object();
+		json_object_object_add(item, "message",
+		    json_object_new_string(msg));
+		json_object_object_add(item, "domain",
+		    json_object_new_string("global"));
+		json_object_object_add(item, "reason",
+		    json_object_new_string(e->reason));
+		json_object_array_add(arr, item);
+		json_object_object_add(err, "errors", arr);
+	}
+	json_object_object_add(err, "status",
+	    json_object_new_string(e->status));
+	json_object_object_add(root, "error", err);
+	return root;
+}
+
+void
+reply_error(struct request *req, enum err_code code, const char *fmt, ...)
+{
+	const struct err_info *e = errors_info(code);
+	char detail[768] = "";
+	va_list ap;
+
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
+		va_end(ap);
+	}
+	if (e->http_status >= 500) {
+		/* Internals go to the log, never to the client. */
+		log_error("%s %s: %s: %s", req->method, req->url, e->code,
+		    detail[0] ? detail : "(no detail)");
+		detail[0] = '\0';
+	}
+	req->error_code = e->code;
+	reply_json(req, e->http_status, reply_error_body(code, detail,
+	    req->xgafv));
+}
+
+void
+reply_json(struct request *req, unsigned status, struct json_object *body)
+{
+	size_t len = 0;
+	const char *text;
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE | (req->pretty ?
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+	    JSON_C_TO_STRING_PLAIN);
+
+	text = json_object_to_json_string_length(body, flags, &len);
+	http_server_send(req, status, "application/json; charset=UTF-8",
+	    text, len);
+	json_object_put(body);
+}
+
+void
+reply_raw(struct request *req, unsigned status, const char *content_type,
+    const char *body, size_t len)
+{
+	http_server_send(req, status, content_type, body, len);
+}
+
+void
+reply_add_header(struct request *req, const char *name, const char *value)
+{
+	char *n, *v;
+
+	if (req->nheaders == REQUEST_MAX_HEADERS)
+		return;
+	n = strdup(name);
+	v = strdup(value);
+	if (n == NULL || v == NULL) {
+		free(n);
+		free(v);
+		return;
+	}
+	req->headers[req->nheaders][0] = n;
+	req->headers[req->nheaders][1] = v;
+	req->nheaders++;
+}

@@ -1,0 +1,58 @@
+/*
+ * Declarative JSON parsing: strict JSON text to json-c, and tables of
+ * {field, type, slot} that check the types of a request's fields.
+ */
+#ifndef MFAEMU_REQPARSE_H
+#define MFAEMU_REQPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+struct request;
+
+#define REQPARSE_MAX_DEPTH 32
+
+enum reqparse_type {
+	RP_STRING,	/* slot: const char ** (borrowed from the object) */
+	RP_OBJECT,	/* slot: struct json_object ** (borrowed) */
+	RP_ARRAY,	/* slot: struct json_object ** (borrowed) */
+	RP_BOOL,	/* slot: int *, 0 or 1 */
+	RP_INT,		/* slot: int64_t *; JSON integer or integral string */
+};
+
+struct reqparse_field {
+	const char *name;
+	enum reqparse_type type;
+	void *slot;
+};
+
+/*
+ * Parse `len` bytes as one JSON value: strict syntax, valid UTF-8, nesting
+ * up to REQPARSE_MAX_DEPTH, nothing but white space after it. Returns a new
+ * object (caller owns; json null comes back as NULL with err "") or NULL
+ * with the reason, including line and column, in err.
+ */
+struct json_object *reqparse_json(const char *buf, size_t len, char *err,
+    size_t errlen);
+
+/* 1 when parsing succeeded but the document was the literal null. */
+int reqparse_is_null_doc(const char *err);
+
+/*
+ * Check each field of `fields` present in `obj`. Absent or null fields
+ * leave their slot unchanged (proto3 JSON treats null as unset). On a wrong
+ * type returns -1 and writes "Invalid value at 'prefix.name' (TYPE_X)"
+ * into err. `prefix` may be NULL.
+ */
+int reqparse_fields(struct json_object *obj, const char *prefix,
+    const struct reqparse_field *fields, size_t n, char *err, size_t errlen);
+
+/* The same, replying 400 INVALID_ARGUMENT on a wrong type. */
+int reqparse_fields_or_reply(struct request *req, struct json_object *obj,
+    const char *prefix, const struct reqparse_field *fields, size_t n);
+
+/* 1 when a string slot is unset or empty (proto3: "" is unset). */
+int reqparse_empty(const char *s);
+
+#endif

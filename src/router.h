@@ -1,0 +1,59 @@
+/*
+ * The static route table and the dispatcher. The dispatcher alone answers
+ * 404, 405, 413, CORS preflight, content-type, key and system-parameter
+ * problems, so handlers only see well-formed JSON object bodies.
+ */
+#ifndef MFAEMU_ROUTER_H
+#define MFAEMU_ROUTER_H
+
+#include <stddef.h>
+
+struct request;
+
+/* Which API host a route belongs to: the prefixes it is served under. */
+enum route_api {
+	API_IDENTITYTOOLKIT,	/* /identitytoolkit.googleapis.com and bare */
+	API_SECURETOKEN,	/* /securetoken.googleapis.com and bare */
+	API_GOOGLEAPIS,		/* /www.googleapis.com and bare */
+	API_EMULATOR,		/* bare only */
+};
+
+enum route_flags {
+	ROUTE_JSON = 1 << 0,	/* body must be a JSON object */
+	ROUTE_KEY = 1 << 1,	/* ?key= or admin credential required */
+};
+
+struct route {
+	const char *method;
+	enum route_api api;
+	const char *pattern;	/* "/v2/accounts/mfaSignIn:start"; '*' = segment */
+	void (*handler)(struct request *req);
+	unsigned flags;
+	size_t max_body;	/* 0: the configured default */
+};
+
+enum router_match {
+	ROUTER_FOUND,
+	ROUTER_NOT_FOUND,
+	ROUTER_METHOD_NOT_ALLOWED,
+};
+
+/*
+ * Find the route for (method, url). On ROUTER_FOUND sets *route, the path
+ * without its API prefix in *path_out (pointing into url) and copies the
+ * '*' segments into `buf` (of buflen bytes) pointed to by captures[].
+ * On ROUTER_METHOD_NOT_ALLOWED writes the allowed methods, comma separated,
+ * into `allow` (allowlen bytes).
+ */
+enum router_match router_match(const char *method, const char *url,
+    const struct route **route, const char **path_out,
+    const char **captures, size_t *ncaptures, char *buf, size_t buflen,
+    char *allow, size_t allowlen);
+
+/* The body limit of the route that (method, url) would reach. */
+size_t router_max_body(const char *method, const char *url, size_t dflt);
+
+/* Run the request (body complete) through checks and its handler. */
+void router_dispatch(struct request *req);
+
+#endif

@@ -1,0 +1,975 @@
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_schema.h"
+
+/* Every statement the store runs, prepared once at open. */
+#define STORE_STATEMENTS(X) \
+	X(BEGIN, "BEGIN") \
+	X(COMMIT, "COMMIT") \
+	X(ROLLBACK, "ROLLBACK") \
+	X(REALM_GET, "SELECT mfa_phone, mfa_totp FROM tenants " \
+	    "WHERE project_id = ?1 AND tenant_id = ?2") \
+	X(REALM_PUT, "INSERT INTO tenants (project_id, tenant_id, mfa_phone, " \
+	    "mfa_totp) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET " \
+	    "mfa_phone = excluded.mfa_phone, mfa_totp = excluded.mfa_totp") \
+	X(REALM_ENSURE, "INSERT OR IGNORE INTO tenants (project_id, " \
+	    "tenant_id) VALUES (?1, ?2)") \
+	X(TEST_PHONE_PUT, "INSERT INTO test_phone_numbers (project_id, " \
+	    "tenant_id, phone_number, code) VALUES (?1, ?2, ?3, ?4) " \
+	    "ON CONFLICT DO UPDATE SET code = excluded.code") \
+	X(TEST_PHONE_GET, "SELECT code FROM test_phone_numbers WHERE " \
+	    "project_id = ?1 AND tenant_id = ?2 AND phone_number = ?3") \
+	X(USER_INSERT, "INSERT INTO users (project_id, tenant_id, local_id, " \
+	    "email, password_salt, password_hash, display_name, " \
+	    "phone_number, email_verified, disabled, created_at, " \
+	    "valid_since) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, " \
+	    "?11, ?12)") \
+	X(USER_GET, "SELECT id, project_id, tenant_id, local_id, email, " \
+	    "display_name, phone_number, email_verified, disabled, " \
+	    "created_at, valid_since FROM users WHERE id = ?1") \
+	X(USER_FIND, "SELECT id, project_id, tenant_id, local_id, email, " \
+	    "display_name, phone_number, email_verified, disabled, " \
+	    "created_at, valid_since FROM users WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2 AND local_id = ?3") \
+	X(ENR_INSERT, "INSERT INTO mfa_enrollments (user_id, enrollment_id, " \
+	    "kind, display_name, enrolled_at, phone_number, totp_secret, " \
+	    "totp_algorithm, totp_digits, totp_period) VALUES (?1, ?2, ?3, " \
+	    "?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
+	X(ENR_GET, "SELECT id, user_id, enrollment_id, kind, display_name, " \
+	    "enrolled_at, phone_number, totp_secret, totp_algorithm, " \
+	    "totp_digits, totp_period FROM mfa_enrollments " \
+	    "WHERE user_id = ?1 AND enrollment_id = ?2") \
+	X(ENR_BY_ROWID, "SELECT id, user_id, enrollment_id, kind, " \
+	    "display_name, enrolled_at, phone_number, totp_secret, " \
+	    "totp_algorithm, totp_digits, totp_period FROM mfa_enrollments " \
+	    "WHERE id = ?1") \
+	X(ENR_FIND_PHONE, "SELECT id, user_id, enrollment_id, kind, " \
+	    "display_name, enrolled_at, phone_number, totp_secret, " \
+	    "totp_algorithm, totp_digits, totp_period FROM mfa_enrollments " \
+	    "WHERE user_id = ?1 AND kind = 'phone' AND phone_number = ?2 " \
+	    "ORDER BY id LIMIT 1") \
+	X(CRED_INSERT, "INSERT INTO pending_credentials (credential, " \
+	    "user_id, project_id, tenant_id, sign_in_provider, created_at, " \
+	    "expires_at, used_at, failed_attempts) VALUES (?1, ?2, ?3, ?4, " \
+	    "?5, ?6, ?7, NULLIF(?8, 0), ?9)") \
+	X(CRED_GET, "SELECT credential, user_id, project_id, tenant_id, " \
+	    "sign_in_provider, created_at, expires_at, " \
+	    "coalesce(used_at, 0), failed_attempts FROM pending_credentials " \
+	    "WHERE credential = ?1") \
+	X(CRED_USE, "UPDATE pending_credentials SET used_at = ?2 " \
+	    "WHERE credential = ?1 AND used_at IS NULL") \
+	X(CRED_FAIL, "UPDATE pending_credentials SET failed_attempts = " \
+	    "failed_attempts + 1 WHERE credential = ?1") \
+	X(SMS_INSERT, "INSERT INTO sms_sessions (session_info, credential, " \
+	    "enrollment, phone_number, code, created_at, expires_at) " \
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+	X(SMS_GET, "SELECT session_info, credential, enrollment, " \
+	    "phone_number, code, created_at, expires_at, attempts, " \
+	    "coalesce(consumed_at, 0) FROM sms_sessions " \
+	    "WHERE session_info = ?1") \
+	X(SMS_FAIL, "UPDATE sms_sessions SET attempts = attempts + 1 " \
+	    "WHERE session_info = ?1") \
+	X(SMS_CONSUME, "UPDATE sms_sessions SET consumed_at = ?2 " \
+	    "WHERE session_info = ?1 AND consumed_at IS NULL") \
+	X(OUTBOX_ADD, "INSERT INTO sms_outbox (project_id, tenant_id, " \
+	    "phone_number, code, session_info, created_at) VALUES (?1, ?2, " \
+	    "?3, ?4, ?5, ?6)") \
+	X(OUTBOX_LIST, "SELECT id, phone_number, code, session_info, " \
+	    "created_at FROM sms_outbox WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2 ORDER BY id") \
+	X(TOTP_USE, "INSERT OR IGNORE INTO totp_used_steps (enrollment, " \
+	    "step, used_at) VALUES (?1, ?2, ?3)") \
+	X(PROOF_INSERT, "INSERT INTO android_proofs (proof, project_id, " \
+	    "tenant_id, phone_number, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)") \
+	X(PROOF_GET, "SELECT proof, project_id, tenant_id, phone_number, " \
+	    "expires_at FROM android_proofs WHERE proof = ?1") \
+	X(REFRESH_INSERT, "INSERT INTO refresh_tokens (token, user_id, " \
+	    "sign_in_provider, second_factor, enrollment_id, auth_time, " \
+	    "created_at) VALUES (?1, ?2, ?3, NULLIF(?4, ''), " \
+	    "NULLIF(?5, ''), ?6, ?7)") \
+	X(KEY_GET, "SELECT private_pem FROM signing_keys " \
+	    "ORDER BY created_at DESC, kid LIMIT 1") \
+	X(KEY_PUT, "INSERT OR REPLACE INTO signing_keys (kid, private_pem, " \
+	    "created_at) VALUES (?1, ?2, ?3)") \
+	X(DELETE_USERS_REALM, "DELETE FROM users WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2") \
+	X(DELETE_USERS_PROJECT, "DELETE FROM users WHERE project_id = ?1") \
+	X(DELETE_OUTBOX_REALM, "DELETE FROM sms_outbox WHERE " \
+	    "project_id = ?1 AND tenant_id = ?2") \
+	X(DELETE_OUTBOX_PROJECT, "DELETE FROM sms_outbox WHERE " \
+	    "project_id = ?1") \
+	X(PRUNE_SMS, "DELETE FROM sms_sessions WHERE expires_at < ?1") \
+	X(PRUNE_CRED, "DELETE FROM pending_credentials WHERE " \
+	    "expires_at < ?1") \
+	X(PRUNE_OUTBOX, "DELETE FROM sms_outbox WHERE created_at < ?1") \
+	X(PRUNE_TOTP, "DELETE FROM totp_used_steps WHERE used_at < ?1") \
+	X(PRUNE_PROOF, "DELETE FROM android_proofs WHERE expires_at < ?1")
+
+enum store_stmt {
+#define X(name, sql) S_##name,
+	STORE_STATEMENTS(X)
+#undef X
+	S__COUNT
+};
+
+static const char *const store_sql[] = {
+#define X(name, sql) sql,
+	STORE_STATEMENTS(X)
+#undef X
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S__COUNT];
+	pthread_mutex_t lock;
+	char errmsg[256];
+};
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		set_err(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Apply the migrations past the store's user_version, each atomically. */
+static int
+migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	int version;
+
+	if (pragma_int(db, "PRAGMA user_version", &version)) {
+		set_err(err, errlen, "cannot read the store: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if (version < 0 || (size_t)version > store_migrations_count) {
+		set_err(err, errlen, "the store has schema version %d; this "
+		    "mfaemu knows up to %zu", version, store_migrations_count);
+		return -1;
+	}
+	for (size_t i = (size_t)version; i < store_migrations_count; i++) {
+		char bump[64], reason[200];
+
+		snprintf(bump, sizeof(bump), "PRAGMA user_version = %zu", i + 1);
+		if (exec_sql(db, "BEGIN IMMEDIATE", reason, sizeof(reason)) ||
+		    exec_sql(db, store_migrations[i].sql, reason,
+		    sizeof(reason)) ||
+		    exec_sql(db, bump, reason, sizeof(reason)) ||
+		    exec_sql(db, "COMMIT", reason, sizeof(reason))) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			set_err(err, errlen, "migration %s failed: %s",
+			    store_migrations[i].name, reason);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	struct store *st;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	if (sqlite3_open_v2(path ? path : ":memory:", &st->db, flags, NULL) !=
+	    SQLITE_OK) {
+		set_err(err, errlen, "cannot open %s: %s",
+		    path ? path : "the in-memory store",
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (exec_sql(st->db, "PRAGMA foreign_keys = ON", err, errlen))
+		goto fail;
+	if (path != NULL) {
+		char reason[200];
+
+		/* Reading first turns "not a database" into a clear failure. */
+		if (exec_sql(st->db, "PRAGMA journal_mode = WAL", reason,
+		    sizeof(reason)) ||
+		    exec_sql(st->db, "PRAGMA synchronous = NORMAL", reason,
+		    sizeof(reason))) {
+			set_err(err, errlen, "cannot use %s as a store: %s",
+			    path, reason);
+			goto fail;
+		}
+	}
+	if (migrate(st->db, err, errlen))
+		goto fail;
+	for (int i = 0; i < S__COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			set_err(err, errlen, "preparing statement %d: %s", i,
+			    sqlite3_errmsg(st->db));
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+int
+store_schema_version(struct store *st)
+{
+	int v = -1;
+
+	pthread_mutex_lock(&st->lock);
+	if (pragma_int(st->db, "PRAGMA user_version", &v))
+		v = -1;
+	pthread_mutex_unlock(&st->lock);
+	return v;
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	return st->errmsg;
+}
+
+/* Bind helpers: text NULL binds SQL NULL. */
+static sqlite3_stmt *
+stmt(struct store *st, enum store_stmt id)
+{
+	return st->stmt[id];
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static void
+bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_text(s, i, v && *v ? v : NULL);
+}
+
+static int
+fail_stmt(struct store *st, sqlite3_stmt *s, int rc)
+{
+	snprintf(st->errmsg, sizeof(st->errmsg), "%s (%d)",
+	    sqlite3_errmsg(st->db), rc);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return STORE_ERROR;
+}
+
+static void
+done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* Run a statement that returns no rows. */
+static int
+run(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_DONE) {
+		done(s);
+		return STORE_OK;
+	}
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+	{
+		done(s);
+		return STORE_EXISTS;
+	}
+	return fail_stmt(st, s, rc);
+}
+
+/* Run an UPDATE/INSERT OR IGNORE: OK if it changed a row, else EXISTS. */
+static int
+run_changed(struct store *st, sqlite3_stmt *s)
+{
+	int r = run(st, s);
+
+	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
+		return STORE_EXISTS;
+	return r;
+}
+
+/* Step a single-row query: OK with the row current, NOT_FOUND, or ERROR. */
+static int
+row(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE) {
+		done(s);
+		return STORE_NOT_FOUND;
+	}
+	return fail_stmt(st, s, rc);
+}
+
+/* Copy a text column; -1 when it does not fit (never truncate ids). */
+static int
+col_text(sqlite3_stmt *s, int i, char *out, size_t cap)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+	size_t n = v ? (size_t)sqlite3_column_bytes(s, i) : 0;
+
+	if (n >= cap)
+		return -1;
+	if (n > 0)
+		memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+#define COL_TEXT(s, i, field) col_text((s), (i), (field), sizeof(field))
+
+int
+store_begin(struct store *st)
+{
+	pthread_mutex_lock(&st->lock);
+	if (run(st, stmt(st, S_BEGIN)) != STORE_OK) {
+		pthread_mutex_unlock(&st->lock);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_commit(struct store *st)
+{
+	int r = run(st, stmt(st, S_COMMIT));
+
+	if (r != STORE_OK) {
+		/* A failed COMMIT leaves the transaction open: end it. */
+		if (!sqlite3_get_autocommit(st->db))
+			run(st, stmt(st, S_ROLLBACK));
+	}
+	pthread_mutex_unlock(&st->lock);
+	return r == STORE_OK ? 0 : -1;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		run(st, stmt(st, S_ROLLBACK));
+	pthread_mutex_unlock(&st->lock);
+}
+
+int
+store_realm_get(struct store *st, const char *project, const char *tenant,
+    struct store_realm *out)
+{
+	sqlite3_stmt *s = stmt(st, S_REALM_GET);
+	int r;
+
+	if (strlen(project) > STORE_ID_MAX || strlen(tenant) > STORE_ID_MAX)
+		return STORE_NOT_FOUND;
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	strcpy(out->project_id, project);
+	strcpy(out->tenant_id, tenant);
+	out->mfa_phone = sqlite3_column_int(s, 0);
+	out->mfa_totp = sqlite3_column_int(s, 1);
+	done(s);
+	return STORE_OK;
+}
+
+int
+store_realm_put(struct store *st, const struct store_realm *realm)
+{
+	sqlite3_stmt *s = stmt(st, S_REALM_PUT);
+
+	bind_text(s, 1, realm->project_id);
+	bind_text(s, 2, realm->tenant_id);
+	sqlite3_bind_int(s, 3, realm->mfa_phone != 0);
+	sqlite3_bind_int(s, 4, realm->mfa_totp != 0);
+	return run(st, s);
+}
+
+int
+store_realm_ensure(struct store *st, const char *project, const char *tenant)
+{
+	sqlite3_stmt *s = stmt(st, S_REALM_ENSURE);
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	return run(st, s);
+}
+
+int
+store_test_phone_put(struct store *st, const char *project,
+    const char *tenant, const char *phone, const char *code)
+{
+	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_PUT);
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	bind_text(s, 3, phone);
+	bind_text(s, 4, code);
+	return run(st, s);
+}
+
+int
+store_test_phone_code(struct store *st, const char *project,
+    const char *tenant, const char *phone, char code[STORE_CODE_MAX + 1])
+{
+	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_GET);
+	int r;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	bind_text(s, 3, phone);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	r = col_text(s, 0, code, STORE_CODE_MAX + 1) ? STORE_NOT_FOUND :
+	    STORE_OK;
+	done(s);
+	return r;
+}
+
+int
+store_user_insert(struct store *st, struct store_user *u,
+    const uint8_t *salt, size_t saltlen, const uint8_t *hash, size_t hashlen)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_INSERT);
+	int r;
+
+	bind_text(s, 1, u->project_id);
+	bind_text(s, 2, u->tenant_id);
+	bind_text(s, 3, u->local_id);
+	bind_opt_text(s, 4, u->email);
+	if (salt != NULL && hash != NULL) {
+		sqlite3_bind_blob(s, 5, salt, (int)saltlen, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 6, hash, (int)hashlen, SQLITE_STATIC);
+	}
+	bind_opt_text(s, 7, u->display_name);
+	bind_opt_text(s, 8, u->phone_number);
+	sqlite3_bind_int(s, 9, u->email_verified != 0);
+	sqlite3_bind_int(s, 10, u->disabled != 0);
+	sqlite3_bind_int64(s, 11, u->created_at);
+	sqlite3_bind_int64(s, 12, u->valid_since);
+	r = run(st, s);
+	if (r == STORE_OK)
+		u->id = sqlite3_last_insert_rowid(st->db);
+	return r;
+}
+
+static int
+read_user(sqlite3_stmt *s, struct store_user *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	if (COL_TEXT(s, 1, out->project_id) ||
+	    COL_TEXT(s, 2, out->tenant_id) ||
+	    COL_TEXT(s, 3, out->local_id) ||
+	    COL_TEXT(s, 4, out->email) ||
+	    COL_TEXT(s, 5, out->display_name) ||
+	    COL_TEXT(s, 6, out->phone_number))
+		return STORE_NOT_FOUND;
+	out->email_verified = sqlite3_column_int(s, 7);
+	out->disabled = sqlite3_column_int(s, 8);
+	out->created_at = sqlite3_column_int64(s, 9);
+	out->valid_since = sqlite3_column_int64(s, 10);
+	return STORE_OK;
+}
+
+int
+store_user_get(struct store *st, int64_t id, struct store_user *out)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_GET);
+	int r;
+
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	r = read_user(s, out);
+	done(s);
+	return r;
+}
+
+int
+store_user_find(struct store *st, const char *project, const char *tenant,
+    const char *local_id, struct store_user *out)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_FIND);
+	int r;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	bind_text(s, 3, local_id);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	r = read_user(s, out);
+	done(s);
+	return r;
+}
+
+int
+store_enrollment_insert(struct store *st, struct store_enrollment *e)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_INSERT);
+	int totp = e->kind == STORE_FACTOR_TOTP;
+	int r;
+
+	sqlite3_bind_int64(s, 1, e->user_id);
+	bind_text(s, 2, e->enrollment_id);
+	bind_text(s, 3, totp ? "totp" : "phone");
+	bind_opt_text(s, 4, e->display_name);
+	sqlite3_bind_int64(s, 5, e->enrolled_at);
+	if (totp) {
+		sqlite3_bind_blob(s, 7, e->totp_secret,
+		    (int)e->totp_secret_len, SQLITE_STATIC);
+		bind_text(s, 8, totp_alg_name(e->totp_alg));
+		sqlite3_bind_int(s, 9, e->totp_digits);
+		sqlite3_bind_int(s, 10, e->totp_period);
+	} else {
+		bind_text(s, 6, e->phone_number);
+	}
+	r = run(st, s);
+	if (r == STORE_OK)
+		e->id = sqlite3_last_insert_rowid(st->db);
+	return r;
+}
+
+static int
+read_enrollment(sqlite3_stmt *s, struct store_enrollment *out)
+{
+	const char *kind = (const char *)sqlite3_column_text(s, 3);
+
+	memset(out, 0, sizeof(*out));
+	out->id = sqlite3_column_int64(s, 0);
+	out->user_id = sqlite3_column_int64(s, 1);
+	if (COL_TEXT(s, 2, out->enrollment_id) ||
+	    COL_TEXT(s, 4, out->display_name))
+		return STORE_NOT_FOUND;
+	out->enrolled_at = sqlite3_column_int64(s, 5);
+	if (kind != NULL && strcmp(kind, "totp") == 0) {
+		const char *alg = (const char *)sqlite3_column_text(s, 8);
+		int n = sqlite3_column_bytes(s, 7);
+
+		out->kind = STORE_FACTOR_TOTP;
+		if (n <= 0 || n > TOTP_MAX_SECRET || alg == NULL ||
+		    totp_alg_parse(alg, &out->totp_alg))
+			return STORE_ERROR;
+		memcpy(out->totp_secret, sqlite3_column_blob(s, 7), (size_t)n);
+		out->totp_secret_len = (size_t)n;
+		out->totp_digits = sqlite3_column_int(s, 9);
+		out->totp_period = sqlite3_column_int(s, 10);
+	} else {
+		out->kind = STORE_FACTOR_PHONE;
+		if (COL_TEXT(s, 6, out->phone_number))
+			return STORE_NOT_FOUND;
+	}
+	return STORE_OK;
+}
+
+static int
+enrollment_query(struct store *st, sqlite3_stmt *s,
+    struct store_enrollment *out)
+{
+	int r;
+
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	r = read_enrollment(s, out);
+	done(s);
+	return r;
+}
+
+int
+store_enrollment_get(struct store *st, int64_t user_id,
+    const char *enrollment_id, struct store_enrollment *out)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_GET);
+
+	sqlite3_bind_int64(s, 1, user_id);
+	bind_text(s, 2, enrollment_id);
+	return enrollment_query(st, s, out);
+}
+
+int
+store_enrollment_by_rowid(struct store *st, int64_t id,
+    struct store_enrollment *out)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_BY_ROWID);
+
+	sqlite3_bind_int64(s, 1, id);
+	return enrollment_query(st, s, out);
+}
+
+int
+store_enrollment_find_phone(struct store *st, int64_t user_id,
+    const char *phone, struct store_enrollment *out)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_FIND_PHONE);
+
+	sqlite3_bind_int64(s, 1, user_id);
+	bind_text(s, 2, phone);
+	return enrollment_query(st, s, out);
+}
+
+int
+store_credential_insert(struct store *st, const struct store_credential *c)
+{
+	sqlite3_stmt *s = stmt(st, S_CRED_INSERT);
+
+	bind_text(s, 1, c->credential);
+	sqlite3_bind_int64(s, 2, c->user_id);
+	bind_text(s, 3, c->project_id);
+	bind_text(s, 4, c->tenant_id);
+	bind_text(s, 5, c->sign_in_provider[0] ? c->sign_in_provider :
+	    "password");
+	sqlite3_bind_int64(s, 6, c->created_at);
+	sqlite3_bind_int64(s, 7, c->expires_at);
+	sqlite3_bind_int64(s, 8, c->used_at);
+	sqlite3_bind_int(s, 9, c->failed_attempts);
+	return run(st, s);
+}
+
+int
+store_credential_get(struct store *st, const char *credential,
+    struct store_credential *out)
+{
+	sqlite3_stmt *s = stmt(st, S_CRED_GET);
+	int r;
+
+	bind_text(s, 1, credential);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	memset(out, 0, sizeof(*out));
+	if (COL_TEXT(s, 0, out->credential) ||
+	    COL_TEXT(s, 2, out->project_id) ||
+	    COL_TEXT(s, 3, out->tenant_id) ||
+	    COL_TEXT(s, 4, out->sign_in_provider)) {
+		done(s);
+		return STORE_NOT_FOUND;
+	}
+	out->user_id = sqlite3_column_int64(s, 1);
+	out->created_at = sqlite3_column_int64(s, 5);
+	out->expires_at = sqlite3_column_int64(s, 6);
+	out->used_at = sqlite3_column_int64(s, 7);
+	out->failed_attempts = sqlite3_column_int(s, 8);
+	done(s);
+	return STORE_OK;
+}
+
+int
+store_credential_use(struct store *st, const char *credential, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_CRED_USE);
+
+	bind_text(s, 1, credential);
+	sqlite3_bind_int64(s, 2, now);
+	return run_changed(st, s);
+}
+
+int
+store_credential_fail(struct store *st, const char *credential)
+{
+	sqlite3_stmt *s = stmt(st, S_CRED_FAIL);
+
+	bind_text(s, 1, credential);
+	return run(st, s);
+}
+
+int
+store_sms_insert(struct store *st, const struct store_sms_session *x)
+{
+	sqlite3_stmt *s = stmt(st, S_SMS_INSERT);
+
+	bind_text(s, 1, x->session_info);
+	bind_text(s, 2, x->credential);
+	sqlite3_bind_int64(s, 3, x->enrollment);
+	bind_text(s, 4, x->phone_number);
+	bind_text(s, 5, x->code);
+	sqlite3_bind_int64(s, 6, x->created_at);
+	sqlite3_bind_int64(s, 7, x->expires_at);
+	return run(st, s);
+}
+
+int
+store_sms_get(struct store *st, const char *session_info,
+    struct store_sms_session *out)
+{
+	sqlite3_stmt *s = stmt(st, S_SMS_GET);
+	int r;
+
+	bind_text(s, 1, session_info);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	memset(out, 0, sizeof(*out));
+	if (COL_TEXT(s, 0, out->session_info) ||
+	    COL_TEXT(s, 1, out->credential) ||
+	    COL_TEXT(s, 3, out->phone_number) ||
+	    COL_TEXT(s, 4, out->code)) {
+		done(s);
+		return STORE_NOT_FOUND;
+	}
+	out->enrollment = sqlite3_column_int64(s, 2);
+	out->created_at = sqlite3_column_int64(s, 5);
+	out->expires_at = sqlite3_column_int64(s, 6);
+	out->attempts = sqlite3_column_int(s, 7);
+	out->consumed_at = sqlite3_column_int64(s, 8);
+	done(s);
+	return STORE_OK;
+}
+
+int
+store_sms_fail(struct store *st, const char *session_info)
+{
+	sqlite3_stmt *s = stmt(st, S_SMS_FAIL);
+
+	bind_text(s, 1, session_info);
+	return run(st, s);
+}
+
+int
+store_sms_consume(struct store *st, const char *session_info, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_SMS_CONSUME);
+
+	bind_text(s, 1, session_info);
+	sqlite3_bind_int64(s, 2, now);
+	return run_changed(st, s);
+}
+
+int
+store_outbox_add(struct store *st, const char *project, const char *tenant,
+    const char *phone, const char *code, const char *session_info,
+    int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_OUTBOX_ADD);
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	bind_text(s, 3, phone);
+	bind_text(s, 4, code);
+	bind_text(s, 5, session_info);
+	sqlite3_bind_int64(s, 6, now);
+	return run(st, s);
+}
+
+int
+store_outbox_list(struct store *st, const char *project, const char *tenant,
+    int (*fn)(const struct store_outbox_entry *, void *), void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_OUTBOX_LIST);
+	struct store_outbox_entry e;
+	int rc;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		e.id = sqlite3_column_int64(s, 0);
+		if (COL_TEXT(s, 1, e.phone_number) || COL_TEXT(s, 2, e.code) ||
+		    COL_TEXT(s, 3, e.session_info))
+			continue;
+		e.created_at = sqlite3_column_int64(s, 4);
+		if (fn(&e, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_stmt(st, s, rc);
+	done(s);
+	return STORE_OK;
+}
+
+int
+store_totp_use_step(struct store *st, int64_t enrollment, int64_t step,
+    int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_TOTP_USE);
+
+	sqlite3_bind_int64(s, 1, enrollment);
+	sqlite3_bind_int64(s, 2, step);
+	sqlite3_bind_int64(s, 3, now);
+	return run_changed(st, s);
+}
+
+int
+store_proof_insert(struct store *st, const struct store_proof *p)
+{
+	sqlite3_stmt *s = stmt(st, S_PROOF_INSERT);
+
+	bind_text(s, 1, p->proof);
+	bind_text(s, 2, p->project_id);
+	bind_text(s, 3, p->tenant_id);
+	bind_text(s, 4, p->phone_number);
+	sqlite3_bind_int64(s, 5, p->expires_at);
+	return run(st, s);
+}
+
+int
+store_proof_get(struct store *st, const char *proof, struct store_proof *out)
+{
+	sqlite3_stmt *s = stmt(st, S_PROOF_GET);
+	int r;
+
+	bind_text(s, 1, proof);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	memset(out, 0, sizeof(*out));
+	r = COL_TEXT(s, 0, out->proof) || COL_TEXT(s, 1, out->project_id) ||
+	    COL_TEXT(s, 2, out->tenant_id) ||
+	    COL_TEXT(s, 3, out->phone_number) ? STORE_NOT_FOUND : STORE_OK;
+	out->expires_at = sqlite3_column_int64(s, 4);
+	done(s);
+	return r;
+}
+
+int
+store_refresh_insert(struct store *st, const struct store_refresh *x)
+{
+	sqlite3_stmt *s = stmt(st, S_REFRESH_INSERT);
+
+	bind_text(s, 1, x->token);
+	sqlite3_bind_int64(s, 2, x->user_id);
+	bind_text(s, 3, x->sign_in_provider);
+	bind_text(s, 4, x->second_factor);
+	bind_text(s, 5, x->enrollment_id);
+	sqlite3_bind_int64(s, 6, x->auth_time);
+	sqlite3_bind_int64(s, 7, x->created_at);
+	return run(st, s);
+}
+
+int
+store_signing_key_get(struct store *st, char **pem)
+{
+	sqlite3_stmt *s = stmt(st, S_KEY_GET);
+	int r;
+
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	*pem = strdup((const char *)sqlite3_column_text(s, 0));
+	done(s);
+	return *pem ? STORE_OK : STORE_ERROR;
+}
+
+int
+store_signing_key_put(struct store *st, const char *kid, const char *pem,
+    int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_KEY_PUT);
+
+	bind_text(s, 1, kid);
+	bind_text(s, 2, pem);
+	sqlite3_bind_int64(s, 3, now);
+	return run(st, s);
+}
+
+int
+store_delete_accounts(struct store *st, const char *project,
+    const char *tenant)
+{
+	sqlite3_stmt *users, *outbox;
+	int r;
+
+	if (tenant == NULL) {
+		users = stmt(st, S_DELETE_USERS_PROJECT);
+		outbox = stmt(st, S_DELETE_OUTBOX_PROJECT);
+	} else {
+		users = stmt(st, S_DELETE_USERS_REALM);
+		outbox = stmt(st, S_DELETE_OUTBOX_REALM);
+		bind_text(users, 2, tenant);
+		bind_text(outbox, 2, tenant);
+	}
+	bind_text(users, 1, project);
+	bind_text(outbox, 1, project);
+	if ((r = run(st, users)) != STORE_OK) {
+		done(outbox);
+		return r;
+	}
+	return run(st, outbox);
+}
+
+int64_t
+store_prune(struct store *st, int64_t now, int64_t grace_ms)
+{
+	static const enum store_stmt order[] = { S_PRUNE_SMS, S_PRUNE_CRED,
+	    S_PRUNE_OUTBOX, S_PRUNE_TOTP, S_PRUNE_PROOF };
+	int64_t removed = 0;
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		sqlite3_stmt *s = stmt(st, order[i]);
+		int64_t cutoff = order[i] == S_PRUNE_TOTP ?
+		    now - 3600 * 1000 : now - grace_ms;
+
+		sqlite3_bind_int64(s, 1, cutoff);
+		if (run(st, s) != STORE_OK)
+			return -1;
+		removed += sqlite3_changes(st->db);
+	}
+	return removed;
+}

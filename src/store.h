@@ -1,0 +1,232 @@
+/*
+ * The SQLite store: users, enrollments, pending credentials, SMS sessions,
+ * the outbox, used TOTP steps, refresh tokens and signing keys.
+ *
+ * Concurrency: one connection guarded by one mutex. Every use happens
+ * between store_begin() and store_commit()/store_rollback(), which take and
+ * release the mutex around one SQLite transaction; so any thread may call
+ * these, a check-then-update sequence in one transaction cannot interleave
+ * with another request's, and a crash loses whole transactions only. Keep
+ * the time inside short: no signing or other slow work while it is held.
+ *
+ * Rows come back in fixed-size structs; the limits below are enforced
+ * where data enters (fixtures, requests), and text that does not fit a
+ * field reads back as not found rather than truncated.
+ */
+#ifndef MFAEMU_STORE_H
+#define MFAEMU_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "totp.h"
+
+#define STORE_ID_MAX 128	/* project, tenant, localId, enrollment id */
+#define STORE_TEXT_MAX 256	/* email, display names */
+#define STORE_TOKEN_MAX 255	/* credentials, session infos, tokens */
+#define STORE_PHONE_MAX 20	/* E.164: '+' and up to 15 digits */
+#define STORE_CODE_MAX 8
+
+enum store_result {
+	STORE_ERROR = -1,
+	STORE_OK = 0,
+	STORE_NOT_FOUND,
+	STORE_EXISTS,		/* a unique key is taken */
+};
+
+enum store_factor { STORE_FACTOR_PHONE, STORE_FACTOR_TOTP };
+
+struct store;
+
+/* A project (tenant_id "") or a tenant, with its MFA settings. */
+struct store_realm {
+	char project_id[STORE_ID_MAX + 1];
+	char tenant_id[STORE_ID_MAX + 1];
+	int mfa_phone;
+	int mfa_totp;
+};
+
+struct store_user {
+	int64_t id;		/* row id, set by store_user_insert */
+	char project_id[STORE_ID_MAX + 1];
+	char tenant_id[STORE_ID_MAX + 1];
+	char local_id[STORE_ID_MAX + 1];
+	char email[STORE_TEXT_MAX + 1];		/* "" when none */
+	char display_name[STORE_TEXT_MAX + 1];
+	char phone_number[STORE_PHONE_MAX + 1];
+	int email_verified;
+	int disabled;
+	int64_t created_at;
+	int64_t valid_since;
+};
+
+struct store_enrollment {
+	int64_t id;		/* row id */
+	int64_t user_id;
+	char enrollment_id[STORE_ID_MAX + 1];
+	enum store_factor kind;
+	char display_name[STORE_TEXT_MAX + 1];
+	int64_t enrolled_at;
+	char phone_number[STORE_PHONE_MAX + 1];
+	uint8_t totp_secret[TOTP_MAX_SECRET];
+	size_t totp_secret_len;
+	enum totp_alg totp_alg;
+	int totp_digits;
+	int totp_period;
+};
+
+struct store_credential {
+	char credential[STORE_TOKEN_MAX + 1];
+	int64_t user_id;
+	char project_id[STORE_ID_MAX + 1];
+	char tenant_id[STORE_ID_MAX + 1];
+	char sign_in_provider[33];
+	int64_t created_at;
+	int64_t expires_at;
+	int64_t used_at;	/* 0 while unused */
+	int failed_attempts;
+};
+
+struct store_sms_session {
+	char session_info[STORE_TOKEN_MAX + 1];
+	char credential[STORE_TOKEN_MAX + 1];
+	int64_t enrollment;	/* enrollment row id */
+	char phone_number[STORE_PHONE_MAX + 1];
+	char code[STORE_CODE_MAX + 1];
+	int64_t created_at;
+	int64_t expires_at;
+	int attempts;
+	int64_t consumed_at;	/* 0 while alive */
+};
+
+struct store_outbox_entry {
+	int64_t id;
+	char phone_number[STORE_PHONE_MAX + 1];
+	char code[STORE_CODE_MAX + 1];
+	char session_info[STORE_TOKEN_MAX + 1];
+	int64_t created_at;
+};
+
+struct store_proof {
+	char proof[STORE_TOKEN_MAX + 1];
+	char project_id[STORE_ID_MAX + 1];
+	char tenant_id[STORE_ID_MAX + 1];
+	char phone_number[STORE_PHONE_MAX + 1];
+	int64_t expires_at;
+};
+
+struct store_refresh {
+	char token[STORE_TOKEN_MAX + 1];
+	int64_t user_id;
+	char sign_in_provider[33];
+	char second_factor[8];		/* "phone", "totp" or "" */
+	char enrollment_id[STORE_ID_MAX + 1];
+	int64_t auth_time;		/* unix seconds */
+	int64_t created_at;
+};
+
+/*
+ * Open (creating if needed) and migrate the store. `path` NULL means a
+ * private in-memory database. On failure returns NULL with a reason in err.
+ */
+struct store *store_open(const char *path, char *err, size_t errlen);
+void store_close(struct store *st);
+
+/* The schema version the store is at (PRAGMA user_version). */
+int store_schema_version(struct store *st);
+
+/* Transactions. store_begin blocks until the store is free. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* The reason for the last STORE_ERROR on this store (for the log). */
+const char *store_errmsg(struct store *st);
+
+/* Everything below must be called between begin and commit/rollback. */
+
+int store_realm_get(struct store *st, const char *project,
+    const char *tenant, struct store_realm *out);
+/* Insert or update. */
+int store_realm_put(struct store *st, const struct store_realm *realm);
+/* Insert the realm with default settings unless it exists. */
+int store_realm_ensure(struct store *st, const char *project,
+    const char *tenant);
+
+int store_test_phone_put(struct store *st, const char *project,
+    const char *tenant, const char *phone, const char *code);
+int store_test_phone_code(struct store *st, const char *project,
+    const char *tenant, const char *phone, char code[STORE_CODE_MAX + 1]);
+
+/* Sets user->id. STORE_EXISTS when the localId or email is taken. */
+int store_user_insert(struct store *st, struct store_user *user,
+    const uint8_t *salt, size_t saltlen, const uint8_t *hash,
+    size_t hashlen);
+int store_user_get(struct store *st, int64_t id, struct store_user *out);
+int store_user_find(struct store *st, const char *project,
+    const char *tenant, const char *local_id, struct store_user *out);
+
+/* Sets enr->id. STORE_EXISTS when the user has that enrollment id. */
+int store_enrollment_insert(struct store *st, struct store_enrollment *enr);
+int store_enrollment_get(struct store *st, int64_t user_id,
+    const char *enrollment_id, struct store_enrollment *out);
+int store_enrollment_by_rowid(struct store *st, int64_t id,
+    struct store_enrollment *out);
+int store_enrollment_find_phone(struct store *st, int64_t user_id,
+    const char *phone, struct store_enrollment *out);
+
+int store_credential_insert(struct store *st,
+    const struct store_credential *cred);
+int store_credential_get(struct store *st, const char *credential,
+    struct store_credential *out);
+/* STORE_OK when it was unused and now is used; STORE_EXISTS if used. */
+int store_credential_use(struct store *st, const char *credential,
+    int64_t now);
+int store_credential_fail(struct store *st, const char *credential);
+
+int store_sms_insert(struct store *st, const struct store_sms_session *s);
+int store_sms_get(struct store *st, const char *session_info,
+    struct store_sms_session *out);
+int store_sms_fail(struct store *st, const char *session_info);
+/* STORE_OK when it was alive and now is consumed; STORE_EXISTS if not. */
+int store_sms_consume(struct store *st, const char *session_info,
+    int64_t now);
+
+int store_outbox_add(struct store *st, const char *project,
+    const char *tenant, const char *phone, const char *code,
+    const char *session_info, int64_t now);
+/* Calls fn for each entry of the realm, oldest first; stops if fn != 0. */
+int store_outbox_list(struct store *st, const char *project,
+    const char *tenant, int (*fn)(const struct store_outbox_entry *, void *),
+    void *arg);
+
+/* STORE_OK when recorded, STORE_EXISTS when the step was used before. */
+int store_totp_use_step(struct store *st, int64_t enrollment, int64_t step,
+    int64_t now);
+
+int store_proof_insert(struct store *st, const struct store_proof *p);
+int store_proof_get(struct store *st, const char *proof,
+    struct store_proof *out);
+
+int store_refresh_insert(struct store *st, const struct store_refresh *r);
+
+/* The newest signing key's PEM (malloc'd, caller frees) or NOT_FOUND. */
+int store_signing_key_get(struct store *st, char **pem);
+int store_signing_key_put(struct store *st, const char *kid,
+    const char *pem, int64_t now);
+
+/*
+ * Delete the users of a project (tenant NULL: all its tenants too) with all
+ * that hangs off them, and the realm's outbox.
+ */
+int store_delete_accounts(struct store *st, const char *project,
+    const char *tenant);
+
+/*
+ * Drop what can no longer be used: SMS sessions and credentials expired
+ * more than `grace_ms` ago, outbox entries older than that, used TOTP steps
+ * older than an hour, expired Android proofs. Returns rows removed or -1.
+ */
+int64_t store_prune(struct store *st, int64_t now, int64_t grace_ms);
+
+#endif
