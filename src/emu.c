@@ -188,3 +188,25 @@ emu_close(struct emu *emu)
 	config_free(&emu->cfg);
 	memset(emu, 0, sizeof(*emu));
 }
+
+void
+emu_prune(struct emu *emu)
+{
+	int64_t grace = (int64_t)emu->cfg.sms_code_ttl * 1000;
+	int64_t removed;
+
+	if (store_begin(emu->store) != 0)
+		return;
+	removed = store_prune(emu->store, clock_now_ms(&emu->clock), grace);
+	if (removed < 0) {
+		log_warn("pruning the store failed: %s",
+		    store_errmsg(emu->store));
+		store_rollback(emu->store);
+		return;
+	}
+	if (store_commit(emu->store) != 0)
+		log_warn("pruning the store failed: %s",
+		    store_errmsg(emu->store));
+	else if (removed > 0)
+		log_debug("pruned %lld expired rows", (long long)removed);
+}

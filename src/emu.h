@@ -39,4 +39,13 @@ struct emu {
 int emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen);
 void emu_close(struct emu *emu);
 
+/* Seconds between two runs of emu_prune() in the daemon. */
+#define EMU_PRUNE_INTERVAL 10
+
+/*
+ * Delete what can no longer be used (expired sessions, credentials, outbox
+ * entries past the code lifetime), so a long-running daemon stays small.
+ */
+void emu_prune(struct emu *emu);
+
 #endif

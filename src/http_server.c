@@ -110,11 +110,19 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		req->pretty = true;
 		req->body_cap = router_max_body(method, url,
 		    srv->emu->cfg.max_body);
-		cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_cap)
-			req->too_large = true;
 		*con_cls = req;
 		atomic_fetch_add(&srv->emu->requests, 1);
+		cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_cap) {
+			/*
+			 * MHD accepts a response now (before "100 Continue")
+			 * or once the body is in; answer now rather than read
+			 * megabytes we will refuse.
+			 */
+			req->too_large = true;
+			request_fill(req);
+			router_dispatch(req);
+		}
 		return MHD_YES;
 	}
 	if (req->status != 0) {
@@ -126,10 +134,9 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (!req->too_large && append_body(req, upload_data,
 		    *upload_data_size))
 			return MHD_NO;
+		/* A chunked body past the cap is read and dropped. */
 		*upload_data_size = 0;
-		if (!req->too_large)
-			return MHD_YES;
-		/* Answer now rather than read megabytes we will refuse. */
+		return MHD_YES;
 	}
 	request_fill(req);
 	router_dispatch(req);

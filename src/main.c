@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "emu.h"
@@ -63,7 +64,15 @@ main(int argc, char **argv)
 	    strchr(emu.cfg.host, ':') ? "]" : "", http_server_port(srv));
 	fflush(stdout);
 
-	sigwait(&stop_signals, &sig);
+	/* The main thread waits for a stop signal and tidies the store. */
+	for (;;) {
+		struct timespec tick = { .tv_sec = EMU_PRUNE_INTERVAL };
+
+		sig = sigtimedwait(&stop_signals, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		emu_prune(&emu);
+	}
 	log_info("%s received, shutting down", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM");
 	http_server_stop(srv);
