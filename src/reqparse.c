@@ -199,3 +199,129 @@ reqparse_empty(const char *s)
 {
 	return s == NULL || *s == '\0';
 }
+
+int
+reqparse_valid_utf8(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		for (size_t k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		/* Overlong forms, surrogates and values past U+10FFFF. */
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode one %-escaped name or value of n bytes into out (n + 1). */
+static int
+form_decode(const char *in, size_t n, char *out, size_t *outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (in[i] == '+') {
+			out[o++] = ' ';
+		} else if (in[i] == '%') {
+			int hi, lo;
+
+			if (i + 2 >= n)
+				return -1;
+			hi = hexval(in[i + 1]);
+			lo = hexval(in[i + 2]);
+			if (hi < 0 || lo < 0)
+				return -1;
+			out[o++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			out[o++] = in[i];
+		}
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return reqparse_valid_utf8(out, o) ? 0 : -1;
+}
+
+struct json_object *
+reqparse_form(const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct json_object *obj = json_object_new_object();
+	char *name = malloc(len + 1), *value = malloc(len + 1);
+	size_t pos = 0;
+
+	if (obj == NULL || name == NULL || value == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	while (pos < len) {
+		size_t end = pos, eq, nlen, vlen;
+
+		while (end < len && buf[end] != '&')
+			end++;
+		for (eq = pos; eq < end && buf[eq] != '='; eq++)
+			;
+		if (end > pos) {
+			if (form_decode(buf + pos, eq - pos, name, &nlen) ||
+			    form_decode(buf + (eq < end ? eq + 1 : end),
+			    eq < end ? end - eq - 1 : 0, value, &vlen)) {
+				snprintf(err, errlen, "malformed form field at "
+				    "byte %zu (bad %%-escape or invalid UTF-8)",
+				    pos);
+				goto fail;
+			}
+			json_object_object_add(obj, name,
+			    json_object_new_string_len(value, (int)vlen));
+		}
+		pos = end + 1;
+	}
+	free(name);
+	free(value);
+	return obj;
+fail:
+	free(name);
+	free(value);
+	json_object_put(obj);
+	return NULL;
+}

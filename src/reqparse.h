@@ -36,6 +36,17 @@ struct reqparse_field {
 struct json_object *reqparse_json(const char *buf, size_t len, char *err,
     size_t errlen);
 
+/*
+ * Parse an application/x-www-form-urlencoded body into an object of
+ * strings (a repeated name keeps its last value). Returns a new object
+ * (caller owns) or NULL with the reason in err (bad escape, invalid UTF-8).
+ */
+struct json_object *reqparse_form(const char *buf, size_t len, char *err,
+    size_t errlen);
+
+/* 1 when the `len` bytes at s are valid UTF-8 without NUL bytes. */
+int reqparse_valid_utf8(const char *s, size_t len);
+
 /* 1 when parsing succeeded but the document was the literal null. */
 int reqparse_is_null_doc(const char *err);
 

@@ -20,6 +20,16 @@ static const struct route routes[] = {
 	    mfa_signin_start, ROUTE_JSON | ROUTE_KEY, 0 },
 	{ "POST", API_IDENTITYTOOLKIT, "/v2/accounts/mfaSignIn:finalize",
 	    mfa_signin_finalize, ROUTE_JSON | ROUTE_KEY, 0 },
+	{ "POST", API_IDENTITYTOOLKIT, "/v1/accounts:signUp", accounts_sign_up,
+	    ROUTE_JSON | ROUTE_KEY, 0 },
+	{ "POST", API_IDENTITYTOOLKIT, "/v1/accounts:signInWithPassword",
+	    accounts_sign_in_with_password, ROUTE_JSON | ROUTE_KEY, 0 },
+	{ "POST", API_IDENTITYTOOLKIT, "/v1/accounts:lookup", accounts_lookup,
+	    ROUTE_JSON | ROUTE_KEY, 0 },
+	{ "GET", API_IDENTITYTOOLKIT, "/v2/recaptchaConfig", recaptcha_config,
+	    ROUTE_KEY, 0 },
+	{ "POST", API_SECURETOKEN, "/v1/token", securetoken_token,
+	    ROUTE_JSON | ROUTE_FORM | ROUTE_KEY, 0 },
 	{ "GET", API_GOOGLEAPIS, JWKS_PATH, keys_jwks, 0, 0 },
 	{ "GET", API_GOOGLEAPIS, X509_PATH, keys_x509, 0, 0 },
 	{ "GET", API_EMULATOR, "/", emulator_root, 0, 0 },
@@ -153,13 +163,13 @@ router_max_body(const char *method, const char *url, size_t dflt)
 }
 
 static int
-is_json_type(const char *ct)
+is_media_type(const char *ct, const char *type)
 {
-	size_t n = strlen("application/json");
+	size_t n = strlen(type);
 
 	while (*ct == ' ')
 		ct++;
-	return strncasecmp(ct, "application/json", n) == 0 &&
+	return strncasecmp(ct, type, n) == 0 &&
 	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
@@ -219,10 +229,23 @@ body_or_reply(struct request *req)
 {
 	char err[256];
 
-	if (req->content_type != NULL && !is_json_type(req->content_type)) {
+	if (req->content_type != NULL && (req->route->flags & ROUTE_FORM) &&
+	    is_media_type(req->content_type,
+	    "application/x-www-form-urlencoded")) {
+		req->json = reqparse_form(req->body ? req->body : "",
+		    req->body_len, err, sizeof(err));
+		if (req->json == NULL) {
+			reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
+			return -1;
+		}
+		return 0;
+	}
+	if (req->content_type != NULL &&
+	    !is_media_type(req->content_type, "application/json")) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "Content-Type '%.100s' "
-		    "is not supported; send application/json",
-		    req->content_type);
+		    "is not supported; send application/json%s",
+		    req->content_type, (req->route->flags & ROUTE_FORM) ?
+		    " or application/x-www-form-urlencoded" : "");
 		return -1;
 	}
 	if (req->body_len == 0) {

@@ -38,6 +38,19 @@
 	    "display_name, phone_number, email_verified, disabled, " \
 	    "created_at, valid_since FROM users WHERE project_id = ?1 AND " \
 	    "tenant_id = ?2 AND local_id = ?3") \
+	X(USER_BY_EMAIL, "SELECT id, project_id, tenant_id, local_id, email, " \
+	    "display_name, phone_number, email_verified, disabled, " \
+	    "created_at, valid_since FROM users WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2 AND email = ?3 COLLATE NOCASE") \
+	X(USER_PASSWORD, "SELECT password_salt, password_hash FROM users " \
+	    "WHERE id = ?1") \
+	X(ENR_LIST, "SELECT id, user_id, enrollment_id, kind, " \
+	    "display_name, enrolled_at, phone_number, totp_secret, " \
+	    "totp_algorithm, totp_digits, totp_period FROM mfa_enrollments " \
+	    "WHERE user_id = ?1 ORDER BY id") \
+	X(REFRESH_GET, "SELECT token, user_id, sign_in_provider, " \
+	    "coalesce(second_factor, ''), coalesce(enrollment_id, ''), " \
+	    "auth_time, created_at FROM refresh_tokens WHERE token = ?1") \
 	X(ENR_INSERT, "INSERT INTO mfa_enrollments (user_id, enrollment_id, " \
 	    "kind, display_name, enrolled_at, phone_number, totp_secret, " \
 	    "totp_algorithm, totp_digits, totp_period) VALUES (?1, ?2, ?3, " \
@@ -576,6 +589,48 @@ store_user_find(struct store *st, const char *project, const char *tenant,
 }
 
 int
+store_user_find_email(struct store *st, const char *project,
+    const char *tenant, const char *email, struct store_user *out)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_BY_EMAIL);
+	int r;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	bind_text(s, 3, email);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	r = read_user(s, out);
+	done(s);
+	return r;
+}
+
+int
+store_user_password(struct store *st, int64_t id, uint8_t *salt,
+    size_t *saltlen, uint8_t *hash, size_t *hashlen)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_PASSWORD);
+	int r, ns, nh;
+
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	ns = sqlite3_column_bytes(s, 0);
+	nh = sqlite3_column_bytes(s, 1);
+	if (sqlite3_column_type(s, 1) != SQLITE_BLOB || ns <= 0 || nh <= 0 ||
+	    (size_t)ns > *saltlen || (size_t)nh > *hashlen) {
+		done(s);
+		return STORE_NOT_FOUND;
+	}
+	memcpy(salt, sqlite3_column_blob(s, 0), (size_t)ns);
+	memcpy(hash, sqlite3_column_blob(s, 1), (size_t)nh);
+	*saltlen = (size_t)ns;
+	*hashlen = (size_t)nh;
+	done(s);
+	return STORE_OK;
+}
+
+int
 store_enrollment_insert(struct store *st, struct store_enrollment *e)
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_INSERT);
@@ -677,6 +732,27 @@ store_enrollment_find_phone(struct store *st, int64_t user_id,
 	sqlite3_bind_int64(s, 1, user_id);
 	bind_text(s, 2, phone);
 	return enrollment_query(st, s, out);
+}
+
+int
+store_enrollment_list(struct store *st, int64_t user_id,
+    int (*fn)(const struct store_enrollment *, void *), void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_LIST);
+	struct store_enrollment e;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, user_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (read_enrollment(s, &e) != STORE_OK)
+			continue;
+		if (fn(&e, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_stmt(st, s, rc);
+	done(s);
+	return STORE_OK;
 }
 
 int
@@ -902,6 +978,28 @@ store_refresh_insert(struct store *st, const struct store_refresh *x)
 	sqlite3_bind_int64(s, 6, x->auth_time);
 	sqlite3_bind_int64(s, 7, x->created_at);
 	return run(st, s);
+}
+
+int
+store_refresh_get(struct store *st, const char *token,
+    struct store_refresh *out)
+{
+	sqlite3_stmt *s = stmt(st, S_REFRESH_GET);
+	int r;
+
+	bind_text(s, 1, token);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	memset(out, 0, sizeof(*out));
+	r = COL_TEXT(s, 0, out->token) ||
+	    COL_TEXT(s, 2, out->sign_in_provider) ||
+	    COL_TEXT(s, 3, out->second_factor) ||
+	    COL_TEXT(s, 4, out->enrollment_id) ? STORE_NOT_FOUND : STORE_OK;
+	out->user_id = sqlite3_column_int64(s, 1);
+	out->auth_time = sqlite3_column_int64(s, 5);
+	out->created_at = sqlite3_column_int64(s, 6);
+	done(s);
+	return r;
 }
 
 int

@@ -166,6 +166,16 @@ int store_user_get(struct store *st, int64_t id, struct store_user *out);
 int store_user_find(struct store *st, const char *project,
     const char *tenant, const char *local_id, struct store_user *out);
 
+/* Email lookup is case-insensitive, as Identity Toolkit's is. */
+int store_user_find_email(struct store *st, const char *project,
+    const char *tenant, const char *email, struct store_user *out);
+/*
+ * The user's password salt and hash; *saltlen and *hashlen give the buffer
+ * sizes and return the lengths. NOT_FOUND when the user has no password.
+ */
+int store_user_password(struct store *st, int64_t id, uint8_t *salt,
+    size_t *saltlen, uint8_t *hash, size_t *hashlen);
+
 /* Sets enr->id. STORE_EXISTS when the user has that enrollment id. */
 int store_enrollment_insert(struct store *st, struct store_enrollment *enr);
 int store_enrollment_get(struct store *st, int64_t user_id,
@@ -174,6 +184,10 @@ int store_enrollment_by_rowid(struct store *st, int64_t id,
     struct store_enrollment *out);
 int store_enrollment_find_phone(struct store *st, int64_t user_id,
     const char *phone, struct store_enrollment *out);
+
+/* Calls fn for each enrollment of the user, oldest first. */
+int store_enrollment_list(struct store *st, int64_t user_id,
+    int (*fn)(const struct store_enrollment *, void *), void *arg);
 
 int store_credential_insert(struct store *st,
     const struct store_credential *cred);
@@ -209,6 +223,8 @@ int store_proof_get(struct store *st, const char *proof,
     struct store_proof *out);
 
 int store_refresh_insert(struct store *st, const struct store_refresh *r);
+int store_refresh_get(struct store *st, const char *token,
+    struct store_refresh *out);
 
 /* The newest signing key's PEM (malloc'd, caller frees) or NOT_FOUND. */
 int store_signing_key_get(struct store *st, char **pem);

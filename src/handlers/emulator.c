@@ -9,12 +9,12 @@
 #include <json-c/json.h>
 
 #include "emu.h"
+#include "handlers/account.h"
 #include "handlers/handlers.h"
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
 #include "store.h"
-#include "tokens.h"
 
 #include "version.h"
 
@@ -206,19 +206,8 @@ emulator_mint_credential(struct request *req)
 			    store_errmsg(st));
 		return;
 	}
-	memset(&c, 0, sizeof(c));
-	if (tokens_random("AMfa", 48, c.credential, sizeof(c.credential))) {
-		store_rollback(st);
-		reply_error(req, ERR_INTERNAL_ERROR, "RAND_bytes failed");
-		return;
-	}
-	c.user_id = u.id;
-	strcpy(c.project_id, u.project_id);
-	strcpy(c.tenant_id, u.tenant_id);
-	strcpy(c.sign_in_provider, "password");
-	c.created_at = clock_now_ms(&emu->clock);
-	c.expires_at = c.created_at + expires_in * 1000;
-	if (store_credential_insert(st, &c) != STORE_OK) {
+	if (account_mint_credential(emu, &u, "password", expires_in,
+	    clock_now_ms(&emu->clock), &c) != 0) {
 		store_rollback(st);
 		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
 		    store_errmsg(st));

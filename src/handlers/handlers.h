@@ -8,6 +8,13 @@ struct request;
 void mfa_signin_start(struct request *req);
 void mfa_signin_finalize(struct request *req);
 
+/* First factor and account routes (accounts_*.c, token.c) */
+void accounts_sign_up(struct request *req);
+void accounts_sign_in_with_password(struct request *req);
+void accounts_lookup(struct request *req);
+void securetoken_token(struct request *req);
+void recaptcha_config(struct request *req);
+
 /* Public keys of the token signer (keys.c) */
 void keys_jwks(struct request *req);
 void keys_x509(struct request *req);

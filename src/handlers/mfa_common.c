@@ -6,12 +6,11 @@
 #include <json-c/json.h>
 
 #include "emu.h"
+#include "handlers/account.h"
 #include "handlers/mfa_common.h"
 #include "http_server.h"
-#include "id_token.h"
 #include "reply.h"
 #include "reqparse.h"
-#include "tokens.h"
 
 void
 mfa_fail(struct request *req, bool keep, enum err_code code,
@@ -181,11 +180,15 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 {
 	struct emu *emu = req->emu;
 	struct store *st = emu->store;
-	const char *factor = enr->kind == STORE_FACTOR_TOTP ? "totp" : "phone";
-	struct store_refresh rt;
-	struct id_token_info info;
+	struct account_session sess = {
+		.sign_in_provider = ctx->cred.sign_in_provider,
+		.second_factor = enr->kind == STORE_FACTOR_TOTP ? "totp" :
+		    "phone",
+		.enrollment_id = enr->enrollment_id,
+		.auth_time = ctx->cred.created_at / 1000,
+	};
+	struct account_tokens tok;
 	struct json_object *body;
-	char *jwt;
 	int r;
 
 	r = store_credential_use(st, ctx->cred.credential, ctx->now);
@@ -195,22 +198,8 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 		    "mfaPendingCredential has already been used");
 		return;
 	}
-	memset(&rt, 0, sizeof(rt));
-	if (r != STORE_OK || tokens_random("", 48, rt.token,
-	    sizeof(rt.token)) != 0) {
-		json_object_put(extra);
-		store_broken(req);
-		return;
-	}
-	rt.user_id = ctx->user.id;
-	snprintf(rt.sign_in_provider, sizeof(rt.sign_in_provider), "%s",
-	    ctx->cred.sign_in_provider);
-	snprintf(rt.second_factor, sizeof(rt.second_factor), "%s", factor);
-	snprintf(rt.enrollment_id, sizeof(rt.enrollment_id), "%s",
-	    enr->enrollment_id);
-	rt.auth_time = ctx->cred.created_at / 1000;
-	rt.created_at = ctx->now;
-	if (store_refresh_insert(st, &rt) != STORE_OK) {
+	if (r != STORE_OK ||
+	    account_store_refresh(emu, &ctx->user, &sess, ctx->now, &tok)) {
 		json_object_put(extra);
 		store_broken(req);
 		return;
@@ -221,26 +210,23 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 		    store_errmsg(st));
 		return;
 	}
-
-	info.sign_in_provider = ctx->cred.sign_in_provider;
-	info.second_factor = factor;
-	info.enrollment_id = enr->enrollment_id;
-	info.auth_time = rt.auth_time;
-	if ((jwt = id_token_issue(emu, &ctx->user, &info)) == NULL) {
+	/* Signing is the slow part: done with the store released. */
+	if (account_sign_id_token(emu, &ctx->user, &sess, &tok) != 0) {
 		json_object_put(extra);
 		reply_error(req, ERR_INTERNAL_ERROR, "signing the ID token "
 		    "failed");
 		return;
 	}
 	body = json_object_new_object();
-	json_object_object_add(body, "idToken", json_object_new_string(jwt));
+	json_object_object_add(body, "idToken",
+	    json_object_new_string(tok.id_token));
 	json_object_object_add(body, "refreshToken",
-	    json_object_new_string(rt.token));
+	    json_object_new_string(tok.refresh_token));
 	if (extra != NULL) {
 		json_object_object_foreach(extra, k, v)
 			json_object_object_add(body, k, json_object_get(v));
 		json_object_put(extra);
 	}
-	free(jwt);
+	free(tok.id_token);
 	reply_json(req, 200, body);
 }

@@ -1,0 +1,198 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers/account.h"
+#include "http_server.h"
+#include "id_token.h"
+#include "reply.h"
+#include "sms_code.h"
+#include "tokens.h"
+
+int
+account_store_refresh(struct emu *emu, const struct store_user *user,
+    const struct account_session *sess, int64_t now,
+    struct account_tokens *out)
+{
+	struct store_refresh rt;
+
+	memset(&rt, 0, sizeof(rt));
+	out->id_token = NULL;
+	if (tokens_random("", 48, rt.token, sizeof(rt.token)) != 0)
+		return -1;
+	rt.user_id = user->id;
+	snprintf(rt.sign_in_provider, sizeof(rt.sign_in_provider), "%s",
+	    sess->sign_in_provider);
+	snprintf(rt.second_factor, sizeof(rt.second_factor), "%s",
+	    sess->second_factor ? sess->second_factor : "");
+	snprintf(rt.enrollment_id, sizeof(rt.enrollment_id), "%s",
+	    sess->enrollment_id ? sess->enrollment_id : "");
+	rt.auth_time = sess->auth_time;
+	rt.created_at = now;
+	if (store_refresh_insert(emu->store, &rt) != STORE_OK)
+		return -1;
+	strcpy(out->refresh_token, rt.token);
+	return 0;
+}
+
+int
+account_sign_id_token(struct emu *emu, const struct store_user *user,
+    const struct account_session *sess, struct account_tokens *out)
+{
+	struct id_token_info info = {
+		.sign_in_provider = sess->sign_in_provider,
+		.second_factor = sess->second_factor,
+		.enrollment_id = sess->enrollment_id,
+		.auth_time = sess->auth_time,
+	};
+
+	out->id_token = id_token_issue(emu, user, &info);
+	return out->id_token ? 0 : -1;
+}
+
+int
+account_mint_credential(struct emu *emu, const struct store_user *user,
+    const char *provider, int64_t ttl_s, int64_t now,
+    struct store_credential *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (tokens_random("AMfa", 48, out->credential,
+	    sizeof(out->credential)) != 0)
+		return -1;
+	out->user_id = user->id;
+	strcpy(out->project_id, user->project_id);
+	strcpy(out->tenant_id, user->tenant_id);
+	snprintf(out->sign_in_provider, sizeof(out->sign_in_provider), "%s",
+	    provider);
+	out->created_at = now;
+	out->expires_at = now + (ttl_s > 0 ? ttl_s :
+	    (int64_t)emu->cfg.credential_ttl) * 1000;
+	return store_credential_insert(emu->store, out) == STORE_OK ? 0 : -1;
+}
+
+struct info_list {
+	struct json_object *items;
+	bool obfuscate;
+};
+
+static int
+add_info(const struct store_enrollment *e, void *arg)
+{
+	struct info_list *list = arg;
+	struct json_object *item = json_object_new_object();
+	char when[32];
+
+	json_object_object_add(item, "mfaEnrollmentId",
+	    json_object_new_string(e->enrollment_id));
+	if (e->display_name[0] != '\0')
+		json_object_object_add(item, "displayName",
+		    json_object_new_string(e->display_name));
+	if (e->kind == STORE_FACTOR_PHONE) {
+		char shown[STORE_PHONE_MAX + 1];
+
+		if (list->obfuscate)
+			sms_code_obfuscate(e->phone_number, shown);
+		else
+			strcpy(shown, e->phone_number);
+		json_object_object_add(item, "phoneInfo",
+		    json_object_new_string(shown));
+	} else {
+		json_object_object_add(item, "totpInfo",
+		    json_object_new_object());
+	}
+	if (clock_format_rfc3339(e->enrolled_at, when, sizeof(when)) == 0)
+		json_object_object_add(item, "enrolledAt",
+		    json_object_new_string(when));
+	json_object_array_add(list->items, item);
+	return 0;
+}
+
+struct json_object *
+account_mfa_info(struct store *st, int64_t user_id, bool obfuscate)
+{
+	struct info_list list = { json_object_new_array(), obfuscate };
+
+	if (store_enrollment_list(st, user_id, add_info, &list) != STORE_OK) {
+		json_object_put(list.items);
+		return NULL;
+	}
+	return list.items;
+}
+
+static int
+count_one(const struct store_enrollment *e, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+int
+account_enrollment_count(struct store *st, int64_t user_id)
+{
+	int n = 0;
+
+	if (store_enrollment_list(st, user_id, count_one, &n) != STORE_OK)
+		return -1;
+	return n;
+}
+
+struct json_object *
+account_verify_id_token_or_reply(struct request *req, const char *id_token)
+{
+	struct emu *emu = req->emu;
+	struct json_object *claims, *v;
+	char iss[200];
+	int64_t exp = 0;
+
+	claims = tokens_verify_jwt(emu->key, id_token);
+	if (claims == NULL) {
+		reply_error(req, ERR_INVALID_ID_TOKEN, "the idToken was not "
+		    "issued by this emulator or has been altered");
+		return NULL;
+	}
+	snprintf(iss, sizeof(iss), "https://securetoken.google.com/%s",
+	    emu->cfg.project);
+	if (!json_object_object_get_ex(claims, "iss", &v) ||
+	    strcmp(json_object_get_string(v), iss) != 0 ||
+	    !json_object_object_get_ex(claims, "aud", &v) ||
+	    strcmp(json_object_get_string(v), emu->cfg.project) != 0 ||
+	    !json_object_object_get_ex(claims, "sub", &v) ||
+	    !json_object_is_type(v, json_type_string)) {
+		json_object_put(claims);
+		reply_error(req, ERR_INVALID_ID_TOKEN, "the idToken is for "
+		    "another project");
+		return NULL;
+	}
+	if (json_object_object_get_ex(claims, "exp", &v))
+		exp = json_object_get_int64(v);
+	if (exp <= clock_now_s(&emu->clock)) {
+		json_object_put(claims);
+		reply_error(req, ERR_TOKEN_EXPIRED, "the idToken has expired");
+		return NULL;
+	}
+	return claims;
+}
+
+void
+account_add_tokens(struct json_object *body, const struct account_tokens *t)
+{
+	json_object_object_add(body, "idToken",
+	    json_object_new_string(t->id_token));
+	json_object_object_add(body, "refreshToken",
+	    json_object_new_string(t->refresh_token));
+	json_object_object_add(body, "expiresIn",
+	    json_object_new_string("3600"));
+}
+
+int
+account_valid_email(const char *email)
+{
+	const char *at = strchr(email, '@');
+
+	return at != NULL && at != email && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strchr(email, ' ') == NULL &&
+	    strlen(email) <= STORE_TEXT_MAX;
+}

@@ -1,0 +1,78 @@
+/*
+ * What the account routes (signUp, signInWithPassword, lookup, token) and
+ * mfaSignIn share: minting pending credentials, issuing token pairs,
+ * verifying ID tokens, rendering users and their mfaInfo.
+ */
+#ifndef MFAEMU_HANDLERS_ACCOUNT_H
+#define MFAEMU_HANDLERS_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+
+struct emu;
+struct json_object;
+struct request;
+
+/* A signed-in session: what goes into a refresh token and ID token. */
+struct account_session {
+	const char *sign_in_provider;	/* "password", "anonymous" */
+	const char *second_factor;	/* "phone", "totp" or NULL */
+	const char *enrollment_id;	/* with second_factor */
+	int64_t auth_time;		/* unix seconds */
+};
+
+struct account_tokens {
+	char refresh_token[STORE_TOKEN_MAX + 1];
+	char *id_token;			/* malloc'd */
+};
+
+/*
+ * Inside a store transaction: store a new refresh token for `user`.
+ * Returns 0 or -1 (store error).
+ */
+int account_store_refresh(struct emu *emu, const struct store_user *user,
+    const struct account_session *sess, int64_t now,
+    struct account_tokens *out);
+
+/* After commit: sign the ID token into out->id_token. Returns 0 or -1. */
+int account_sign_id_token(struct emu *emu, const struct store_user *user,
+    const struct account_session *sess, struct account_tokens *out);
+
+/*
+ * Inside a store transaction: a new pending credential for `user` with
+ * the configured lifetime (or `ttl_s` seconds when > 0).
+ */
+int account_mint_credential(struct emu *emu, const struct store_user *user,
+    const char *provider, int64_t ttl_s, int64_t now,
+    struct store_credential *out);
+
+/*
+ * The user's mfaInfo[] as Identity Toolkit renders it (new array, owned).
+ * `obfuscate` hides all but the last four digits of phone numbers, as in
+ * sign-in responses. NULL on a store error.
+ */
+struct json_object *account_mfa_info(struct store *st, int64_t user_id,
+    bool obfuscate);
+
+/* Number of enrollments of the user, or -1 on a store error. */
+int account_enrollment_count(struct store *st, int64_t user_id);
+
+/*
+ * Verify an ID token signed by this emulator for this project and not
+ * expired; on success fill *user_id_out with its sub and return its
+ * claims (new object, owned). On failure reply INVALID_ID_TOKEN (or
+ * TOKEN_EXPIRED) and return NULL.
+ */
+struct json_object *account_verify_id_token_or_reply(struct request *req,
+    const char *id_token);
+
+/* 1 when `email` looks like an address Identity Toolkit would accept. */
+int account_valid_email(const char *email);
+
+/* "identitytoolkit#..." kind member and the usual token members. */
+void account_add_tokens(struct json_object *body,
+    const struct account_tokens *t);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * accounts.lookup: the signed-in user's account, mfaInfo[] included.
+ * POST /v1/accounts:lookup
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers/account.h"
+#include "handlers/handlers.h"
+#include "http_server.h"
+#include "reply.h"
+#include "reqparse.h"
+
+static void
+add_ms_string(struct json_object *o, const char *k, int64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", (long long)v);
+	json_object_object_add(o, k, json_object_new_string(buf));
+}
+
+/* The account as Identity Toolkit's UserInfo renders it (owned). */
+static struct json_object *
+user_json(const struct store_user *u, struct json_object *mfa_info)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *providers = json_object_new_array();
+
+	json_object_object_add(o, "localId", json_object_new_string(u->local_id));
+	if (u->email[0] != '\0') {
+		struct json_object *p = json_object_new_object();
+
+		json_object_object_add(o, "email",
+		    json_object_new_string(u->email));
+		json_object_object_add(p, "providerId",
+		    json_object_new_string("password"));
+		json_object_object_add(p, "email",
+		    json_object_new_string(u->email));
+		json_object_object_add(p, "federatedId",
+		    json_object_new_string(u->email));
+		json_object_object_add(p, "rawId",
+		    json_object_new_string(u->email));
+		json_object_array_add(providers, p);
+	}
+	json_object_object_add(o, "emailVerified",
+	    json_object_new_boolean(u->email_verified));
+	if (u->display_name[0] != '\0')
+		json_object_object_add(o, "displayName",
+		    json_object_new_string(u->display_name));
+	if (u->phone_number[0] != '\0')
+		json_object_object_add(o, "phoneNumber",
+		    json_object_new_string(u->phone_number));
+	json_object_object_add(o, "providerUserInfo", providers);
+	json_object_object_add(o, "disabled",
+	    json_object_new_boolean(u->disabled));
+	add_ms_string(o, "createdAt", u->created_at);
+	add_ms_string(o, "lastLoginAt", u->created_at);
+	add_ms_string(o, "validSince", u->valid_since / 1000);
+	if (u->tenant_id[0] != '\0')
+		json_object_object_add(o, "tenantId",
+		    json_object_new_string(u->tenant_id));
+	if (json_object_array_length(mfa_info) > 0)
+		json_object_object_add(o, "mfaInfo", mfa_info);
+	else
+		json_object_put(mfa_info);
+	return o;
+}
+
+void
+accounts_lookup(struct request *req)
+{
+	struct emu *emu = req->emu;
+	struct store *st = emu->store;
+	const char *id_token = NULL, *sub, *tenant = "";
+	struct reqparse_field f[] = {
+		{ "idToken", RP_STRING, &id_token },
+	};
+	struct json_object *claims, *v, *fb, *info, *body, *users;
+	struct store_user u;
+	int64_t iat = 0;
+	int r;
+
+	if (reqparse_fields_or_reply(req, req->json, NULL, f, 1))
+		return;
+	if (reqparse_empty(id_token)) {
+		reply_error(req, ERR_INVALID_ID_TOKEN, "idToken is required");
+		return;
+	}
+	if ((claims = account_verify_id_token_or_reply(req, id_token)) == NULL)
+		return;
+	json_object_object_get_ex(claims, "sub", &v);
+	sub = json_object_get_string(v);
+	if (json_object_object_get_ex(claims, "firebase", &fb) &&
+	    json_object_object_get_ex(fb, "tenant", &v))
+		tenant = json_object_get_string(v);
+	if (json_object_object_get_ex(claims, "iat", &v))
+		iat = json_object_get_int64(v);
+
+	if (store_begin(st) != 0) {
+		json_object_put(claims);
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	r = store_user_find(st, emu->cfg.project, tenant, sub, &u);
+	info = r == STORE_OK ? account_mfa_info(st, u.id, false) : NULL;
+	store_rollback(st);
+	json_object_put(claims);
+	if (r == STORE_NOT_FOUND) {
+		reply_error(req, ERR_USER_NOT_FOUND, NULL);
+		return;
+	}
+	if (r != STORE_OK || info == NULL) {
+		json_object_put(info);
+		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+		    store_errmsg(st));
+		return;
+	}
+	if (iat * 1000 < u.valid_since) {
+		json_object_put(info);
+		reply_error(req, ERR_TOKEN_EXPIRED, "the idToken was issued "
+		    "before the user's tokens were revoked");
+		return;
+	}
+	body = json_object_new_object();
+	users = json_object_new_array();
+	json_object_array_add(users, user_json(&u, info));
+	json_object_object_add(body, "kind", json_object_new_string(
+	    "identitytoolkit#GetAccountInfoResponse"));
+	json_object_object_add(body, "users", users);
+	reply_json(req, 200, body);
+}
