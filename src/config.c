@@ -15,7 +15,7 @@ enum {
 	OPT_SIGNING_KEY, OPT_LOG_LEVEL, OPT_CHECK, OPT_HELP, OPT_VERSION,
 	OPT_REQUIRE_KEY, OPT_MAX_BODY, OPT_THREADS, OPT_CONN_TIMEOUT,
 	OPT_MAX_CONNECTIONS, OPT_SMS_CODE_TTL, OPT_MAX_ATTEMPTS,
-	OPT_CREDENTIAL_TTL,
+	OPT_CREDENTIAL_TTL, OPT_PROBE,
 };
 
 /* One row per setting: its flag, its environment variable, its help. */
@@ -59,6 +59,8 @@ static const struct config_opt {
 	    "SECONDS", "lifetime of a pending credential (default 600)" },
 	{ OPT_CHECK, "check", NULL, 0, NULL,
 	    "validate configuration and fixtures, then exit" },
+	{ OPT_PROBE, "probe", NULL, 0, NULL,
+	    "exit 0 if a daemon answers at --host/--port (health checks)" },
 	{ OPT_HELP, "help", NULL, 0, NULL, "show this help" },
 	{ OPT_VERSION, "version", NULL, 0, NULL, "show the version" },
 };
@@ -258,6 +260,9 @@ apply(struct config *cfg, int id, const char *val, const char *src,
 		return CONFIG_OK;
 	case OPT_CHECK:
 		cfg->check_only = true;
+		return CONFIG_OK;
+	case OPT_PROBE:
+		cfg->probe = true;
 		return CONFIG_OK;
 	}
 	return fail(err, errlen, "%s: unknown setting", src);

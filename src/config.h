@@ -24,6 +24,7 @@ struct config {
 	char *signing_key_path;
 	enum log_level log_level;
 	bool check_only;
+	bool probe;		/* --probe: health-check a daemon */
 	bool require_key;
 
 	/* HTTP limits. */

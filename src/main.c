@@ -10,6 +10,7 @@
 #include "emu.h"
 #include "http_server.h"
 #include "log.h"
+#include "probe.h"
 
 int
 main(int argc, char **argv)
@@ -31,6 +32,12 @@ main(int argc, char **argv)
 		return 2;
 	case CONFIG_OK:
 		break;
+	}
+	if (cfg.probe) {
+		int rc = probe_run(cfg.host, cfg.port);
+
+		config_free(&cfg);
+		return rc;
 	}
 	log_set_level(cfg.log_level);
 	signal(SIGPIPE, SIG_IGN);

@@ -1,0 +1,600 @@
+// Shared helpers for mfaemu's black-box integration tests.
+//
+// Every suite starts the real daemon on an ephemeral port with exactly the
+// fixtures it needs, talks to it over HTTP with the global fetch, and stops
+// it with SIGTERM. Nothing here reaches into the daemon's internals: codes
+// come from the SMS outbox endpoint or the log, time from /emulator/v1/clock.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.MFAEMU_BIN;
+export const SOURCE_ROOT = process.env.MFAEMU_SOURCE_ROOT ?? process.cwd();
+export const DEMO_FIXTURES = path.join(SOURCE_ROOT, 'fixtures', 'demo.json');
+export const PROJECT = 'demo-project';
+
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const LISTENING = /^mfaemu listening on (http:\/\/\S+)$/;
+
+// Children still alive when the test process exits are killed, so a failed
+// assertion never leaves a daemon behind.
+const live = new Set();
+const tempDirs = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try { p.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+  for (const d of tempDirs) {
+    try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* ignore */ }
+  }
+});
+
+/** A fresh temporary directory, removed when the test process exits. */
+export function tempDir(prefix = 'mfaemu-it-') {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(d);
+  return d;
+}
+
+/** Write a fixture object to a temp JSON file and return its path. */
+export function writeFixture(obj, dir = tempDir()) {
+  const file = path.join(dir, `fixture-${crypto.randomUUID()}.json`);
+  fs.writeFileSync(file, typeof obj === 'string' ? obj : JSON.stringify(obj, null, 2));
+  return file;
+}
+
+/** The child's environment: ours without MFAEMU_* config leaking in. */
+function childEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('MFAEMU_')) env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+function requireBin() {
+  assert.ok(BIN, 'MFAEMU_BIN must name the mfaemu binary');
+  assert.ok(fs.existsSync(BIN), `MFAEMU_BIN ${BIN} does not exist`);
+}
+
+function fixtureArgs(fixtures) {
+  const args = [];
+  for (const f of fixtures) {
+    args.push('--fixtures', typeof f === 'string' ? f : writeFixture(f));
+  }
+  return args;
+}
+
+function watchExit(proc) {
+  return new Promise((resolve) => {
+    proc.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/**
+ * Start the daemon and wait until it prints its listening line.
+ * Returns {url, proc, stop(), output(), stdout(), exited}.
+ */
+export async function startDaemon({ fixtures = [], args = [], env = {}, db } = {}) {
+  requireBin();
+  const argv = ['--port', '0', ...fixtureArgs(fixtures)];
+  if (db) argv.push('--db', db);
+  argv.push(...args);
+
+  const proc = spawn(BIN, argv, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
+  let out = '';
+  let stdoutText = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { out += d; });
+  const exited = watchExit(proc).then((r) => { live.delete(proc); return r; });
+
+  const url = await new Promise((resolve, reject) => {
+    let pending = '';
+    let done = false;
+    const timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      proc.kill('SIGKILL');
+      reject(new Error(`mfaemu did not report listening within ${START_TIMEOUT_MS} ms\n` +
+        `argv: ${argv.join(' ')}\noutput:\n${out}`));
+    }, START_TIMEOUT_MS);
+    proc.stdout.on('data', (d) => {
+      out += d;
+      stdoutText += d;
+      if (done) return;
+      pending += d;
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).replace(/\r$/, '');
+        pending = pending.slice(nl + 1);
+        const m = LISTENING.exec(line);
+        if (m) {
+          done = true;
+          clearTimeout(timer);
+          resolve(m[1]);
+          return;
+        }
+      }
+    });
+    exited.then(({ code, signal }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      reject(new Error(`mfaemu exited (code ${code}, signal ${signal}) before listening\n` +
+        `argv: ${argv.join(' ')}\noutput:\n${out}`));
+    });
+  });
+
+  let stopped = null;
+  const stop = () => {
+    if (stopped) return stopped;
+    stopped = (async () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      let timer;
+      const killed = new Promise((resolve) => {
+        timer = setTimeout(() => { proc.kill('SIGKILL'); resolve(null); }, STOP_TIMEOUT_MS);
+      });
+      const first = await Promise.race([exited, killed]);
+      clearTimeout(timer);
+      const r = first ?? await exited;
+      assert.ok(first !== null, `mfaemu did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM\n${out}`);
+      assert.equal(r.code, 0, `mfaemu exit code after SIGTERM (signal ${r.signal})\n${out}`);
+      return r;
+    })();
+    return stopped;
+  };
+
+  return { url, proc, stop, exited, output: () => out, stdout: () => stdoutText };
+}
+
+/**
+ * Run the daemon to completion (start-up failure tests, --check).
+ * Returns {code, signal, output, timedOut}.
+ */
+export async function runDaemon(args, { env = {}, timeoutMs = 10_000 } = {}) {
+  requireBin();
+  const proc = spawn(BIN, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
+  let out = '';
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { out += d; });
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; proc.kill('SIGKILL'); }, timeoutMs);
+  const { code, signal } = await watchExit(proc);
+  clearTimeout(timer);
+  live.delete(proc);
+  // Let the pipes drain.
+  await new Promise((r) => setImmediate(r));
+  return { code, signal, output: out, timedOut };
+}
+
+/** Append a query parameter to a path that may already carry a query. */
+export function withQuery(p, name, value) {
+  return `${p}${p.includes('?') ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+}
+
+/**
+ * Send a request. body is JSON-encoded unless raw (string or bytes) is
+ * given. key=null sends no ?key=. headers may set 'content-type': null to
+ * send none. Returns {status, headers, json, text}.
+ */
+export async function call(url, p, body, { key = 'test-key', headers = {}, method = 'POST', raw } = {}) {
+  let target = p;
+  if (key !== null && key !== undefined) target = withQuery(target, 'key', key);
+  const h = {};
+  let payload;
+  if (raw !== undefined) {
+    payload = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  } else if (body !== undefined) {
+    payload = Buffer.from(JSON.stringify(body), 'utf8');
+  }
+  if (payload !== undefined) h['content-type'] = 'application/json';
+  for (const [k, v] of Object.entries(headers)) {
+    const lk = k.toLowerCase();
+    if (v === null) delete h[lk];
+    else h[lk] = v;
+  }
+  const res = await fetch(url + target, {
+    method,
+    headers: h,
+    body: payload,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export const START = '/v2/accounts/mfaSignIn:start';
+export const FINALIZE = '/v2/accounts/mfaSignIn:finalize';
+export const GOOGLE_PREFIX = '/identitytoolkit.googleapis.com';
+
+export const start = (url, body, opts) => call(url, START, body, opts);
+export const finalize = (url, body, opts) => call(url, FINALIZE, body, opts);
+
+/** The CODE part of an error message ("CODE" or "CODE : detail"). */
+export function errorCode(res) {
+  return res.json?.error?.message?.split(' : ')[0];
+}
+
+/**
+ * Assert that res is a Google error envelope with the given HTTP status and
+ * CODE. For 400s the whole envelope shape is checked. Returns the message.
+ */
+export function expectError(res, status, code, { xgafv2 = false, googleStatus } = {}) {
+  const ctx = `response ${res.status} ${res.text}`;
+  assert.equal(res.status, status, ctx);
+  assert.ok(res.json && typeof res.json === 'object', `error body is not JSON: ${ctx}`);
+  const e = res.json.error;
+  assert.ok(e && typeof e === 'object', `no error object: ${ctx}`);
+  assert.equal(e.code, status, ctx);
+  assert.equal(typeof e.message, 'string', ctx);
+  assert.equal(e.message.split(' : ')[0], code, ctx);
+  const gs = googleStatus ?? (status === 400 ? 'INVALID_ARGUMENT' : undefined);
+  if (gs) assert.equal(e.status, gs, ctx);
+  if (xgafv2) {
+    assert.ok(!('errors' in e), `errors[] present with $.xgafv=2: ${ctx}`);
+  } else if (status === 400) {
+    assert.deepEqual(e.errors, [{ message: e.message, domain: 'global', reason: 'invalid' }], ctx);
+  }
+  if (status === 400) {
+    const keys = Object.keys(e).sort();
+    assert.deepEqual(keys, xgafv2 ? ['code', 'message', 'status'] : ['code', 'errors', 'message', 'status'], ctx);
+  }
+  return e.message;
+}
+
+/** Assert a 200 and return the JSON body. */
+export function expectOk(res) {
+  assert.equal(res.status, 200, `expected 200, got ${res.status} ${res.text}`);
+  assert.ok(res.json && typeof res.json === 'object', `body is not JSON: ${res.text}`);
+  return res.json;
+}
+
+async function getJson(url, p, init = {}) {
+  const res = await fetch(url + p, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${init.method ?? 'GET'} ${p}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** The SMS outbox: [{phoneNumber, code, sessionInfo}]. */
+export async function readCodes(url, project = PROJECT, tenant) {
+  const p = `/emulator/v1/projects/${encodeURIComponent(project)}` +
+    (tenant ? `/tenants/${encodeURIComponent(tenant)}` : '') + '/verificationCodes';
+  const body = await getJson(url, p);
+  assert.ok(Array.isArray(body.verificationCodes), `verificationCodes: ${JSON.stringify(body)}`);
+  return body.verificationCodes;
+}
+
+/** The outbox entry for one sessionInfo. */
+export async function codeFor(url, sessionInfo, project = PROJECT, tenant) {
+  const codes = await readCodes(url, project, tenant);
+  const hits = codes.filter((c) => c.sessionInfo === sessionInfo);
+  assert.equal(hits.length, 1, `outbox entries for session ${sessionInfo}: ${JSON.stringify(codes)}`);
+  return hits[0];
+}
+
+/** Move the emulator's clock forward. Returns the clock body. */
+export async function advanceClock(url, seconds) {
+  return getJson(url, '/emulator/v1/clock', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceSeconds: seconds }),
+  });
+}
+
+/** {nowMillis, offsetMillis, now} from the emulator. */
+export async function getClock(url) {
+  return getJson(url, '/emulator/v1/clock');
+}
+
+export async function serverNow(url) {
+  const c = await getClock(url);
+  assert.equal(typeof c.nowMillis, 'number', JSON.stringify(c));
+  return c.nowMillis;
+}
+
+/** Mint a pending credential for a user through the control plane. */
+export async function mintCredential(url, project, localId, tenantId) {
+  const body = { localId };
+  if (tenantId) body.tenantId = tenantId;
+  const res = await call(url, `/emulator/v1/projects/${encodeURIComponent(project)}/pendingCredentials`,
+    body, { key: null });
+  const json = expectOk(res);
+  assert.equal(typeof json.mfaPendingCredential, 'string', res.text);
+  assert.ok(json.mfaPendingCredential.length > 0, res.text);
+  return json.mfaPendingCredential;
+}
+
+// ---------------------------------------------------------------- TOTP
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+export function base32Decode(s) {
+  const clean = s.replace(/[\s=]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of clean) {
+    const v = B32.indexOf(ch);
+    if (v < 0) throw new Error(`bad base32 character ${JSON.stringify(ch)}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 code for a base32 secret at nowMs. */
+export function totp(secret, { algorithm = 'SHA1', digits = 6, period = 30, nowMs = Date.now() } = {}) {
+  const key = base32Decode(secret);
+  const counter = Math.floor(nowMs / 1000 / period);
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = crypto.createHmac(algorithm.toLowerCase().replace('-', ''), key).update(msg).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  return String(bin % 10 ** digits).padStart(digits, '0');
+}
+
+/**
+ * Put the emulator's clock into a fresh TOTP step, a few seconds past its
+ * start, so a test can compute codes for now and neighbouring steps without
+ * racing a step boundary, and no earlier test used these steps. Returns the
+ * server's nowMillis.
+ */
+export async function freshTotpStep(url, period = 30) {
+  let now = await serverNow(url);
+  const pos = (now / 1000) % period;
+  // Skip at least three whole steps past any step an earlier test used
+  // (up to now+1), then land 3 s into a step.
+  const advance = Math.ceil(period - pos) + 3 * period + 3;
+  await advanceClock(url, advance);
+  now = await serverNow(url);
+  return now;
+}
+
+/** A code that is wrong for every step within ±2 of nowMs. */
+export function wrongTotp(secret, opts) {
+  const near = new Set();
+  for (let k = -2; k <= 2; k++) {
+    near.add(totp(secret, { ...opts, nowMs: opts.nowMs + k * opts.period * 1000 }));
+  }
+  const digits = opts.digits ?? 6;
+  for (let i = 0; ; i++) {
+    const c = String((123457 + i * 7919) % 10 ** digits).padStart(digits, '0');
+    if (!near.has(c)) return c;
+  }
+}
+
+/** A different code of the same length. */
+export function wrongCode(code) {
+  const n = (Number(code) + 1) % 10 ** code.length;
+  return String(n).padStart(code.length, '0');
+}
+
+// ---------------------------------------------------------------- tokens
+
+export function decodeJwt(jwt) {
+  assert.equal(typeof jwt, 'string');
+  const parts = jwt.split('.');
+  assert.equal(parts.length, 3, `not a JWS compact token: ${jwt}`);
+  const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
+  const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+  return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2], 'base64url') };
+}
+
+export const JWKS_PATH = '/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com';
+export const X509_PATH = '/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com';
+
+export async function fetchJwks(url, prefix = '') {
+  const jwks = await getJson(url, prefix + JWKS_PATH);
+  assert.ok(Array.isArray(jwks.keys), `JWKS: ${JSON.stringify(jwks)}`);
+  return jwks;
+}
+
+/**
+ * Verify an ID token's RS256 signature against the daemon's JWKS and check
+ * iss and aud. Returns the claims.
+ */
+export async function verifyIdToken(url, jwt, project = PROJECT) {
+  const { header, claims, signingInput, signature } = decodeJwt(jwt);
+  assert.equal(header.alg, 'RS256', `alg: ${JSON.stringify(header)}`);
+  assert.equal(typeof header.kid, 'string', `kid: ${JSON.stringify(header)}`);
+  const jwks = await fetchJwks(url);
+  const jwk = jwks.keys.find((k) => k.kid === header.kid);
+  assert.ok(jwk, `no JWKS key with kid ${header.kid}: ${JSON.stringify(jwks)}`);
+  const pub = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+  const ok = crypto.verify('RSA-SHA256', Buffer.from(signingInput), pub, signature);
+  assert.ok(ok, 'ID token signature does not verify against the JWKS');
+  assert.equal(claims.iss, `https://securetoken.google.com/${project}`);
+  assert.equal(claims.aud, project);
+  return claims;
+}
+
+/**
+ * Assert the claims every MFA ID token carries. expect: {localId, email,
+ * emailVerified, factor, enrollmentId, tenant, nowMs}.
+ */
+export function checkMfaClaims(claims, { localId, email, emailVerified = true, factor, enrollmentId, tenant, nowMs }) {
+  const ctx = JSON.stringify(claims);
+  assert.equal(claims.sub, localId, ctx);
+  assert.equal(claims.user_id, localId, ctx);
+  assert.ok(Number.isInteger(claims.iat), ctx);
+  assert.equal(claims.exp, claims.iat + 3600, ctx);
+  assert.ok(Number.isInteger(claims.auth_time), ctx);
+  if (nowMs !== undefined) {
+    assert.ok(Math.abs(claims.iat - nowMs / 1000) <= 5, `iat ${claims.iat} vs server now ${nowMs}: ${ctx}`);
+  }
+  if (email !== undefined) assert.equal(claims.email, email, ctx);
+  assert.equal(claims.email_verified, emailVerified, ctx);
+  assert.ok(claims.firebase && typeof claims.firebase === 'object', ctx);
+  assert.equal(claims.firebase.sign_in_second_factor, factor, ctx);
+  assert.equal(claims.firebase.second_factor_identifier, enrollmentId, ctx);
+  assert.equal(claims.firebase.sign_in_provider, 'password', ctx);
+  if (tenant === undefined) assert.ok(!('tenant' in claims.firebase), `unexpected tenant: ${ctx}`);
+  else assert.equal(claims.firebase.tenant, tenant, ctx);
+}
+
+// ---------------------------------------------------------------- flows
+
+/**
+ * mfaSignIn:start for a phone enrollment; asserts 200 and returns
+ * {sessionInfo, code, phoneNumber} from the outbox.
+ */
+export async function startPhone(url, cred, enrollmentId, { tenantId, project = PROJECT, prefix = '' } = {}) {
+  const body = { mfaPendingCredential: cred, mfaEnrollmentId: enrollmentId };
+  if (tenantId) body.tenantId = tenantId;
+  const res = await call(url, prefix + START, body);
+  const json = expectOk(res);
+  const sessionInfo = json.phoneResponseInfo?.sessionInfo;
+  assert.equal(typeof sessionInfo, 'string', res.text);
+  const entry = await codeFor(url, sessionInfo, project, tenantId);
+  return { sessionInfo, code: entry.code, phoneNumber: entry.phoneNumber };
+}
+
+/** A whole phone sign-in: start, read the code, finalize. Returns the finalize JSON. */
+export async function phoneSignIn(url, cred, enrollmentId, opts = {}) {
+  const s = await startPhone(url, cred, enrollmentId, opts);
+  const body = { mfaPendingCredential: cred, phoneVerificationInfo: { sessionInfo: s.sessionInfo, code: s.code } };
+  if (opts.tenantId) body.tenantId = opts.tenantId;
+  return expectOk(await finalize(url, body));
+}
+
+// ---------------------------------------------------------------- fixtures
+
+export const SECRET_SHA1 = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+export const SECRET_SHA256 = '6IJSVADRO4MSOAO2OZINRETRIPWDR6IH';
+export const SECRET_SHA512 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/** A user with one phone enrollment `<localId>-phone`. */
+export function phoneUser(localId, phone, extra = {}) {
+  return {
+    localId,
+    email: `${localId}@example.com`,
+    password: `${localId}-password`,
+    displayName: localId,
+    emailVerified: true,
+    mfaInfo: [{ mfaEnrollmentId: `${localId}-phone`, displayName: 'phone', phoneInfo: phone }],
+    ...extra,
+  };
+}
+
+/** A user with one TOTP enrollment `<localId>-totp`. */
+export function totpUser(localId, { secret = SECRET_SHA1, algorithm = 'SHA1', digits = 6, period = 30 } = {}, extra = {}) {
+  return {
+    localId,
+    email: `${localId}@example.com`,
+    password: `${localId}-password`,
+    displayName: localId,
+    emailVerified: true,
+    mfaInfo: [{
+      mfaEnrollmentId: `${localId}-totp`,
+      displayName: 'Authenticator',
+      enrolledAt: '2026-01-01T00:00:00Z',
+      totpInfo: { sharedSecretKey: secret, hashingAlgorithm: algorithm, verificationCodeLength: digits, periodSec: period },
+    }],
+    ...extra,
+  };
+}
+
+/** TOTP parameters of the users the default fixture declares. */
+export const TOTP = {
+  bob: { enrollmentId: 'bob-totp', secret: SECRET_SHA1, algorithm: 'SHA1', digits: 6, period: 30 },
+  carol: { enrollmentId: 'carol-totp', secret: SECRET_SHA256, algorithm: 'SHA256', digits: 8, period: 30 },
+  tina: { enrollmentId: 'tina-totp', secret: SECRET_SHA512, algorithm: 'SHA512', digits: 7, period: 60 },
+};
+
+/** The default scenario's users. */
+export function defaultUsers() {
+  return [
+    phoneUser('alice', '+15555550101', { mfaInfo: [{ mfaEnrollmentId: 'alice-phone', displayName: "Alice's phone", enrolledAt: '2026-01-01T00:00:00Z', phoneInfo: '+15555550101' }] }),
+    totpUser('bob', TOTP.bob),
+    {
+      localId: 'carol',
+      email: 'carol@example.com',
+      password: 'carol-password',
+      phoneNumber: '+15555550100',
+      emailVerified: true,
+      mfaInfo: [
+        { mfaEnrollmentId: 'carol-phone', phoneInfo: '+15555550100' },
+        { mfaEnrollmentId: 'carol-totp', totpInfo: { sharedSecretKey: SECRET_SHA256, hashingAlgorithm: 'SHA256', verificationCodeLength: 8, periodSec: 30 } },
+      ],
+    },
+    phoneUser('dave', '+15555550103', { disabled: true }),
+    phoneUser('erin', '+15555550104', { tenantId: 'tenant-a', emailVerified: false }),
+    {
+      localId: 'gail',
+      tenantId: 'tenant-b',
+      email: 'gail@example.com',
+      password: 'gail-password',
+      emailVerified: true,
+      mfaInfo: [
+        { mfaEnrollmentId: 'gail-phone', phoneInfo: '+15555550106' },
+        { mfaEnrollmentId: 'gail-totp', totpInfo: { sharedSecretKey: SECRET_SHA1, hashingAlgorithm: 'SHA1', verificationCodeLength: 6, periodSec: 30 } },
+      ],
+    },
+    totpUser('tina', TOTP.tina),
+  ];
+}
+
+/**
+ * A fixture object like fixtures/demo.json. The default scenario:
+ *   alice  phone +15555550101 (alice-phone)
+ *   bob    TOTP SHA1/6/30 (bob-totp)
+ *   carol  test number +15555550100 code 123456 (carol-phone), TOTP SHA256/8 (carol-totp)
+ *   dave   disabled, phone (dave-phone)
+ *   erin   tenant-a, phone (erin-phone), email not verified
+ *   gail   tenant-b (phone and TOTP disabled), gail-phone, gail-totp
+ *   tina   TOTP SHA512/7 digits/60 s (tina-totp)
+ * and a pending credential `cred-<localId>` for each, valid for a year.
+ * overrides replace top-level keys; extraUsers / extraCredentials append.
+ */
+export function fixture(overrides = {}) {
+  const { extraUsers = [], extraCredentials = [], ...rest } = overrides;
+  const users = rest.users ?? defaultUsers();
+  const base = {
+    projectId: PROJECT,
+    mfa: { phone: true, totp: true },
+    testPhoneNumbers: { '+15555550100': '123456' },
+    tenants: [
+      { tenantId: 'tenant-a', mfa: { phone: true, totp: true } },
+      { tenantId: 'tenant-b', mfa: { phone: false, totp: false } },
+    ],
+    users,
+    pendingCredentials: users.map((u) => ({
+      mfaPendingCredential: `cred-${u.localId}`,
+      localId: u.localId,
+      ...(u.tenantId ? { tenantId: u.tenantId } : {}),
+      expiresIn: 31536000,
+    })),
+  };
+  const out = { ...base, ...rest, users: [...users, ...extraUsers] };
+  out.pendingCredentials = [...(rest.pendingCredentials ?? base.pendingCredentials), ...extraCredentials];
+  return out;
+}
+
+/** Poll until pred(text) holds for the daemon's stdout, up to ms. */
+export async function waitForStdout(daemon, pred, ms = 2000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (pred(daemon.stdout())) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,1133 @@
+/*
+ * The SQLite store: migrations, persistence across reopen, unique keys,
+ * the at-most-once transitions (credential use, SMS consume, TOTP steps),
+ * account deletion and pruning.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "store_schema.h"
+#include "unit.h"
+
+static struct store *st;
+static char err[512];
+
+static void
+setup(void)
+{
+	err[0] = '\0';
+	st = store_open(NULL, err, sizeof(err));
+	ck_assert_msg(st != NULL, "store_open: %s", err);
+}
+
+static void
+teardown(void)
+{
+	store_close(st);
+	st = NULL;
+}
+
+static void
+begin(void)
+{
+	ck_assert_int_eq(store_begin(st), 0);
+}
+
+static void
+commit(void)
+{
+	ck_assert_msg(store_commit(st) == 0, "commit: %s", store_errmsg(st));
+}
+
+/* A temporary file name; the file itself is removed, as are -wal/-shm. */
+static void
+temp_path(char *path, size_t len)
+{
+	int fd;
+
+	snprintf(path, len, "/tmp/mfaemu-store-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+static void
+remove_db(const char *path)
+{
+	char side[300];
+
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+}
+
+static int
+user_insert(const char *project, const char *tenant, const char *local_id,
+    const char *email, int64_t *id)
+{
+	struct store_user u;
+	int r;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.project_id, sizeof(u.project_id), "%s", project);
+	snprintf(u.tenant_id, sizeof(u.tenant_id), "%s", tenant);
+	snprintf(u.local_id, sizeof(u.local_id), "%s", local_id);
+	snprintf(u.email, sizeof(u.email), "%s", email ? email : "");
+	u.created_at = 1000;
+	ck_assert_int_eq(store_realm_ensure(st, project, tenant), STORE_OK);
+	r = store_user_insert(st, &u, NULL, 0, NULL, 0);
+	if (r == STORE_OK && id != NULL)
+		*id = u.id;
+	return r;
+}
+
+static int64_t
+add_user(const char *project, const char *tenant, const char *local_id)
+{
+	int64_t id = 0;
+
+	ck_assert_int_eq(user_insert(project, tenant, local_id, NULL, &id),
+	    STORE_OK);
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+static int
+phone_insert(int64_t user, const char *enrollment_id, const char *phone,
+    int64_t *id)
+{
+	struct store_enrollment e;
+	int r;
+
+	memset(&e, 0, sizeof(e));
+	e.user_id = user;
+	e.kind = STORE_FACTOR_PHONE;
+	snprintf(e.enrollment_id, sizeof(e.enrollment_id), "%s",
+	    enrollment_id);
+	snprintf(e.phone_number, sizeof(e.phone_number), "%s", phone);
+	snprintf(e.display_name, sizeof(e.display_name), "phone of %s",
+	    enrollment_id);
+	e.enrolled_at = 1767225600000LL;
+	r = store_enrollment_insert(st, &e);
+	if (r == STORE_OK && id != NULL)
+		*id = e.id;
+	return r;
+}
+
+static int64_t
+add_phone(int64_t user, const char *enrollment_id, const char *phone)
+{
+	int64_t id = 0;
+
+	ck_assert_int_eq(phone_insert(user, enrollment_id, phone, &id),
+	    STORE_OK);
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+static void
+add_credential(const char *credential, int64_t user, const char *project,
+    const char *tenant, int64_t expires_at)
+{
+	struct store_credential c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.credential, sizeof(c.credential), "%s", credential);
+	c.user_id = user;
+	snprintf(c.project_id, sizeof(c.project_id), "%s", project);
+	snprintf(c.tenant_id, sizeof(c.tenant_id), "%s", tenant);
+	c.created_at = 1000;
+	c.expires_at = expires_at;
+	ck_assert_int_eq(store_credential_insert(st, &c), STORE_OK);
+}
+
+static void
+add_sms(const char *session_info, const char *credential,
+    int64_t enrollment, int64_t expires_at)
+{
+	struct store_sms_session s;
+
+	memset(&s, 0, sizeof(s));
+	snprintf(s.session_info, sizeof(s.session_info), "%s", session_info);
+	snprintf(s.credential, sizeof(s.credential), "%s", credential);
+	s.enrollment = enrollment;
+	snprintf(s.phone_number, sizeof(s.phone_number), "+15555550101");
+	snprintf(s.code, sizeof(s.code), "123456");
+	s.created_at = 1000;
+	s.expires_at = expires_at;
+	ck_assert_int_eq(store_sms_insert(st, &s), STORE_OK);
+}
+
+static void
+add_proof(const char *proof, int64_t expires_at)
+{
+	struct store_proof p;
+
+	memset(&p, 0, sizeof(p));
+	snprintf(p.proof, sizeof(p.proof), "%s", proof);
+	snprintf(p.project_id, sizeof(p.project_id), "p-project");
+	snprintf(p.phone_number, sizeof(p.phone_number), "+15555550100");
+	p.expires_at = expires_at;
+	ck_assert_int_eq(store_proof_insert(st, &p), STORE_OK);
+}
+
+START_TEST(store_open_memory_migrates)
+{
+	ck_assert_uint_ge(store_migrations_count, 1);
+	ck_assert_int_eq(store_schema_version(st), (int)store_migrations_count);
+}
+END_TEST
+
+START_TEST(store_file_persists_across_reopen)
+{
+	static const uint8_t secret[20] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	    11, 12, 13, 14, 15, 16, 17, 18, 19, 20 };
+	struct store *fst;
+	struct store_user u;
+	struct store_enrollment e;
+	struct store_credential c;
+	char path[64], *pem = NULL;
+	int64_t uid;
+
+	temp_path(path, sizeof(path));
+	fst = store_open(path, err, sizeof(err));
+	ck_assert_msg(fst != NULL, "store_open(%s): %s", path, err);
+	ck_assert_int_eq(store_schema_version(fst),
+	    (int)store_migrations_count);
+
+	/* Fill it through the shared helpers, which use `st`. */
+	store_close(st);
+	st = fst;
+	begin();
+	ck_assert_int_eq(user_insert("p-project", "", "persist",
+	    "persist@example.com", &uid), STORE_OK);
+	memset(&e, 0, sizeof(e));
+	e.user_id = uid;
+	e.kind = STORE_FACTOR_TOTP;
+	strcpy(e.enrollment_id, "persist-totp");
+	memcpy(e.totp_secret, secret, sizeof(secret));
+	e.totp_secret_len = sizeof(secret);
+	e.totp_alg = TOTP_SHA256;
+	e.totp_digits = 8;
+	e.totp_period = 30;
+	ck_assert_int_eq(store_enrollment_insert(st, &e), STORE_OK);
+	add_credential("persist-cred", uid, "p-project", "", 99999);
+	ck_assert_int_eq(store_credential_use(st, "persist-cred", 5000),
+	    STORE_OK);
+	ck_assert_int_eq(store_signing_key_put(st, "kid-1", "PEM-1", 10),
+	    STORE_OK);
+	commit();
+	store_close(st);
+	st = NULL;
+
+	st = store_open(path, err, sizeof(err));
+	ck_assert_msg(st != NULL, "reopen: %s", err);
+	ck_assert_int_eq(store_schema_version(st), (int)store_migrations_count);
+	begin();
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "persist", &u),
+	    STORE_OK);
+	ck_assert_int_eq(u.id, uid);
+	ck_assert_str_eq(u.email, "persist@example.com");
+	ck_assert_int_eq(store_enrollment_get(st, uid, "persist-totp", &e),
+	    STORE_OK);
+	ck_assert_uint_eq(e.totp_secret_len, sizeof(secret));
+	ck_assert_mem_eq(e.totp_secret, secret, sizeof(secret));
+	ck_assert_int_eq(e.totp_alg, TOTP_SHA256);
+	ck_assert_int_eq(store_credential_get(st, "persist-cred", &c),
+	    STORE_OK);
+	/* A used credential stays used after a restart. */
+	ck_assert_int_eq(c.used_at, 5000);
+	ck_assert_int_eq(store_credential_use(st, "persist-cred", 6000),
+	    STORE_EXISTS);
+	ck_assert_int_eq(store_signing_key_get(st, &pem), STORE_OK);
+	ck_assert_str_eq(pem, "PEM-1");
+	free(pem);
+	store_rollback(st);
+	remove_db(path);
+}
+END_TEST
+
+START_TEST(store_open_rejects_non_database)
+{
+	char path[64], back[4096], text[4096];
+	struct store *bad;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = "this is not a database\n"[i % 23];
+	temp_path(path, sizeof(path));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, sizeof(text)), (ssize_t)sizeof(text));
+	close(fd);
+
+	err[0] = '\0';
+	bad = store_open(path, err, sizeof(err));
+	ck_assert_ptr_null(bad);
+	ck_assert_msg(strstr(err, path) != NULL, "'%s' does not name %s",
+	    err, path);
+	ck_assert_msg(strlen(err) > strlen(path) + 2, "no reason: '%s'", err);
+
+	/* The user's file is left as it was. */
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(read(fd, back, sizeof(back)), (ssize_t)sizeof(back));
+	close(fd);
+	ck_assert_mem_eq(back, text, sizeof(text));
+	remove_db(path);
+}
+END_TEST
+
+START_TEST(store_open_rejects_newer_schema)
+{
+	char path[64], sql[64];
+	sqlite3 *db;
+	struct store *bad;
+
+	temp_path(path, sizeof(path));
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %zu",
+	    store_migrations_count + 1);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	err[0] = '\0';
+	bad = store_open(path, err, sizeof(err));
+	ck_assert_ptr_null(bad);
+	ck_assert_msg(strstr(err, "schema version") != NULL, "'%s'", err);
+	remove_db(path);
+}
+END_TEST
+
+START_TEST(store_open_rejects_missing_directory)
+{
+	err[0] = '\0';
+	ck_assert_ptr_null(store_open("/nonexistent-mfaemu-dir/x.db", err,
+	    sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent-mfaemu-dir/x.db"));
+}
+END_TEST
+
+START_TEST(store_user_insert_find_get)
+{
+	static const uint8_t salt[16] = { 1 }, hash[32] = { 2 };
+	struct store_user u, got;
+
+	begin();
+	ck_assert_int_eq(store_realm_ensure(st, "p-project", "t1"), STORE_OK);
+	memset(&u, 0, sizeof(u));
+	strcpy(u.project_id, "p-project");
+	strcpy(u.tenant_id, "t1");
+	strcpy(u.local_id, "alice");
+	strcpy(u.email, "alice@example.com");
+	strcpy(u.display_name, "Alice");
+	strcpy(u.phone_number, "+15555550101");
+	u.email_verified = 1;
+	u.disabled = 1;
+	u.created_at = 1234;
+	u.valid_since = 5678;
+	ck_assert_int_eq(store_user_insert(st, &u, salt, sizeof(salt), hash,
+	    sizeof(hash)), STORE_OK);
+	ck_assert_int_gt(u.id, 0);
+
+	ck_assert_int_eq(store_user_find(st, "p-project", "t1", "alice", &got),
+	    STORE_OK);
+	ck_assert_int_eq(got.id, u.id);
+	ck_assert_str_eq(got.project_id, "p-project");
+	ck_assert_str_eq(got.tenant_id, "t1");
+	ck_assert_str_eq(got.local_id, "alice");
+	ck_assert_str_eq(got.email, "alice@example.com");
+	ck_assert_str_eq(got.display_name, "Alice");
+	ck_assert_str_eq(got.phone_number, "+15555550101");
+	ck_assert_int_eq(got.email_verified, 1);
+	ck_assert_int_eq(got.disabled, 1);
+	ck_assert_int_eq(got.created_at, 1234);
+	ck_assert_int_eq(got.valid_since, 5678);
+
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(store_user_get(st, u.id, &got), STORE_OK);
+	ck_assert_str_eq(got.local_id, "alice");
+	ck_assert_str_eq(got.tenant_id, "t1");
+
+	/* Looked up in its realm only, and localIds are case-sensitive. */
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "alice", &got),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_user_find(st, "other-proj", "t1", "alice",
+	    &got), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_user_find(st, "p-project", "t1", "ALICE", &got),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_user_get(st, u.id + 1000, &got),
+	    STORE_NOT_FOUND);
+	commit();
+}
+END_TEST
+
+START_TEST(store_user_optional_fields_empty)
+{
+	struct store_user got;
+	int64_t id;
+
+	begin();
+	ck_assert_int_eq(user_insert("p-project", "", "bare", NULL, &id),
+	    STORE_OK);
+	memset(&got, 'x', sizeof(got));
+	ck_assert_int_eq(store_user_get(st, id, &got), STORE_OK);
+	ck_assert_str_eq(got.email, "");
+	ck_assert_str_eq(got.display_name, "");
+	ck_assert_str_eq(got.phone_number, "");
+	ck_assert_int_eq(got.disabled, 0);
+	commit();
+}
+END_TEST
+
+START_TEST(store_user_duplicate_local_id)
+{
+	begin();
+	add_user("p-project", "", "alice");
+	ck_assert_int_eq(user_insert("p-project", "", "alice", NULL, NULL),
+	    STORE_EXISTS);
+	commit();
+}
+END_TEST
+
+START_TEST(store_user_duplicate_email_case_insensitive)
+{
+	begin();
+	ck_assert_int_eq(user_insert("p-project", "", "alice",
+	    "alice@example.com", NULL), STORE_OK);
+	ck_assert_int_eq(user_insert("p-project", "", "alice2",
+	    "ALICE@Example.COM", NULL), STORE_EXISTS);
+	ck_assert_int_eq(user_insert("p-project", "", "alice3",
+	    "alice@example.com", NULL), STORE_EXISTS);
+	/* Another realm has its own users. */
+	ck_assert_int_eq(user_insert("p-project", "t1", "alice",
+	    "alice@example.com", NULL), STORE_OK);
+	ck_assert_int_eq(user_insert("q-project", "", "alice",
+	    "Alice@example.com", NULL), STORE_OK);
+	/* Users without an email never collide. */
+	ck_assert_int_eq(user_insert("p-project", "", "noemail1", NULL, NULL),
+	    STORE_OK);
+	ck_assert_int_eq(user_insert("p-project", "", "noemail2", NULL, NULL),
+	    STORE_OK);
+	commit();
+}
+END_TEST
+
+START_TEST(store_user_same_local_id_other_tenant)
+{
+	struct store_user a, b;
+	int64_t id1, id2, id3;
+
+	begin();
+	id1 = add_user("p-project", "", "alice");
+	id2 = add_user("p-project", "tenant-a", "alice");
+	id3 = add_user("q-project", "", "alice");
+	ck_assert_int_ne(id1, id2);
+	ck_assert_int_ne(id2, id3);
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "alice", &a),
+	    STORE_OK);
+	ck_assert_int_eq(store_user_find(st, "p-project", "tenant-a", "alice",
+	    &b), STORE_OK);
+	ck_assert_int_eq(a.id, id1);
+	ck_assert_int_eq(b.id, id2);
+	ck_assert_str_eq(b.tenant_id, "tenant-a");
+	commit();
+}
+END_TEST
+
+START_TEST(store_realm_and_test_phone)
+{
+	struct store_realm r;
+	char code[STORE_CODE_MAX + 1];
+
+	begin();
+	ck_assert_int_eq(store_realm_get(st, "p-project", "", &r),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_realm_ensure(st, "p-project", ""), STORE_OK);
+	ck_assert_int_eq(store_realm_get(st, "p-project", "", &r), STORE_OK);
+	ck_assert_int_eq(r.mfa_phone, 1);
+	ck_assert_int_eq(r.mfa_totp, 1);
+	r.mfa_totp = 0;
+	ck_assert_int_eq(store_realm_put(st, &r), STORE_OK);
+	/* ensure keeps what is there. */
+	ck_assert_int_eq(store_realm_ensure(st, "p-project", ""), STORE_OK);
+	ck_assert_int_eq(store_realm_get(st, "p-project", "", &r), STORE_OK);
+	ck_assert_int_eq(r.mfa_phone, 1);
+	ck_assert_int_eq(r.mfa_totp, 0);
+
+	ck_assert_int_eq(store_test_phone_put(st, "p-project", "",
+	    "+15555550100", "123456"), STORE_OK);
+	ck_assert_int_eq(store_test_phone_code(st, "p-project", "",
+	    "+15555550100", code), STORE_OK);
+	ck_assert_str_eq(code, "123456");
+	ck_assert_int_eq(store_test_phone_put(st, "p-project", "",
+	    "+15555550100", "654321"), STORE_OK);
+	ck_assert_int_eq(store_test_phone_code(st, "p-project", "",
+	    "+15555550100", code), STORE_OK);
+	ck_assert_str_eq(code, "654321");
+	ck_assert_int_eq(store_test_phone_code(st, "p-project", "",
+	    "+15555550199", code), STORE_NOT_FOUND);
+	commit();
+}
+END_TEST
+
+START_TEST(store_enrollment_phone)
+{
+	struct store_enrollment e;
+	int64_t alice, bob, enr;
+
+	begin();
+	alice = add_user("p-project", "", "alice");
+	bob = add_user("p-project", "", "bob");
+	enr = add_phone(alice, "alice-phone", "+15555550101");
+
+	memset(&e, 'x', sizeof(e));
+	ck_assert_int_eq(store_enrollment_get(st, alice, "alice-phone", &e),
+	    STORE_OK);
+	ck_assert_int_eq(e.id, enr);
+	ck_assert_int_eq(e.user_id, alice);
+	ck_assert_str_eq(e.enrollment_id, "alice-phone");
+	ck_assert_int_eq(e.kind, STORE_FACTOR_PHONE);
+	ck_assert_str_eq(e.phone_number, "+15555550101");
+	ck_assert_str_eq(e.display_name, "phone of alice-phone");
+	ck_assert_int_eq(e.enrolled_at, 1767225600000LL);
+
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(store_enrollment_by_rowid(st, enr, &e), STORE_OK);
+	ck_assert_str_eq(e.enrollment_id, "alice-phone");
+	ck_assert_int_eq(e.user_id, alice);
+
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(store_enrollment_find_phone(st, alice,
+	    "+15555550101", &e), STORE_OK);
+	ck_assert_int_eq(e.id, enr);
+
+	/* Another user's enrollment is not this user's. */
+	ck_assert_int_eq(store_enrollment_get(st, bob, "alice-phone", &e),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_enrollment_find_phone(st, bob, "+15555550101",
+	    &e), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_enrollment_find_phone(st, alice,
+	    "+15555550199", &e), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_enrollment_get(st, alice, "nope", &e),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_enrollment_by_rowid(st, enr + 1000, &e),
+	    STORE_NOT_FOUND);
+
+	/* Enrollment ids are unique per user only. */
+	ck_assert_int_eq(phone_insert(alice, "alice-phone", "+15555550102",
+	    NULL), STORE_EXISTS);
+	add_phone(bob, "alice-phone", "+15555550102");
+	commit();
+}
+END_TEST
+
+static const struct {
+	size_t len;
+	enum totp_alg alg;
+	int digits;
+	int period;
+} totp_cases[] = {
+	{ 20, TOTP_SHA1, 6, 30 },
+	{ 32, TOTP_SHA256, 8, 30 },
+	{ TOTP_MAX_SECRET, TOTP_SHA512, 7, 60 },
+	{ 10, TOTP_SHA1, 6, 15 },
+};
+
+START_TEST(store_enrollment_totp_round_trip)
+{
+	struct store_enrollment e, got;
+	int64_t user;
+
+	begin();
+	user = add_user("p-project", "", "bob");
+	memset(&e, 0, sizeof(e));
+	e.user_id = user;
+	e.kind = STORE_FACTOR_TOTP;
+	strcpy(e.enrollment_id, "bob-totp");
+	strcpy(e.display_name, "Authenticator");
+	e.enrolled_at = 77;
+	/* Zero bytes inside and at the end: a secret is a blob, not text. */
+	for (size_t i = 0; i < totp_cases[_i].len; i++)
+		e.totp_secret[i] = (uint8_t)(i * 37 % 256);
+	e.totp_secret[totp_cases[_i].len - 1] = 0;
+	e.totp_secret_len = totp_cases[_i].len;
+	e.totp_alg = totp_cases[_i].alg;
+	e.totp_digits = totp_cases[_i].digits;
+	e.totp_period = totp_cases[_i].period;
+	ck_assert_int_eq(store_enrollment_insert(st, &e), STORE_OK);
+
+	memset(&got, 'x', sizeof(got));
+	ck_assert_int_eq(store_enrollment_get(st, user, "bob-totp", &got),
+	    STORE_OK);
+	ck_assert_int_eq(got.id, e.id);
+	ck_assert_int_eq(got.kind, STORE_FACTOR_TOTP);
+	ck_assert_str_eq(got.display_name, "Authenticator");
+	ck_assert_int_eq(got.enrolled_at, 77);
+	ck_assert_uint_eq(got.totp_secret_len, totp_cases[_i].len);
+	ck_assert_mem_eq(got.totp_secret, e.totp_secret, totp_cases[_i].len);
+	ck_assert_int_eq(got.totp_alg, totp_cases[_i].alg);
+	ck_assert_int_eq(got.totp_digits, totp_cases[_i].digits);
+	ck_assert_int_eq(got.totp_period, totp_cases[_i].period);
+
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(store_enrollment_by_rowid(st, e.id, &got), STORE_OK);
+	ck_assert_mem_eq(got.totp_secret, e.totp_secret, totp_cases[_i].len);
+	commit();
+}
+END_TEST
+
+START_TEST(store_credential_use_once)
+{
+	struct store_credential c;
+	int64_t user;
+
+	begin();
+	user = add_user("p-project", "t1", "alice");
+	add_credential("cred-1", user, "p-project", "t1", 600000);
+
+	memset(&c, 'x', sizeof(c));
+	ck_assert_int_eq(store_credential_get(st, "cred-1", &c), STORE_OK);
+	ck_assert_str_eq(c.credential, "cred-1");
+	ck_assert_int_eq(c.user_id, user);
+	ck_assert_str_eq(c.project_id, "p-project");
+	ck_assert_str_eq(c.tenant_id, "t1");
+	ck_assert_str_eq(c.sign_in_provider, "password");
+	ck_assert_int_eq(c.created_at, 1000);
+	ck_assert_int_eq(c.expires_at, 600000);
+	ck_assert_int_eq(c.used_at, 0);
+	ck_assert_int_eq(c.failed_attempts, 0);
+
+	ck_assert_int_eq(store_credential_use(st, "cred-1", 5000), STORE_OK);
+	ck_assert_int_eq(store_credential_use(st, "cred-1", 6000),
+	    STORE_EXISTS);
+	ck_assert_int_eq(store_credential_get(st, "cred-1", &c), STORE_OK);
+	ck_assert_int_eq(c.used_at, 5000);
+
+	ck_assert_int_eq(store_credential_get(st, "cred-2", &c),
+	    STORE_NOT_FOUND);
+	memset(&c, 0, sizeof(c));
+	strcpy(c.credential, "cred-1");
+	c.user_id = user;
+	strcpy(c.project_id, "p-project");
+	ck_assert_int_eq(store_credential_insert(st, &c), STORE_EXISTS);
+	commit();
+}
+END_TEST
+
+START_TEST(store_credential_fail_counts)
+{
+	struct store_credential c;
+	int64_t user;
+
+	begin();
+	user = add_user("p-project", "", "alice");
+	add_credential("cred-1", user, "p-project", "", 600000);
+	add_credential("cred-2", user, "p-project", "", 600000);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(store_credential_fail(st, "cred-1"), STORE_OK);
+	ck_assert_int_eq(store_credential_get(st, "cred-1", &c), STORE_OK);
+	ck_assert_int_eq(c.failed_attempts, 3);
+	ck_assert_int_eq(c.used_at, 0);
+	ck_assert_int_eq(store_credential_get(st, "cred-2", &c), STORE_OK);
+	ck_assert_int_eq(c.failed_attempts, 0);
+	commit();
+}
+END_TEST
+
+START_TEST(store_sms_session_lifecycle)
+{
+	struct store_sms_session s;
+	int64_t user, enr;
+
+	begin();
+	user = add_user("p-project", "", "alice");
+	enr = add_phone(user, "alice-phone", "+15555550101");
+	add_credential("cred-1", user, "p-project", "", 600000);
+	add_sms("session-1", "cred-1", enr, 300000);
+
+	memset(&s, 'x', sizeof(s));
+	ck_assert_int_eq(store_sms_get(st, "session-1", &s), STORE_OK);
+	ck_assert_str_eq(s.session_info, "session-1");
+	ck_assert_str_eq(s.credential, "cred-1");
+	ck_assert_int_eq(s.enrollment, enr);
+	ck_assert_str_eq(s.phone_number, "+15555550101");
+	ck_assert_str_eq(s.code, "123456");
+	ck_assert_int_eq(s.created_at, 1000);
+	ck_assert_int_eq(s.expires_at, 300000);
+	ck_assert_int_eq(s.attempts, 0);
+	ck_assert_int_eq(s.consumed_at, 0);
+
+	ck_assert_int_eq(store_sms_fail(st, "session-1"), STORE_OK);
+	ck_assert_int_eq(store_sms_fail(st, "session-1"), STORE_OK);
+	ck_assert_int_eq(store_sms_get(st, "session-1", &s), STORE_OK);
+	ck_assert_int_eq(s.attempts, 2);
+
+	ck_assert_int_eq(store_sms_consume(st, "session-1", 7000), STORE_OK);
+	ck_assert_int_eq(store_sms_consume(st, "session-1", 8000),
+	    STORE_EXISTS);
+	ck_assert_int_eq(store_sms_get(st, "session-1", &s), STORE_OK);
+	ck_assert_int_eq(s.consumed_at, 7000);
+
+	ck_assert_int_eq(store_sms_get(st, "session-2", &s), STORE_NOT_FOUND);
+	memset(&s, 0, sizeof(s));
+	strcpy(s.session_info, "session-1");
+	strcpy(s.credential, "cred-1");
+	s.enrollment = enr;
+	strcpy(s.phone_number, "+15555550101");
+	strcpy(s.code, "000000");
+	ck_assert_int_eq(store_sms_insert(st, &s), STORE_EXISTS);
+	commit();
+}
+END_TEST
+
+struct outbox_seen {
+	size_t n;
+	size_t stop_after;	/* 0: never */
+	struct store_outbox_entry e[8];
+};
+
+static int
+collect(const struct store_outbox_entry *e, void *arg)
+{
+	struct outbox_seen *seen = arg;
+
+	ck_assert_uint_lt(seen->n, 8);
+	seen->e[seen->n++] = *e;
+	return seen->stop_after != 0 && seen->n >= seen->stop_after;
+}
+
+START_TEST(store_outbox_order_and_realm)
+{
+	struct outbox_seen seen;
+
+	begin();
+	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550102",
+	    "222222", "s2", 300), STORE_OK);
+	ck_assert_int_eq(store_outbox_add(st, "p-project", "t1",
+	    "+15555550109", "999999", "s9", 100), STORE_OK);
+	/* Order is insertion order even when created_at is not. */
+	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550101",
+	    "111111", "s1", 200), STORE_OK);
+	ck_assert_int_eq(store_outbox_add(st, "q-project", "", "+15555550108",
+	    "888888", "s8", 400), STORE_OK);
+	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550103",
+	    "333333", "s3", 500), STORE_OK);
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_outbox_list(st, "p-project", "", collect,
+	    &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 3);
+	ck_assert_str_eq(seen.e[0].session_info, "s2");
+	ck_assert_str_eq(seen.e[0].phone_number, "+15555550102");
+	ck_assert_str_eq(seen.e[0].code, "222222");
+	ck_assert_int_eq(seen.e[0].created_at, 300);
+	ck_assert_str_eq(seen.e[1].session_info, "s1");
+	ck_assert_str_eq(seen.e[2].session_info, "s3");
+	ck_assert_int_lt(seen.e[0].id, seen.e[1].id);
+	ck_assert_int_lt(seen.e[1].id, seen.e[2].id);
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_outbox_list(st, "p-project", "t1", collect,
+	    &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 1);
+	ck_assert_str_eq(seen.e[0].code, "999999");
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_outbox_list(st, "z-project", "", collect,
+	    &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 0);
+
+	/* A non-zero return stops the listing. */
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_after = 1;
+	ck_assert_int_eq(store_outbox_list(st, "p-project", "", collect,
+	    &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 1);
+
+	/* And the statement is usable again afterwards. */
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_outbox_list(st, "p-project", "", collect,
+	    &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 3);
+	commit();
+}
+END_TEST
+
+START_TEST(store_totp_step_used_once)
+{
+	int64_t user, enr1, enr2;
+	struct store_enrollment e;
+
+	begin();
+	user = add_user("p-project", "", "bob");
+	memset(&e, 0, sizeof(e));
+	e.user_id = user;
+	e.kind = STORE_FACTOR_TOTP;
+	e.totp_secret_len = 20;
+	e.totp_digits = 6;
+	e.totp_period = 30;
+	strcpy(e.enrollment_id, "totp-1");
+	ck_assert_int_eq(store_enrollment_insert(st, &e), STORE_OK);
+	enr1 = e.id;
+	strcpy(e.enrollment_id, "totp-2");
+	ck_assert_int_eq(store_enrollment_insert(st, &e), STORE_OK);
+	enr2 = e.id;
+
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 1000),
+	    STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 2000),
+	    STORE_EXISTS);
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925001, 2000),
+	    STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr2, 58925000, 2000),
+	    STORE_OK);
+	commit();
+
+	/* Still used in a later transaction. */
+	begin();
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 3000),
+	    STORE_EXISTS);
+	commit();
+}
+END_TEST
+
+START_TEST(store_proof_insert_get)
+{
+	struct store_proof p;
+
+	begin();
+	add_proof("proof-1", 123456);
+	memset(&p, 'x', sizeof(p));
+	ck_assert_int_eq(store_proof_get(st, "proof-1", &p), STORE_OK);
+	ck_assert_str_eq(p.proof, "proof-1");
+	ck_assert_str_eq(p.project_id, "p-project");
+	ck_assert_str_eq(p.tenant_id, "");
+	ck_assert_str_eq(p.phone_number, "+15555550100");
+	ck_assert_int_eq(p.expires_at, 123456);
+	ck_assert_int_eq(store_proof_get(st, "proof-2", &p), STORE_NOT_FOUND);
+	memset(&p, 0, sizeof(p));
+	strcpy(p.proof, "proof-1");
+	strcpy(p.project_id, "p-project");
+	strcpy(p.phone_number, "+15555550100");
+	ck_assert_int_eq(store_proof_insert(st, &p), STORE_EXISTS);
+	commit();
+}
+END_TEST
+
+START_TEST(store_refresh_insert_unique)
+{
+	struct store_refresh r;
+
+	begin();
+	memset(&r, 0, sizeof(r));
+	strcpy(r.token, "refresh-1");
+	r.user_id = add_user("p-project", "", "alice");
+	strcpy(r.sign_in_provider, "password");
+	strcpy(r.second_factor, "phone");
+	strcpy(r.enrollment_id, "alice-phone");
+	r.auth_time = 1;
+	r.created_at = 1000;
+	ck_assert_int_eq(store_refresh_insert(st, &r), STORE_OK);
+	ck_assert_int_eq(store_refresh_insert(st, &r), STORE_EXISTS);
+	commit();
+}
+END_TEST
+
+START_TEST(store_signing_key_newest)
+{
+	char *pem = NULL;
+
+	begin();
+	ck_assert_int_eq(store_signing_key_get(st, &pem), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_signing_key_put(st, "kid-1", "PEM-1", 100),
+	    STORE_OK);
+	ck_assert_int_eq(store_signing_key_get(st, &pem), STORE_OK);
+	ck_assert_str_eq(pem, "PEM-1");
+	free(pem);
+	ck_assert_int_eq(store_signing_key_put(st, "kid-2", "PEM-2", 200),
+	    STORE_OK);
+	ck_assert_int_eq(store_signing_key_get(st, &pem), STORE_OK);
+	ck_assert_str_eq(pem, "PEM-2");
+	free(pem);
+	/* An older key put later does not win. */
+	ck_assert_int_eq(store_signing_key_put(st, "kid-0", "PEM-0", 50),
+	    STORE_OK);
+	ck_assert_int_eq(store_signing_key_get(st, &pem), STORE_OK);
+	ck_assert_str_eq(pem, "PEM-2");
+	free(pem);
+	commit();
+}
+END_TEST
+
+/* The users and everything hanging off them, for the deletion tests. */
+struct account {
+	int64_t user, enrollment;
+	char credential[32], session[32];
+};
+
+static void
+add_account(struct account *a, const char *project, const char *tenant,
+    const char *local_id)
+{
+	struct store_refresh r;
+
+	a->user = add_user(project, tenant, local_id);
+	a->enrollment = add_phone(a->user, "phone", "+15555550101");
+	snprintf(a->credential, sizeof(a->credential), "cred-%s-%s-%s",
+	    project, tenant, local_id);
+	snprintf(a->session, sizeof(a->session), "sess-%s-%s-%s", project,
+	    tenant, local_id);
+	add_credential(a->credential, a->user, project, tenant, 600000);
+	add_sms(a->session, a->credential, a->enrollment, 300000);
+	ck_assert_int_eq(store_totp_use_step(st, a->enrollment, 1, 1000),
+	    STORE_OK);
+	memset(&r, 0, sizeof(r));
+	snprintf(r.token, sizeof(r.token), "rt-%s", a->credential);
+	r.user_id = a->user;
+	strcpy(r.sign_in_provider, "password");
+	ck_assert_int_eq(store_refresh_insert(st, &r), STORE_OK);
+	ck_assert_int_eq(store_outbox_add(st, project, tenant, "+15555550101",
+	    "123456", a->session, 1000), STORE_OK);
+}
+
+static int
+account_gone(const struct account *a)
+{
+	struct store_user u;
+	struct store_enrollment e;
+	struct store_credential c;
+	struct store_sms_session s;
+	int gone = store_user_get(st, a->user, &u) == STORE_NOT_FOUND;
+
+	ck_assert_int_eq(store_enrollment_by_rowid(st, a->enrollment, &e),
+	    gone ? STORE_NOT_FOUND : STORE_OK);
+	ck_assert_int_eq(store_credential_get(st, a->credential, &c),
+	    gone ? STORE_NOT_FOUND : STORE_OK);
+	ck_assert_int_eq(store_sms_get(st, a->session, &s),
+	    gone ? STORE_NOT_FOUND : STORE_OK);
+	return gone;
+}
+
+static size_t
+outbox_count(const char *project, const char *tenant)
+{
+	struct outbox_seen seen;
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_outbox_list(st, project, tenant, collect,
+	    &seen), STORE_OK);
+	return seen.n;
+}
+
+START_TEST(store_delete_accounts_cascades_in_realm)
+{
+	struct account p_a, p_b, p_t, q_a;
+	char code[STORE_CODE_MAX + 1];
+
+	begin();
+	add_account(&p_a, "p-project", "", "a");
+	add_account(&p_b, "p-project", "", "b");
+	add_account(&p_t, "p-project", "t1", "a");
+	add_account(&q_a, "q-project", "", "a");
+	ck_assert_int_eq(store_test_phone_put(st, "p-project", "",
+	    "+15555550100", "123456"), STORE_OK);
+	commit();
+
+	begin();
+	ck_assert_int_eq(store_delete_accounts(st, "p-project", ""),
+	    STORE_OK);
+	commit();
+
+	begin();
+	ck_assert(account_gone(&p_a));
+	ck_assert(account_gone(&p_b));
+	ck_assert(!account_gone(&p_t));
+	ck_assert(!account_gone(&q_a));
+	ck_assert_uint_eq(outbox_count("p-project", ""), 0);
+	ck_assert_uint_eq(outbox_count("p-project", "t1"), 1);
+	ck_assert_uint_eq(outbox_count("q-project", ""), 1);
+	/* The realm's configuration is not an account. */
+	ck_assert_int_eq(store_test_phone_code(st, "p-project", "",
+	    "+15555550100", code), STORE_OK);
+	/* Other projects keep what hangs off their users. */
+	ck_assert_int_eq(store_totp_use_step(st, q_a.enrollment, 1, 2000),
+	    STORE_EXISTS);
+	commit();
+
+	/* tenant NULL: the whole project, tenants included. */
+	begin();
+	ck_assert_int_eq(store_delete_accounts(st, "p-project", NULL),
+	    STORE_OK);
+	ck_assert(account_gone(&p_t));
+	ck_assert(!account_gone(&q_a));
+	ck_assert_uint_eq(outbox_count("p-project", "t1"), 0);
+	ck_assert_uint_eq(outbox_count("q-project", ""), 1);
+	commit();
+
+	/* The same localIds can be created again. */
+	begin();
+	add_user("p-project", "", "a");
+	add_user("p-project", "t1", "a");
+	commit();
+}
+END_TEST
+
+START_TEST(store_prune_removes_expired_only)
+{
+	const int64_t now = 10000000, hour = 3600 * 1000;
+	struct store_credential c;
+	struct store_sms_session s;
+	struct store_proof p;
+	int64_t user, enr;
+
+	begin();
+	user = add_user("p-project", "", "alice");
+	enr = add_phone(user, "alice-phone", "+15555550101");
+	add_credential("cred-live", user, "p-project", "", now + 1000);
+	add_credential("cred-edge", user, "p-project", "", now);
+	add_credential("cred-dead", user, "p-project", "", now - 1);
+	add_sms("sms-live", "cred-live", enr, now + 1);
+	add_sms("sms-dead", "cred-live", enr, now - 1);
+	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550101",
+	    "111111", "old", now - 1), STORE_OK);
+	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550101",
+	    "222222", "new", now), STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 1, now - hour - 1),
+	    STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 2, now - hour + 1),
+	    STORE_OK);
+	add_proof("proof-dead", now - 1);
+	add_proof("proof-live", now + 1);
+	commit();
+
+	begin();
+	ck_assert_int_eq(store_prune(st, now, 0), 5);
+	commit();
+
+	begin();
+	ck_assert_int_eq(store_credential_get(st, "cred-live", &c), STORE_OK);
+	ck_assert_int_eq(store_credential_get(st, "cred-edge", &c), STORE_OK);
+	ck_assert_int_eq(store_credential_get(st, "cred-dead", &c),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_sms_get(st, "sms-live", &s), STORE_OK);
+	ck_assert_int_eq(store_sms_get(st, "sms-dead", &s), STORE_NOT_FOUND);
+	ck_assert_uint_eq(outbox_count("p-project", ""), 1);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 1, now), STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 2, now), STORE_EXISTS);
+	ck_assert_int_eq(store_proof_get(st, "proof-live", &p), STORE_OK);
+	ck_assert_int_eq(store_proof_get(st, "proof-dead", &p),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_user_get(st, user, &(struct store_user){ 0 }),
+	    STORE_OK);
+	/* Nothing left to prune. */
+	ck_assert_int_eq(store_prune(st, now, 0), 0);
+	commit();
+}
+END_TEST
+
+START_TEST(store_prune_keeps_grace)
+{
+	const int64_t now = 10000000;
+	struct store_credential c;
+	struct store_sms_session s;
+	int64_t user, enr;
+
+	begin();
+	user = add_user("p-project", "", "alice");
+	enr = add_phone(user, "alice-phone", "+15555550101");
+	add_credential("cred", user, "p-project", "", now - 5000);
+	add_sms("sms", "cred", enr, now - 5000);
+	ck_assert_int_eq(store_prune(st, now, 10000), 0);
+	ck_assert_int_eq(store_credential_get(st, "cred", &c), STORE_OK);
+	ck_assert_int_eq(store_sms_get(st, "sms", &s), STORE_OK);
+	ck_assert_int_eq(store_prune(st, now, 1000), 2);
+	ck_assert_int_eq(store_credential_get(st, "cred", &c),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_sms_get(st, "sms", &s), STORE_NOT_FOUND);
+	commit();
+}
+END_TEST
+
+START_TEST(store_rollback_discards)
+{
+	struct store_user u;
+	struct store_credential c;
+	int64_t user;
+
+	begin();
+	user = add_user("p-project", "", "kept");
+	commit();
+
+	begin();
+	add_user("p-project", "", "discarded");
+	add_credential("cred-discarded", user, "p-project", "", 600000);
+	ck_assert_int_eq(store_signing_key_put(st, "kid", "PEM", 1),
+	    STORE_OK);
+	store_rollback(st);
+
+	begin();
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "discarded", &u),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_credential_get(st, "cred-discarded", &c),
+	    STORE_NOT_FOUND);
+	{
+		char *pem = NULL;
+
+		ck_assert_int_eq(store_signing_key_get(st, &pem),
+		    STORE_NOT_FOUND);
+	}
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "kept", &u),
+	    STORE_OK);
+	commit();
+}
+END_TEST
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, store_open_memory_migrates);
+	tcase_add_test(tc, store_file_persists_across_reopen);
+	tcase_add_test(tc, store_open_rejects_non_database);
+	tcase_add_test(tc, store_open_rejects_newer_schema);
+	tcase_add_test(tc, store_open_rejects_missing_directory);
+	tcase_add_test(tc, store_user_insert_find_get);
+	tcase_add_test(tc, store_user_optional_fields_empty);
+	tcase_add_test(tc, store_user_duplicate_local_id);
+	tcase_add_test(tc, store_user_duplicate_email_case_insensitive);
+	tcase_add_test(tc, store_user_same_local_id_other_tenant);
+	tcase_add_test(tc, store_realm_and_test_phone);
+	tcase_add_test(tc, store_enrollment_phone);
+	tcase_add_loop_test(tc, store_enrollment_totp_round_trip, 0,
+	    N(totp_cases));
+	tcase_add_test(tc, store_credential_use_once);
+	tcase_add_test(tc, store_credential_fail_counts);
+	tcase_add_test(tc, store_sms_session_lifecycle);
+	tcase_add_test(tc, store_outbox_order_and_realm);
+	tcase_add_test(tc, store_totp_step_used_once);
+	tcase_add_test(tc, store_proof_insert_get);
+	tcase_add_test(tc, store_refresh_insert_unique);
+	tcase_add_test(tc, store_signing_key_newest);
+	tcase_add_test(tc, store_delete_accounts_cascades_in_realm);
+	tcase_add_test(tc, store_prune_removes_expired_only);
+	tcase_add_test(tc, store_prune_keeps_grace);
+	tcase_add_test(tc, store_rollback_discards);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(store_suite)
