@@ -117,7 +117,9 @@ clock_parse_rfc3339(const char *s, int64_t *unix_ms)
 		return -1;
 	}
 	if (*p != '\0' || mon < 1 || mon > 12 || day < 1 ||
-	    day > mdays[mon - 1] || hour > 23 || min > 59 || sec > 60 ||
+	    day > mdays[mon - 1] || (mon == 2 && day == 29 &&
+	    (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))) ||
+	    hour > 23 || min > 59 || sec > 60 ||
 	    tzh > 23 || tzm > 59)
 		return -1;
 

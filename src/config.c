@@ -335,7 +335,7 @@ config_load(struct config *cfg, int argc, char **argv, char *err,
 	{
 		bool flag_fixtures = false;
 
-		while ((ch = getopt_long(argc, argv, "", longopts, NULL)) !=
+		while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) !=
 		    -1) {
 			char src[64];
 

@@ -10,6 +10,8 @@
 
 static const char null_doc[] = "";
 
+static size_t utf8_bad_offset(const char *str, size_t len);
+
 int
 reqparse_is_null_doc(const char *err)
 {
@@ -32,6 +34,204 @@ position(const char *buf, size_t off, size_t *line, size_t *col)
 	}
 }
 
+/*
+ * RFC 8259 grammar check, done before json-c parses: json-c accepts some
+ * things Google's front end refuses (single quotes, NaN, raw control
+ * characters in strings). Iterative, with the same depth limit. Returns
+ * 0, or -1 with the offset of the first bad byte in *at.
+ */
+static int
+hexdigit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+struct scan {
+	const unsigned char *p;
+	size_t n;
+	size_t i;
+};
+
+static void
+skip_ws(struct scan *sc)
+{
+	while (sc->i < sc->n && (sc->p[sc->i] == ' ' || sc->p[sc->i] == '\t' ||
+	    sc->p[sc->i] == '\n' || sc->p[sc->i] == '\r'))
+		sc->i++;
+}
+
+static int
+scan_string(struct scan *sc)
+{
+	sc->i++;	/* opening quote */
+	while (sc->i < sc->n) {
+		unsigned char c = sc->p[sc->i];
+
+		if (c == '"') {
+			sc->i++;
+			return 0;
+		}
+		if (c < 0x20)
+			return -1;
+		if (c == '\\') {
+			if (++sc->i >= sc->n)
+				return -1;
+			c = sc->p[sc->i];
+			if (c == 'u') {
+				for (int k = 1; k <= 4; k++) {
+					if (sc->i + k >= sc->n ||
+					    hexdigit(sc->p[sc->i + k]) < 0)
+						return -1;
+				}
+				sc->i += 4;
+			} else if (strchr("\"\\/bfnrt", c) == NULL || c == 0) {
+				return -1;
+			}
+		}
+		sc->i++;
+	}
+	return -1;
+}
+
+static int
+scan_number(struct scan *sc)
+{
+	size_t start;
+
+	if (sc->p[sc->i] == '-')
+		sc->i++;
+	if (sc->i >= sc->n)
+		return -1;
+	if (sc->p[sc->i] == '0') {
+		sc->i++;
+	} else if (sc->p[sc->i] >= '1' && sc->p[sc->i] <= '9') {
+		while (sc->i < sc->n && sc->p[sc->i] >= '0' && sc->p[sc->i] <= '9')
+			sc->i++;
+	} else {
+		return -1;
+	}
+	if (sc->i < sc->n && sc->p[sc->i] == '.') {
+		start = ++sc->i;
+		while (sc->i < sc->n && sc->p[sc->i] >= '0' && sc->p[sc->i] <= '9')
+			sc->i++;
+		if (sc->i == start)
+			return -1;
+	}
+	if (sc->i < sc->n && (sc->p[sc->i] == 'e' || sc->p[sc->i] == 'E')) {
+		sc->i++;
+		if (sc->i < sc->n && (sc->p[sc->i] == '+' || sc->p[sc->i] == '-'))
+			sc->i++;
+		start = sc->i;
+		while (sc->i < sc->n && sc->p[sc->i] >= '0' && sc->p[sc->i] <= '9')
+			sc->i++;
+		if (sc->i == start)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+scan_literal(struct scan *sc, const char *word)
+{
+	size_t len = strlen(word);
+
+	if (sc->n - sc->i < len || memcmp(sc->p + sc->i, word, len) != 0)
+		return -1;
+	sc->i += len;
+	return 0;
+}
+
+static int
+json_grammar(const char *buf, size_t len, size_t *at, int *too_deep)
+{
+	/* The container stack: '{' or '[' per open level. */
+	char stack[REQPARSE_MAX_DEPTH];
+	struct scan sc = { (const unsigned char *)buf, len, 0 };
+	int depth = 0;
+
+	*too_deep = 0;
+	for (;;) {
+		/* Expect a value. */
+		skip_ws(&sc);
+		if (sc.i >= sc.n)
+			goto bad;
+		switch (sc.p[sc.i]) {
+		case '{':
+		case '[':
+			if (depth == REQPARSE_MAX_DEPTH) {
+				*too_deep = 1;
+				goto bad;
+			}
+			stack[depth++] = (char)sc.p[sc.i++];
+			skip_ws(&sc);
+			if (sc.i < sc.n && sc.p[sc.i] ==
+			    (stack[depth - 1] == '{' ? '}' : ']')) {
+				sc.i++;
+				depth--;
+				goto after_value;
+			}
+			if (stack[depth - 1] == '{')
+				goto member;
+			continue;
+		case '"':
+			if (scan_string(&sc))
+				goto bad;
+			break;
+		case 't':
+			if (scan_literal(&sc, "true"))
+				goto bad;
+			break;
+		case 'f':
+			if (scan_literal(&sc, "false"))
+				goto bad;
+			break;
+		case 'n':
+			if (scan_literal(&sc, "null"))
+				goto bad;
+			break;
+		default:
+			if (scan_number(&sc))
+				goto bad;
+			break;
+		}
+after_value:
+		skip_ws(&sc);
+		if (depth == 0)
+			return sc.i == sc.n ? 0 : (*at = sc.i, -1);
+		if (sc.i >= sc.n)
+			goto bad;
+		if (sc.p[sc.i] == ',') {
+			sc.i++;
+			if (stack[depth - 1] == '{')
+				goto member;
+			continue;
+		}
+		if (sc.p[sc.i] == (stack[depth - 1] == '{' ? '}' : ']')) {
+			sc.i++;
+			depth--;
+			goto after_value;
+		}
+		goto bad;
+member:
+		skip_ws(&sc);
+		if (sc.i >= sc.n || sc.p[sc.i] != '"' || scan_string(&sc))
+			goto bad;
+		skip_ws(&sc);
+		if (sc.i >= sc.n || sc.p[sc.i] != ':')
+			goto bad;
+		sc.i++;
+	}
+bad:
+	*at = sc.i;
+	return -1;
+}
+
 struct json_object *
 reqparse_json(const char *buf, size_t len, char *err, size_t errlen)
 {
@@ -44,7 +244,27 @@ reqparse_json(const char *buf, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "document too large");
 		return NULL;
 	}
-	if ((tok = json_tokener_new_ex(REQPARSE_MAX_DEPTH)) == NULL) {
+	if ((end = utf8_bad_offset(buf, len)) != len) {
+		position(buf, end, &line, &col);
+		snprintf(err, errlen, "invalid UTF-8 or NUL byte at line %zu "
+		    "column %zu", line, col);
+		return NULL;
+	}
+	{
+		size_t at;
+		int deep;
+
+		if (json_grammar(buf, len, &at, &deep) != 0) {
+			position(buf, at > len ? len : at, &line, &col);
+			snprintf(err, errlen, "%s at line %zu column %zu",
+			    deep ? "nesting too deep" : at >= len ?
+			    "unexpected end of JSON" : "invalid JSON", line,
+			    col);
+			return NULL;
+		}
+	}
+	/* json-c counts the top level too. */
+	if ((tok = json_tokener_new_ex(REQPARSE_MAX_DEPTH + 1)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -148,10 +368,17 @@ take(struct json_object *v, const struct reqparse_field *f)
 		return 0;
 	case RP_INT:
 		if (jt == json_type_int) {
-			errno = 0;
-			*(int64_t *)f->slot = json_object_get_int64(v);
-			/* json-c saturates; a value beyond int64 is an error. */
-			return errno == 0 ? 0 : -1;
+			int64_t n = json_object_get_int64(v);
+
+			/*
+			 * json-c saturates out-of-range integers to the
+			 * limits; no field here needs the extremes, so they
+			 * mean "out of range".
+			 */
+			if (n == INT64_MAX || n == INT64_MIN)
+				return -1;
+			*(int64_t *)f->slot = n;
+			return 0;
 		}
 		if (jt == json_type_string)
 			return parse_int_string(json_object_get_string(v),
@@ -203,6 +430,13 @@ reqparse_empty(const char *s)
 int
 reqparse_valid_utf8(const char *str, size_t len)
 {
+	return utf8_bad_offset(str, len) == len;
+}
+
+/* Offset of the first byte that is not valid UTF-8 (or NUL), or len. */
+static size_t
+utf8_bad_offset(const char *str, size_t len)
+{
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 
@@ -212,7 +446,7 @@ reqparse_valid_utf8(const char *str, size_t len)
 		uint32_t cp;
 
 		if (c == 0)
-			return 0;
+			return i;
 		if (c < 0x80) {
 			i++;
 			continue;
@@ -227,32 +461,20 @@ reqparse_valid_utf8(const char *str, size_t len)
 			n = 3;
 			cp = c & 0x07;
 		} else {
-			return 0;
+			return i;
 		}
 		for (size_t k = 1; k <= n; k++) {
 			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return 0;
+				return i;
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
 		/* Overlong forms, surrogates and values past U+10FFFF. */
 		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
 		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
+			return i;
 		i += n + 1;
 	}
-	return 1;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return len;
 }
 
 /* Decode one %-escaped name or value of n bytes into out (n + 1). */
@@ -269,8 +491,8 @@ form_decode(const char *in, size_t n, char *out, size_t *outlen)
 
 			if (i + 2 >= n)
 				return -1;
-			hi = hexval(in[i + 1]);
-			lo = hexval(in[i + 2]);
+			hi = hexdigit((unsigned char)in[i + 1]);
+			lo = hexdigit((unsigned char)in[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			out[o++] = (char)(hi * 16 + lo);

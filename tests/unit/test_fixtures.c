@@ -1,0 +1,569 @@
+/*
+ * Fixture files into the store: the demo file as the README uses it,
+ * reloading, and for each kind of mistake one error naming the file, the
+ * JSON path and the reason, with nothing loaded.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "clock.h"
+#include "config.h"
+#include "emu.h"
+#include "fixtures.h"
+#include "password.h"
+#include "store.h"
+#include "unit.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#define DEMO "fixtures/demo.json"
+#define PROJECT "demo-project"
+
+extern char **environ;
+
+static struct emu emu;
+static char err[2048];
+static char tmp_paths[4][64];
+static size_t ntmp;
+
+static void
+clear_env(void)
+{
+	for (int again = 1; again;) {
+		again = 0;
+		for (char **e = environ; *e != NULL; e++) {
+			char name[128];
+			size_t n = strcspn(*e, "=");
+
+			if (strncmp(*e, "MFAEMU_", 7) != 0 || n >= sizeof(name))
+				continue;
+			memcpy(name, *e, n);
+			name[n] = '\0';
+			unsetenv(name);
+			again = 1;
+			break;
+		}
+	}
+}
+
+/* An emu with default config and an in-memory store; no signing key. */
+static void
+setup(void)
+{
+	char *argv[] = { (char *)"test_fixtures", NULL };
+
+	clear_env();
+	memset(&emu, 0, sizeof(emu));
+	ck_assert_int_eq(config_load(&emu.cfg, 1, argv, err, sizeof(err)),
+	    CONFIG_OK);
+	clock_init(&emu.clock);
+	emu.store = store_open(NULL, err, sizeof(err));
+	ck_assert_msg(emu.store != NULL, "store_open: %s", err);
+	err[0] = '\0';
+	ntmp = 0;
+}
+
+static void
+teardown(void)
+{
+	store_close(emu.store);
+	config_free(&emu.cfg);
+	memset(&emu, 0, sizeof(emu));
+	for (size_t i = 0; i < ntmp; i++)
+		unlink(tmp_paths[i]);
+	ntmp = 0;
+}
+
+/* A temporary file name, removed at teardown. */
+static const char *
+temp_name(void)
+{
+	char *path;
+	int fd;
+
+	ck_assert_uint_lt(ntmp, sizeof(tmp_paths) / sizeof(tmp_paths[0]));
+	path = tmp_paths[ntmp++];
+	snprintf(path, sizeof(tmp_paths[0]), "/tmp/mfaemu-fixture-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return path;
+}
+
+static const char *
+write_doc(const char *text)
+{
+	const char *path = temp_name();
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+static int
+load(const char *const *paths, size_t n, struct fixtures_counts *counts)
+{
+	return fixtures_load_files(&emu, (char *const *)paths, n, counts, err,
+	    sizeof(err));
+}
+
+static void
+load_demo(struct fixtures_counts *counts)
+{
+	const char *paths[] = { DEMO };
+
+	ck_assert_msg(load(paths, 1, counts) == 0, "%s", err);
+}
+
+static void
+begin(void)
+{
+	ck_assert_int_eq(store_begin(emu.store), 0);
+}
+
+static void
+find_user(const char *tenant, const char *local_id, struct store_user *u)
+{
+	ck_assert_msg(store_user_find(emu.store, PROJECT, tenant, local_id,
+	    u) == STORE_OK, "no user '%s' in tenant '%s'", local_id, tenant);
+}
+
+START_TEST(fixtures_demo_counts)
+{
+	struct fixtures_counts c;
+
+	memset(&c, 0xff, sizeof(c));
+	load_demo(&c);
+	ck_assert_uint_eq(c.users, 5);
+	ck_assert_uint_eq(c.enrollments, 6);
+	ck_assert_uint_eq(c.credentials, 5);
+	ck_assert_uint_eq(c.test_numbers, 1);
+	ck_assert_uint_eq(c.realms, 2);
+	ck_assert_uint_eq(c.skipped, 0);
+}
+END_TEST
+
+START_TEST(fixtures_demo_contents)
+{
+	static const uint8_t secret[20] = { 242, 19, 42, 128, 113, 119, 25,
+	    39, 1, 218, 118, 80, 216, 146, 113, 67, 236, 56, 249, 7 };
+	struct fixtures_counts c;
+	struct store_user u;
+	struct store_enrollment e;
+	struct store_credential cred;
+	struct store_realm realm;
+	char code[STORE_CODE_MAX + 1];
+
+	load_demo(&c);
+	begin();
+
+	/* alice: verified email, one phone factor enrolled at a fixed time. */
+	find_user("", "alice", &u);
+	ck_assert_str_eq(u.email, "alice@example.com");
+	ck_assert_str_eq(u.display_name, "Alice (phone factor)");
+	ck_assert_int_eq(u.email_verified, 1);
+	ck_assert_int_eq(u.disabled, 0);
+	ck_assert_int_eq(store_enrollment_get(emu.store, u.id, "alice-phone",
+	    &e), STORE_OK);
+	ck_assert_int_eq(e.kind, STORE_FACTOR_PHONE);
+	ck_assert_str_eq(e.phone_number, "+15555550101");
+	ck_assert_str_eq(e.display_name, "Alice's phone");
+	ck_assert_int_eq(e.enrolled_at, 1767225600000LL);
+
+	/* carol: TOTP with SHA256 and 8 digits, plus a test-number phone. */
+	find_user("", "carol", &u);
+	ck_assert_str_eq(u.phone_number, "+15555550100");
+	ck_assert_int_eq(store_enrollment_get(emu.store, u.id, "carol-totp",
+	    &e), STORE_OK);
+	ck_assert_int_eq(e.kind, STORE_FACTOR_TOTP);
+	ck_assert_int_eq(e.totp_alg, TOTP_SHA256);
+	ck_assert_int_eq(e.totp_digits, 8);
+	ck_assert_int_eq(e.totp_period, 30);
+	ck_assert_uint_eq(e.totp_secret_len, sizeof(secret));
+	ck_assert_mem_eq(e.totp_secret, secret, sizeof(secret));
+	ck_assert_int_eq(store_enrollment_get(emu.store, u.id, "carol-phone",
+	    &e), STORE_OK);
+	ck_assert_str_eq(e.phone_number, "+15555550100");
+
+	/* bob: SHA1, 6 digits. */
+	find_user("", "bob", &u);
+	ck_assert_int_eq(store_enrollment_get(emu.store, u.id, "bob-totp",
+	    &e), STORE_OK);
+	ck_assert_int_eq(e.totp_alg, TOTP_SHA1);
+	ck_assert_int_eq(e.totp_digits, 6);
+
+	/* dave is disabled. */
+	find_user("", "dave", &u);
+	ck_assert_int_eq(u.disabled, 1);
+
+	/* erin lives in tenant-a only. */
+	find_user("tenant-a", "erin", &u);
+	ck_assert_str_eq(u.tenant_id, "tenant-a");
+	ck_assert_int_eq(store_user_find(emu.store, PROJECT, "", "erin", &u),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_realm_get(emu.store, PROJECT, "tenant-a",
+	    &realm), STORE_OK);
+	ck_assert_int_eq(realm.mfa_phone, 1);
+	ck_assert_int_eq(realm.mfa_totp, 1);
+
+	/* Credentials: bound to their user and realm, unused, a year long. */
+	ck_assert_int_eq(store_credential_get(emu.store, "demo-cred-erin",
+	    &cred), STORE_OK);
+	find_user("tenant-a", "erin", &u);
+	ck_assert_int_eq(cred.user_id, u.id);
+	ck_assert_str_eq(cred.project_id, PROJECT);
+	ck_assert_str_eq(cred.tenant_id, "tenant-a");
+	ck_assert_str_eq(cred.sign_in_provider, "password");
+	ck_assert_int_eq(cred.used_at, 0);
+	ck_assert_int_eq(cred.expires_at - cred.created_at,
+	    31536000LL * 1000);
+
+	ck_assert_int_eq(store_test_phone_code(emu.store, PROJECT, "",
+	    "+15555550100", code), STORE_OK);
+	ck_assert_str_eq(code, "123456");
+	store_rollback(emu.store);
+}
+END_TEST
+
+/* Fetch a user's salt and hash straight from a store file. */
+static void
+stored_password(sqlite3 *db, const char *local_id, uint8_t *salt,
+    size_t *saltlen, uint8_t *hash, size_t *hashlen)
+{
+	sqlite3_stmt *s;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT password_salt, "
+	    "password_hash FROM users WHERE local_id = ?1", -1, &s, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(s, 1, local_id, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
+	*saltlen = (size_t)sqlite3_column_bytes(s, 0);
+	*hashlen = (size_t)sqlite3_column_bytes(s, 1);
+	ck_assert_uint_le(*saltlen, 64);
+	ck_assert_uint_le(*hashlen, 64);
+	memcpy(salt, sqlite3_column_blob(s, 0), *saltlen);
+	memcpy(hash, sqlite3_column_blob(s, 1), *hashlen);
+	sqlite3_finalize(s);
+}
+
+START_TEST(fixtures_demo_password_hashed)
+{
+	const char *path = temp_name();
+	struct fixtures_counts c;
+	uint8_t asalt[64], ahash[64], bsalt[64], bhash[64];
+	size_t asl, ahl, bsl, bhl;
+	sqlite3 *db;
+	char side[80];
+
+	store_close(emu.store);
+	emu.store = store_open(path, err, sizeof(err));
+	ck_assert_msg(emu.store != NULL, "%s", err);
+	load_demo(&c);
+	store_close(emu.store);
+	emu.store = NULL;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	stored_password(db, "alice", asalt, &asl, ahash, &ahl);
+	stored_password(db, "bob", bsalt, &bsl, bhash, &bhl);
+	sqlite3_close(db);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
+
+	ck_assert_uint_eq(asl, PASSWORD_SALT_LEN);
+	ck_assert_uint_eq(ahl, PASSWORD_HASH_LEN);
+	ck_assert_ptr_null(memmem(ahash, ahl, "alice-password", 14));
+	ck_assert_int_eq(password_verify("alice-password", asalt, asl, ahash,
+	    ahl), 1);
+	ck_assert_int_eq(password_verify("bob-password", asalt, asl, ahash,
+	    ahl), 0);
+	ck_assert_int_eq(password_verify("bob-password", bsalt, bsl, bhash,
+	    bhl), 1);
+	/* Each user has a salt of its own. */
+	ck_assert(memcmp(asalt, bsalt, PASSWORD_SALT_LEN) != 0);
+}
+END_TEST
+
+/* A --db daemon restarted with the same files keeps what is stored. */
+START_TEST(fixtures_load_twice_idempotent)
+{
+	struct fixtures_counts c;
+	struct store_credential cred;
+	struct store_user u;
+
+	load_demo(&c);
+	begin();
+	ck_assert_int_eq(store_credential_use(emu.store, "demo-cred-alice",
+	    1234), STORE_OK);
+	ck_assert_int_eq(store_commit(emu.store), 0);
+
+	memset(&c, 0xff, sizeof(c));
+	load_demo(&c);
+	ck_assert_uint_eq(c.users, 0);
+	ck_assert_uint_eq(c.enrollments, 0);
+	ck_assert_uint_eq(c.credentials, 0);
+	ck_assert_uint_eq(c.skipped, 10);
+
+	begin();
+	ck_assert_int_eq(store_credential_get(emu.store, "demo-cred-alice",
+	    &cred), STORE_OK);
+	ck_assert_int_eq(cred.used_at, 1234);
+	find_user("", "alice", &u);
+	ck_assert_int_eq(cred.user_id, u.id);
+	store_rollback(emu.store);
+}
+END_TEST
+
+START_TEST(fixtures_no_files)
+{
+	struct fixtures_counts c;
+
+	memset(&c, 0xff, sizeof(c));
+	ck_assert_int_eq(fixtures_load_files(&emu, NULL, 0, &c, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(c.users, 0);
+	ck_assert_uint_eq(c.skipped, 0);
+}
+END_TEST
+
+/* A document without projectId loads into the configured project. */
+START_TEST(fixtures_project_defaults_to_config)
+{
+	const char *paths[1];
+	struct fixtures_counts c;
+	struct store_user u;
+
+	paths[0] = write_doc("{\"users\": [{\"localId\": \"p1\"}]}");
+	ck_assert_msg(load(paths, 1, &c) == 0, "%s", err);
+	paths[0] = write_doc("{\"projectId\": \"other-project\", "
+	    "\"users\": [{\"localId\": \"p2\"}]}");
+	ck_assert_msg(load(paths, 1, &c) == 0, "%s", err);
+	begin();
+	find_user("", "p1", &u);
+	ck_assert_int_eq(store_user_find(emu.store, "other-project", "", "p2",
+	    &u), STORE_OK);
+	ck_assert_int_eq(store_user_find(emu.store, PROJECT, "", "p2", &u),
+	    STORE_NOT_FOUND);
+	store_rollback(emu.store);
+}
+END_TEST
+
+/*
+ * Loaded before each bad document, in the same call: a failure must undo
+ * it too. The bad documents start with U_OK where they can, so the entries
+ * before the mistake would have been stored.
+ */
+static const char good_doc[] =
+    "{\"testPhoneNumbers\": {\"+15555550177\": \"111111\"},"
+    " \"users\": [{\"localId\": \"good-user\","
+    " \"email\": \"good@example.com\", \"mfaInfo\": [{\"mfaEnrollmentId\":"
+    " \"g1\", \"phoneInfo\": \"+15555550178\"}]}],"
+    " \"pendingCredentials\": [{\"mfaPendingCredential\": \"good-cred\","
+    " \"localId\": \"good-user\"}]}";
+
+#define U_OK "{\"localId\": \"u-ok\", \"email\": \"ok@example.com\", " \
+    "\"password\": \"pw\", \"mfaInfo\": [{\"mfaEnrollmentId\": " \
+    "\"ok-phone\", \"phoneInfo\": \"+15555550150\"}]}"
+#define USERS(second) "{\"users\": [" U_OK ", " second "]}"
+#define MFA(entry) USERS("{\"localId\": \"u2\", \"mfaInfo\": [" entry "]}")
+#define TOTP(info) MFA("{\"totpInfo\": " info "}")
+#define SECRET "\"sharedSecretKey\": \"6IJSVADRO4MSOAO2OZINRETRIPWDR6IH\""
+#define CRED(entry) "{\"users\": [" U_OK "], " \
+    "\"pendingCredentials\": [" entry "]}"
+
+static const struct {
+	const char *name;
+	const char *doc;	/* NULL: the file does not exist */
+	const char *json_path;	/* NULL: the error is about the whole file */
+	const char *reason;
+} bad_docs[] = {
+	{ "invalid JSON", "{\n  \"users\": [\n    " U_OK ",\n  ]\n}", NULL,
+	    "line 4 column 3" },
+	{ "truncated JSON", "{\"users\": [" U_OK, NULL, "line 1 column" },
+	{ "empty file", "", NULL, "line 1 column 1" },
+	{ "null document", "null", NULL, "null" },
+	{ "top level not an object", "[" U_OK "]", "$",
+	    "must be a JSON object" },
+	{ "users not an array", "{\"users\": " U_OK "}", "$",
+	    "Invalid value at 'users'" },
+	{ "user not an object", USERS("\"u2\""), "$.users[1]",
+	    "expected an object" },
+	{ "user without localId", USERS("{\"email\": \"x@example.com\"}"),
+	    "$.users[1]", "localId is required" },
+	{ "localId not a string", USERS("{\"localId\": 5}"), "$.users[1]",
+	    "Invalid value at 'localId'" },
+	{ "localId with a slash", USERS("{\"localId\": \"a/b\"}"),
+	    "$.users[1]", "localId" },
+	{ "email without @", USERS("{\"localId\": \"u2\", \"email\": \"x\"}"),
+	    "$.users[1]", "email" },
+	{ "bad E.164 phoneNumber", USERS("{\"localId\": \"u2\", "
+	    "\"phoneNumber\": \"5555550100\"}"), "$.users[1]", "E.164" },
+	{ "duplicate localId", USERS("{\"localId\": \"u-ok\"}"), "$.users[1]",
+	    "appears twice" },
+	{ "duplicate email", USERS("{\"localId\": \"u2\", "
+	    "\"email\": \"OK@Example.com\"}"), "$.users[1]", "already used" },
+	{ "tenantId not declared", USERS("{\"localId\": \"u2\", "
+	    "\"tenantId\": \"nope\"}"), "$.users[1]", "not declared" },
+	{ "bad E.164 phoneInfo", MFA("{\"phoneInfo\": \"555-0100\"}"),
+	    "$.users[1].mfaInfo[0]", "E.164" },
+	{ "phoneInfo and totpInfo", MFA("{\"phoneInfo\": \"+15555550100\", "
+	    "\"totpInfo\": {" SECRET "}}"), "$.users[1].mfaInfo[0]",
+	    "exactly one" },
+	{ "neither phoneInfo nor totpInfo", MFA("{\"displayName\": \"x\"}"),
+	    "$.users[1].mfaInfo[0]", "exactly one" },
+	{ "enrolledAt not RFC 3339", MFA("{\"phoneInfo\": \"+15555550100\", "
+	    "\"enrolledAt\": \"2026-13-01T00:00:00Z\"}"),
+	    "$.users[1].mfaInfo[0]", "enrolledAt" },
+	{ "enrolledAt a date only", MFA("{\"phoneInfo\": \"+15555550100\", "
+	    "\"enrolledAt\": \"2026-01-01\"}"), "$.users[1].mfaInfo[0]",
+	    "enrolledAt" },
+	{ "enrollment id twice", MFA("{\"mfaEnrollmentId\": \"e1\", "
+	    "\"phoneInfo\": \"+15555550100\"}, {\"mfaEnrollmentId\": \"e1\", "
+	    "\"phoneInfo\": \"+15555550101\"}"), "$.users[1].mfaInfo[1]",
+	    "appears twice" },
+	{ "bad base32 secret", TOTP("{\"sharedSecretKey\": "
+	    "\"0189!0189!0189!0189\"}"), "$.users[1].mfaInfo[0].totpInfo",
+	    "sharedSecretKey" },
+	{ "secret too short", TOTP("{\"sharedSecretKey\": \"JBSWY3DP\"}"),
+	    "$.users[1].mfaInfo[0].totpInfo", "sharedSecretKey" },
+	{ "no secret", TOTP("{\"periodSec\": 30}"),
+	    "$.users[1].mfaInfo[0].totpInfo", "sharedSecretKey" },
+	{ "digits 9", TOTP("{" SECRET ", \"verificationCodeLength\": 9}"),
+	    "$.users[1].mfaInfo[0].totpInfo", "verificationCodeLength" },
+	{ "digits 5", TOTP("{" SECRET ", \"verificationCodeLength\": 5}"),
+	    "$.users[1].mfaInfo[0].totpInfo", "verificationCodeLength" },
+	{ "unknown algorithm", TOTP("{" SECRET ", "
+	    "\"hashingAlgorithm\": \"MD5\"}"),
+	    "$.users[1].mfaInfo[0].totpInfo", "MD5" },
+	{ "period 0", TOTP("{" SECRET ", \"periodSec\": 0}"),
+	    "$.users[1].mfaInfo[0].totpInfo", "periodSec" },
+	{ "credential for unknown user", CRED("{\"mfaPendingCredential\": "
+	    "\"c1\", \"localId\": \"ghost\"}"), "$.pendingCredentials[0]",
+	    "ghost" },
+	{ "credential in the wrong tenant", "{\"tenants\": [{\"tenantId\": "
+	    "\"t1\"}], \"users\": [" U_OK "], \"pendingCredentials\": "
+	    "[{\"mfaPendingCredential\": \"c1\", \"localId\": \"u-ok\", "
+	    "\"tenantId\": \"t1\"}]}", "$.pendingCredentials[0]", "u-ok" },
+	{ "credential tenant not declared", CRED("{\"mfaPendingCredential\": "
+	    "\"c1\", \"localId\": \"u-ok\", \"tenantId\": \"nope\"}"),
+	    "$.pendingCredentials[0]", "not declared" },
+	{ "credential without localId", CRED("{\"mfaPendingCredential\": "
+	    "\"c1\"}"), "$.pendingCredentials[0]", "localId" },
+	{ "credential expiresIn 0", CRED("{\"mfaPendingCredential\": \"c1\", "
+	    "\"localId\": \"u-ok\", \"expiresIn\": 0}"),
+	    "$.pendingCredentials[0]", "expiresIn" },
+	{ "test phone code not 6 digits", "{\"testPhoneNumbers\": "
+	    "{\"+15555550100\": \"12345\"}, \"users\": [" U_OK "]}",
+	    "$.testPhoneNumbers[\"+15555550100\"]", "6 digits" },
+	{ "test phone number not E.164", "{\"testPhoneNumbers\": "
+	    "{\"555\": \"123456\"}}", "$.testPhoneNumbers[\"555\"]", "E.164" },
+	{ "tenant test phone code", "{\"tenants\": [{\"tenantId\": \"t1\", "
+	    "\"testPhoneNumbers\": {\"+15555550100\": \"12a456\"}}]}",
+	    "$.tenants[0].testPhoneNumbers[\"+15555550100\"]", "6 digits" },
+	{ "bad tenantId", "{\"tenants\": [{\"tenantId\": \"t 1\"}]}",
+	    "$.tenants[0]", "tenantId" },
+	{ "mfa setting not a bool", "{\"mfa\": {\"phone\": \"yes\"}}",
+	    "$.mfa", "Invalid value at 'phone'" },
+	{ "missing file", NULL, NULL, "cannot open" },
+};
+
+START_TEST(fixtures_bad_document)
+{
+	const char *paths[2], *bad;
+	struct fixtures_counts c;
+	struct store_user u;
+	struct store_credential cred;
+	struct store_realm realm;
+	char want[256], code[STORE_CODE_MAX + 1];
+	size_t n;
+
+	paths[0] = write_doc(good_doc);
+	if (bad_docs[_i].doc != NULL) {
+		bad = write_doc(bad_docs[_i].doc);
+	} else {
+		bad = temp_name();
+		unlink(bad);
+	}
+	paths[1] = bad;
+
+	err[0] = '\0';
+	ck_assert_msg(load(paths, 2, &c) == -1, "%s: loaded",
+	    bad_docs[_i].name);
+
+	/* "file: $.path: reason", naming the bad file, not the good one. */
+	n = strlen(bad);
+	ck_assert_msg(strncmp(err, bad, n) == 0 && err[n] == ':',
+	    "%s: '%s' does not start with the file name", bad_docs[_i].name,
+	    err);
+	if (bad_docs[_i].json_path != NULL) {
+		snprintf(want, sizeof(want), "%s: %s: ", bad,
+		    bad_docs[_i].json_path);
+		ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
+		    "%s: '%s' does not start with '%s'", bad_docs[_i].name,
+		    err, want);
+	}
+	ck_assert_msg(strstr(err + n, bad_docs[_i].reason) != NULL,
+	    "%s: '%s' does not say '%s'", bad_docs[_i].name, err,
+	    bad_docs[_i].reason);
+
+	/* Nothing from either file is in the store. */
+	begin();
+	ck_assert_int_eq(store_user_find(emu.store, PROJECT, "", "good-user",
+	    &u), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_user_find(emu.store, PROJECT, "", "u-ok", &u),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_credential_get(emu.store, "good-cred", &cred),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_test_phone_code(emu.store, PROJECT, "",
+	    "+15555550177", code), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_realm_get(emu.store, PROJECT, "", &realm),
+	    STORE_NOT_FOUND);
+	ck_assert_int_eq(store_realm_get(emu.store, PROJECT, "t1", &realm),
+	    STORE_NOT_FOUND);
+	store_rollback(emu.store);
+}
+END_TEST
+
+/* After a failed load the store takes a good one. */
+START_TEST(fixtures_failure_leaves_store_usable)
+{
+	const char *paths[1];
+	struct fixtures_counts c;
+
+	paths[0] = write_doc(USERS("{\"localId\": \"u-ok\"}"));
+	ck_assert_int_eq(load(paths, 1, &c), -1);
+	load_demo(&c);
+	ck_assert_uint_eq(c.users, 5);
+	paths[0] = write_doc("{\"users\": [" U_OK "]}");
+	ck_assert_msg(load(paths, 1, &c) == 0, "%s", err);
+	ck_assert_uint_eq(c.users, 1);
+}
+END_TEST
+
+static Suite *
+fixtures_suite(void)
+{
+	Suite *s = suite_create("fixtures");
+	TCase *tc = tcase_create("fixtures");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, fixtures_demo_counts);
+	tcase_add_test(tc, fixtures_demo_contents);
+	tcase_add_test(tc, fixtures_demo_password_hashed);
+	tcase_add_test(tc, fixtures_load_twice_idempotent);
+	tcase_add_test(tc, fixtures_no_files);
+	tcase_add_test(tc, fixtures_project_defaults_to_config);
+	tcase_add_loop_test(tc, fixtures_bad_document, 0, N(bad_docs));
+	tcase_add_test(tc, fixtures_failure_leaves_store_usable);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(fixtures_suite)
