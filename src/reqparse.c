@@ -371,11 +371,13 @@ take(struct json_object *v, const struct reqparse_field *f)
 			int64_t n = json_object_get_int64(v);
 
 			/*
-			 * json-c saturates out-of-range integers to the
-			 * limits; no field here needs the extremes, so they
-			 * mean "out of range".
+			 * json-c keeps integers past INT64_MAX as uint64 and
+			 * saturates those below INT64_MIN; the most negative
+			 * value is refused as out of range, since it cannot
+			 * be told from a saturated one.
 			 */
-			if (n == INT64_MAX || n == INT64_MIN)
+			if ((n == INT64_MAX && json_object_get_uint64(v) >
+			    (uint64_t)INT64_MAX) || n == INT64_MIN)
 				return -1;
 			*(int64_t *)f->slot = n;
 			return 0;

@@ -330,6 +330,7 @@ START_TEST(reqparse_fields_int)
 	o = parse(doc, err, sizeof(err));
 	ck_assert_msg(o != NULL, "%s: %s", doc, err);
 	r = reqparse_fields(o, "body", f, 1, err, sizeof(err));
+	json_object_put(o);
 	if (int_cases[_i].ok) {
 		ck_assert_msg(r == 0, "%s rejected: %s", doc, err);
 		ck_assert_int_eq(v, int_cases[_i].want);
@@ -339,7 +340,6 @@ START_TEST(reqparse_fields_int)
 		ck_assert_ptr_nonnull(strstr(err,
 		    "Invalid value at 'body.n' (TYPE_INT64)"));
 	}
-	json_object_put(o);
 }
 END_TEST
 
