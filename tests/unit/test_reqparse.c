@@ -127,20 +127,38 @@ static const struct {
 	{ "{\"\xff\":1}", NULL },
 };
 
+/* `s` with bytes outside printable ASCII as \xNN, for TAP messages. */
+static const char *
+printable(const char *s, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	for (; *s != '\0' && n + 5 < outlen; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f)
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, outlen - n, "\\x%02x",
+			    c);
+	}
+	out[n] = '\0';
+	return out;
+}
+
 START_TEST(reqparse_json_rejects)
 {
-	char err[256] = "unchanged", got[256] = "";
+	char err[256] = "unchanged", got[256] = "", text[256];
 	struct json_object *o = parse(json_bad[_i].text, err, sizeof(err));
 	int accepted = o != NULL;
 
 	/* Free before asserting: a failed check does not return. */
 	if (accepted)
-		snprintf(got, sizeof(got), "%s", json_object_to_json_string(o));
+		printable(json_object_to_json_string(o), got, sizeof(got));
 	json_object_put(o);
-	ck_assert_msg(!accepted, "'%s' accepted as %s", json_bad[_i].text,
-	    got);
-	ck_assert_msg(!reqparse_is_null_doc(err), "'%s': no reason",
-	    json_bad[_i].text);
+	printable(json_bad[_i].text, text, sizeof(text));
+	ck_assert_msg(!accepted, "'%s' accepted as %s", text, got);
+	ck_assert_msg(!reqparse_is_null_doc(err), "'%s': no reason", text);
 	ck_assert_str_ne(err, "unchanged");
 	ck_assert_msg(strstr(err, "line ") != NULL &&
 	    strstr(err, " column ") != NULL, "no position in '%s'", err);
