@@ -18,7 +18,8 @@ enum reqparse_type {
 	RP_OBJECT,	/* slot: struct json_object ** (borrowed) */
 	RP_ARRAY,	/* slot: struct json_object ** (borrowed) */
 	RP_BOOL,	/* slot: int *, 0 or 1 */
-	RP_INT,		/* slot: int64_t *; JSON integer or integral string */
+	RP_INT,		/* slot: int64_t *; JSON integer (INT64_MIN refused:
+			   json-c saturates to it) or integral string */
 };
 
 struct reqparse_field {

@@ -142,23 +142,6 @@ test('finalize with phoneNumber returns phoneAuthInfo, and its Android proof sig
   checkMfaClaims(claims, { localId: 'alice', email: 'alice@example.com', factor: 'phone', enrollmentId: 'alice-phone' });
 });
 
-test('an Android proof is only good for the phone number it was issued for', async () => {
-  const cred = await mintCredential(d.url, PROJECT, 'alice');
-  const { sessionInfo, code } = await startPhone(d.url, cred, 'alice-phone');
-  const out = expectOk(await finalize(d.url, {
-    mfaPendingCredential: cred,
-    phoneVerificationInfo: { sessionInfo, code, phoneNumber: '+15555550101' },
-  }));
-  const cred2 = await mintCredential(d.url, PROJECT, 'alice');
-  const res = await finalize(d.url, {
-    mfaPendingCredential: cred2,
-    phoneVerificationInfo: { androidVerificationProof: out.phoneAuthInfo.androidVerificationProof, phoneNumber: '+15555550199' },
-  });
-  assert.equal(res.status, 400, res.text);
-  expectError(res, 400, res.json?.error?.message?.split(' : ')[0]);
-  assert.notEqual(res.json.idToken, undefined === res.json.idToken ? 'x' : undefined);
-});
-
 test('a pending credential signs in once: finalize and start with it again are INVALID_MFA_PENDING_CREDENTIAL', async () => {
   const cred = await mintCredential(d.url, PROJECT, 'alice');
   const { sessionInfo, code } = await startPhone(d.url, cred, 'alice-phone');

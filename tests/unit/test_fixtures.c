@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "clock.h"
 #include "config.h"
 #include "emu.h"
@@ -230,52 +228,30 @@ START_TEST(fixtures_demo_contents)
 }
 END_TEST
 
-/* Fetch a user's salt and hash straight from a store file. */
+/* The stored salt and hash of a user of the demo project's own realm. */
 static void
-stored_password(sqlite3 *db, const char *local_id, uint8_t *salt,
-    size_t *saltlen, uint8_t *hash, size_t *hashlen)
+stored_password(const char *local_id, uint8_t *salt, size_t *saltlen,
+    uint8_t *hash, size_t *hashlen)
 {
-	sqlite3_stmt *s;
+	struct store_user u;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT password_salt, "
-	    "password_hash FROM users WHERE local_id = ?1", -1, &s, NULL),
-	    SQLITE_OK);
-	sqlite3_bind_text(s, 1, local_id, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(s), SQLITE_ROW);
-	*saltlen = (size_t)sqlite3_column_bytes(s, 0);
-	*hashlen = (size_t)sqlite3_column_bytes(s, 1);
-	ck_assert_uint_le(*saltlen, 64);
-	ck_assert_uint_le(*hashlen, 64);
-	memcpy(salt, sqlite3_column_blob(s, 0), *saltlen);
-	memcpy(hash, sqlite3_column_blob(s, 1), *hashlen);
-	sqlite3_finalize(s);
+	*saltlen = *hashlen = 64;
+	find_user("", local_id, &u);
+	ck_assert_int_eq(store_user_password(emu.store, u.id, salt, saltlen,
+	    hash, hashlen), STORE_OK);
 }
 
 START_TEST(fixtures_demo_password_hashed)
 {
-	const char *path = temp_name();
 	struct fixtures_counts c;
 	uint8_t asalt[64], ahash[64], bsalt[64], bhash[64];
 	size_t asl, ahl, bsl, bhl;
-	sqlite3 *db;
-	char side[80];
 
-	store_close(emu.store);
-	emu.store = store_open(path, err, sizeof(err));
-	ck_assert_msg(emu.store != NULL, "%s", err);
 	load_demo(&c);
-	store_close(emu.store);
-	emu.store = NULL;
-
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
-	    NULL), SQLITE_OK);
-	stored_password(db, "alice", asalt, &asl, ahash, &ahl);
-	stored_password(db, "bob", bsalt, &bsl, bhash, &bhl);
-	sqlite3_close(db);
-	snprintf(side, sizeof(side), "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof(side), "%s-shm", path);
-	unlink(side);
+	begin();
+	stored_password("alice", asalt, &asl, ahash, &ahl);
+	stored_password("bob", bsalt, &bsl, bhash, &bhl);
+	store_rollback(emu.store);
 
 	ck_assert_uint_eq(asl, PASSWORD_SALT_LEN);
 	ck_assert_uint_eq(ahl, PASSWORD_HASH_LEN);
@@ -347,6 +323,14 @@ START_TEST(fixtures_project_defaults_to_config)
 	ck_assert_msg(load(paths, 1, &c) == 0, "%s", err);
 	begin();
 	find_user("", "p1", &u);
+	/* No password in the fixture: none stored, not a hash of "". */
+	{
+		uint8_t salt[64], hash[64];
+		size_t sl = sizeof(salt), hl = sizeof(hash);
+
+		ck_assert_int_eq(store_user_password(emu.store, u.id, salt,
+		    &sl, hash, &hl), STORE_NOT_FOUND);
+	}
 	ck_assert_int_eq(store_user_find(emu.store, "other-project", "", "p2",
 	    &u), STORE_OK);
 	ck_assert_int_eq(store_user_find(emu.store, PROJECT, "", "p2", &u),

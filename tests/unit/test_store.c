@@ -421,6 +421,124 @@ START_TEST(store_user_duplicate_email_case_insensitive)
 }
 END_TEST
 
+START_TEST(store_user_find_email_case_insensitive)
+{
+	struct store_user u;
+	int64_t id;
+
+	begin();
+	ck_assert_int_eq(user_insert("p-project", "", "alice",
+	    "Alice@Example.com", &id), STORE_OK);
+	memset(&u, 0, sizeof(u));
+	ck_assert_int_eq(store_user_find_email(st, "p-project", "",
+	    "alice@example.COM", &u), STORE_OK);
+	ck_assert_int_eq(u.id, id);
+	ck_assert_str_eq(u.local_id, "alice");
+	ck_assert_str_eq(u.email, "Alice@Example.com");
+	ck_assert_int_eq(store_user_find_email(st, "p-project", "t1",
+	    "alice@example.com", &u), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_user_find_email(st, "p-project", "",
+	    "bob@example.com", &u), STORE_NOT_FOUND);
+	commit();
+}
+END_TEST
+
+START_TEST(store_user_password_round_trip)
+{
+	static const uint8_t salt[16] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	    11, 12, 13, 14, 0 };
+	static const uint8_t hash[32] = { 0xde, 0xad, 0, 0xbe, 0xef, 31 };
+	uint8_t gs[64], gh[64];
+	size_t gsl = sizeof(gs), ghl = sizeof(gh);
+	struct store_user u;
+	int64_t bare;
+
+	begin();
+	ck_assert_int_eq(store_realm_ensure(st, "p-project", ""), STORE_OK);
+	memset(&u, 0, sizeof(u));
+	strcpy(u.project_id, "p-project");
+	strcpy(u.local_id, "alice");
+	ck_assert_int_eq(store_user_insert(st, &u, salt, sizeof(salt), hash,
+	    sizeof(hash)), STORE_OK);
+	ck_assert_int_eq(store_user_password(st, u.id, gs, &gsl, gh, &ghl),
+	    STORE_OK);
+	ck_assert_uint_eq(gsl, sizeof(salt));
+	ck_assert_uint_eq(ghl, sizeof(hash));
+	ck_assert_mem_eq(gs, salt, sizeof(salt));
+	ck_assert_mem_eq(gh, hash, sizeof(hash));
+
+	/* A user without a password has none, not an empty one. */
+	bare = add_user("p-project", "", "bare");
+	gsl = sizeof(gs);
+	ghl = sizeof(gh);
+	ck_assert_int_eq(store_user_password(st, bare, gs, &gsl, gh, &ghl),
+	    STORE_NOT_FOUND);
+	commit();
+}
+END_TEST
+
+struct enr_seen {
+	size_t n;
+	size_t stop_after;	/* 0: never */
+	char ids[8][STORE_ID_MAX + 1];
+	enum store_factor kinds[8];
+};
+
+static int
+collect_enrollment(const struct store_enrollment *e, void *arg)
+{
+	struct enr_seen *seen = arg;
+
+	ck_assert_uint_lt(seen->n, 8);
+	strcpy(seen->ids[seen->n], e->enrollment_id);
+	seen->kinds[seen->n++] = e->kind;
+	return seen->stop_after != 0 && seen->n >= seen->stop_after;
+}
+
+START_TEST(store_enrollment_list_in_order)
+{
+	struct store_enrollment e;
+	struct enr_seen seen;
+	int64_t alice, bob;
+
+	begin();
+	alice = add_user("p-project", "", "alice");
+	bob = add_user("p-project", "", "bob");
+	add_phone(alice, "z-first", "+15555550101");
+	add_phone(bob, "bob-phone", "+15555550102");
+	memset(&e, 0, sizeof(e));
+	e.user_id = alice;
+	e.kind = STORE_FACTOR_TOTP;
+	strcpy(e.enrollment_id, "a-second");
+	e.totp_secret_len = 20;
+	e.totp_digits = 6;
+	e.totp_period = 30;
+	ck_assert_int_eq(store_enrollment_insert(st, &e), STORE_OK);
+	add_phone(alice, "m-third", "+15555550103");
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_enrollment_list(st, alice, collect_enrollment,
+	    &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 3);
+	ck_assert_str_eq(seen.ids[0], "z-first");
+	ck_assert_str_eq(seen.ids[1], "a-second");
+	ck_assert_int_eq(seen.kinds[1], STORE_FACTOR_TOTP);
+	ck_assert_str_eq(seen.ids[2], "m-third");
+
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_after = 2;
+	ck_assert_int_eq(store_enrollment_list(st, alice, collect_enrollment,
+	    &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 2);
+
+	memset(&seen, 0, sizeof(seen));
+	ck_assert_int_eq(store_enrollment_list(st, bob + 1000,
+	    collect_enrollment, &seen), STORE_OK);
+	ck_assert_uint_eq(seen.n, 0);
+	commit();
+}
+END_TEST
+
 START_TEST(store_user_same_local_id_other_tenant)
 {
 	struct store_user a, b;
@@ -823,9 +941,9 @@ START_TEST(store_proof_insert_get)
 }
 END_TEST
 
-START_TEST(store_refresh_insert_unique)
+START_TEST(store_refresh_round_trip)
 {
-	struct store_refresh r;
+	struct store_refresh r, got;
 
 	begin();
 	memset(&r, 0, sizeof(r));
@@ -834,10 +952,31 @@ START_TEST(store_refresh_insert_unique)
 	strcpy(r.sign_in_provider, "password");
 	strcpy(r.second_factor, "phone");
 	strcpy(r.enrollment_id, "alice-phone");
-	r.auth_time = 1;
+	r.auth_time = 1767225600;
 	r.created_at = 1000;
 	ck_assert_int_eq(store_refresh_insert(st, &r), STORE_OK);
 	ck_assert_int_eq(store_refresh_insert(st, &r), STORE_EXISTS);
+
+	memset(&got, 'x', sizeof(got));
+	ck_assert_int_eq(store_refresh_get(st, "refresh-1", &got), STORE_OK);
+	ck_assert_str_eq(got.token, "refresh-1");
+	ck_assert_int_eq(got.user_id, r.user_id);
+	ck_assert_str_eq(got.sign_in_provider, "password");
+	ck_assert_str_eq(got.second_factor, "phone");
+	ck_assert_str_eq(got.enrollment_id, "alice-phone");
+	ck_assert_int_eq(got.auth_time, 1767225600);
+	ck_assert_int_eq(got.created_at, 1000);
+
+	/* A first-factor-only token has no second factor. */
+	strcpy(r.token, "refresh-2");
+	r.second_factor[0] = '\0';
+	r.enrollment_id[0] = '\0';
+	ck_assert_int_eq(store_refresh_insert(st, &r), STORE_OK);
+	ck_assert_int_eq(store_refresh_get(st, "refresh-2", &got), STORE_OK);
+	ck_assert_str_eq(got.second_factor, "");
+	ck_assert_str_eq(got.enrollment_id, "");
+	ck_assert_int_eq(store_refresh_get(st, "refresh-3", &got),
+	    STORE_NOT_FOUND);
 	commit();
 }
 END_TEST
@@ -906,7 +1045,13 @@ account_gone(const struct account *a)
 	struct store_enrollment e;
 	struct store_credential c;
 	struct store_sms_session s;
+	struct store_refresh r;
+	char token[64];
 	int gone = store_user_get(st, a->user, &u) == STORE_NOT_FOUND;
+
+	snprintf(token, sizeof(token), "rt-%s", a->credential);
+	ck_assert_int_eq(store_refresh_get(st, token, &r),
+	    gone ? STORE_NOT_FOUND : STORE_OK);
 
 	ck_assert_int_eq(store_enrollment_by_rowid(st, a->enrollment, &e),
 	    gone ? STORE_NOT_FOUND : STORE_OK);
@@ -1109,9 +1254,12 @@ store_suite(void)
 	tcase_add_test(tc, store_user_optional_fields_empty);
 	tcase_add_test(tc, store_user_duplicate_local_id);
 	tcase_add_test(tc, store_user_duplicate_email_case_insensitive);
+	tcase_add_test(tc, store_user_find_email_case_insensitive);
+	tcase_add_test(tc, store_user_password_round_trip);
 	tcase_add_test(tc, store_user_same_local_id_other_tenant);
 	tcase_add_test(tc, store_realm_and_test_phone);
 	tcase_add_test(tc, store_enrollment_phone);
+	tcase_add_test(tc, store_enrollment_list_in_order);
 	tcase_add_loop_test(tc, store_enrollment_totp_round_trip, 0,
 	    N(totp_cases));
 	tcase_add_test(tc, store_credential_use_once);
@@ -1120,7 +1268,7 @@ store_suite(void)
 	tcase_add_test(tc, store_outbox_order_and_realm);
 	tcase_add_test(tc, store_totp_step_used_once);
 	tcase_add_test(tc, store_proof_insert_get);
-	tcase_add_test(tc, store_refresh_insert_unique);
+	tcase_add_test(tc, store_refresh_round_trip);
 	tcase_add_test(tc, store_signing_key_newest);
 	tcase_add_test(tc, store_delete_accounts_cascades_in_realm);
 	tcase_add_test(tc, store_prune_removes_expired_only);
