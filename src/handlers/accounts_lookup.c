@@ -10,6 +10,7 @@
 #include "emu.h"
 #include "handlers/account.h"
 #include "handlers/handlers.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
@@ -100,10 +101,8 @@ accounts_lookup(struct request *req)
 	if (json_object_object_get_ex(claims, "iat", &v))
 		iat = json_object_get_int64(v);
 
-	if (store_begin(st) != 0) {
+	if (txn_begin_or_reply(req) != 0) {
 		json_object_put(claims);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
 		return;
 	}
 	r = store_user_find(st, emu->cfg.project, tenant, sub, &u);
@@ -116,8 +115,7 @@ accounts_lookup(struct request *req)
 	}
 	if (r != STORE_OK || info == NULL) {
 		json_object_put(info);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_unavailable(req);
 		return;
 	}
 	if (iat * 1000 < u.valid_since) {

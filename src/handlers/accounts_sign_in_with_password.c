@@ -12,6 +12,7 @@
 #include "emu.h"
 #include "handlers/account.h"
 #include "handlers/handlers.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "password.h"
 #include "reply.h"
@@ -73,11 +74,8 @@ accounts_sign_in_with_password(struct request *req)
 	}
 	if (reqparse_empty(tenant))
 		tenant = "";
-	if (store_begin(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_begin_or_reply(req) != 0)
 		return;
-	}
 	now = clock_now_ms(&emu->clock);
 	r = strlen(tenant) > STORE_ID_MAX ? STORE_NOT_FOUND :
 	    store_user_find_email(st, emu->cfg.project, tenant, email, &u);
@@ -89,7 +87,7 @@ accounts_sign_in_with_password(struct request *req)
 		return;
 	}
 	if (r != STORE_OK) {
-		fail(req, ERR_SERVICE_UNAVAILABLE, store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
 	if (u.disabled) {
@@ -98,7 +96,7 @@ accounts_sign_in_with_password(struct request *req)
 		return;
 	}
 	if ((factors = account_enrollment_count(st, u.id)) < 0) {
-		fail(req, ERR_SERVICE_UNAVAILABLE, store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
 	sess.auth_time = now / 1000;
@@ -110,13 +108,11 @@ accounts_sign_in_with_password(struct request *req)
 		r = account_store_refresh(emu, &u, &sess, now, &tok);
 	}
 	if (r != 0) {
-		fail(req, ERR_SERVICE_UNAVAILABLE, store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
-	if (store_commit(st) != 0) {
+	if (txn_commit_or_reply(req) != 0) {
 		json_object_put(info);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
 		return;
 	}
 

@@ -13,6 +13,7 @@
 #include "emu.h"
 #include "handlers/account.h"
 #include "handlers/handlers.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "password.h"
 #include "reply.h"
@@ -100,11 +101,8 @@ accounts_sign_up(struct request *req)
 		return;
 	}
 
-	if (store_begin(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_begin_or_reply(req) != 0)
 		return;
-	}
 	now = clock_now_ms(&emu->clock);
 	u.created_at = now;
 	r = *tenant ? store_realm_get(st, emu->cfg.project, tenant, &realm) :
@@ -128,16 +126,11 @@ accounts_sign_up(struct request *req)
 	sess.auth_time = now / 1000;
 	if (r != STORE_OK ||
 	    account_store_refresh(emu, &u, &sess, now, &tok) != 0) {
-		store_rollback(st);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
-	if (store_commit(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_commit_or_reply(req) != 0)
 		return;
-	}
 	if (account_sign_id_token(emu, &u, &sess, &tok) != 0) {
 		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
 		return;

@@ -11,6 +11,7 @@
 #include "emu.h"
 #include "handlers/account.h"
 #include "handlers/handlers.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
@@ -64,10 +65,8 @@ emulator_verification_codes(struct request *req)
 	struct json_object *body;
 	int r;
 
-	if (store_begin(st) != 0) {
+	if (txn_begin_or_reply(req) != 0) {
 		json_object_put(codes);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
 		return;
 	}
 	r = store_outbox_list(st, req->captures[0], tenant_of(req), add_code,
@@ -75,8 +74,7 @@ emulator_verification_codes(struct request *req)
 	store_rollback(st);
 	if (r != STORE_OK) {
 		json_object_put(codes);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_unavailable(req);
 		return;
 	}
 	body = json_object_new_object();
@@ -90,24 +88,16 @@ emulator_delete_accounts(struct request *req)
 	struct store *st = req->emu->store;
 	int r;
 
-	if (store_begin(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_begin_or_reply(req) != 0)
 		return;
-	}
 	r = store_delete_accounts(st, req->captures[0],
 	    req->ncaptures > 1 ? req->captures[1] : NULL);
 	if (r != STORE_OK) {
-		store_rollback(st);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
-	if (store_commit(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_commit_or_reply(req) != 0)
 		return;
-	}
 	reply_json(req, 200, json_object_new_object());
 }
 
@@ -188,11 +178,8 @@ emulator_mint_credential(struct request *req)
 		    "1-315360000 seconds");
 		return;
 	}
-	if (store_begin(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_begin_or_reply(req) != 0)
 		return;
-	}
 	r = store_user_find(st, req->captures[0], tenant, local_id, &u);
 	if (r != STORE_OK) {
 		store_rollback(st);
@@ -202,22 +189,16 @@ emulator_mint_credential(struct request *req)
 			    req->captures[0], *tenant ? ", tenant " : "",
 			    tenant);
 		else
-			reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-			    store_errmsg(st));
+			txn_unavailable(req);
 		return;
 	}
 	if (account_mint_credential(emu, &u, "password", expires_in,
 	    clock_now_ms(&emu->clock), &c) != 0) {
-		store_rollback(st);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
-	if (store_commit(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_commit_or_reply(req) != 0)
 		return;
-	}
 	clock_format_rfc3339(c.expires_at, when, sizeof(when));
 	body = json_object_new_object();
 	json_object_object_add(body, "mfaPendingCredential",

@@ -8,6 +8,7 @@
 #include "emu.h"
 #include "handlers/account.h"
 #include "handlers/mfa_common.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
@@ -26,11 +27,8 @@ mfa_fail(struct request *req, bool keep, enum err_code code,
 		va_end(ap);
 	}
 	if (keep) {
-		if (store_commit(st) != 0) {
-			reply_error(req, ERR_SERVICE_UNAVAILABLE,
-			    "commit failed: %s", store_errmsg(st));
+		if (txn_commit_or_reply(req) != 0)
 			return;
-		}
 	} else {
 		store_rollback(st);
 	}
@@ -41,8 +39,7 @@ mfa_fail(struct request *req, bool keep, enum err_code code,
 static int
 store_broken(struct request *req)
 {
-	mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE, "store: %s",
-	    store_errmsg(req->emu->store));
+	txn_fail(req);
 	return -1;
 }
 
@@ -57,11 +54,8 @@ mfa_resolve_or_reply(struct request *req, const char *credential,
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->now = clock_now_ms(&emu->clock);
-	if (store_begin(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_begin_or_reply(req) != 0)
 		return -1;
-	}
 
 	r = store_credential_get(st, credential, &ctx->cred);
 	if (r == STORE_NOT_FOUND) {
@@ -204,10 +198,8 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 		store_broken(req);
 		return;
 	}
-	if (store_commit(st) != 0) {
+	if (txn_commit_or_reply(req) != 0) {
 		json_object_put(extra);
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "commit failed: %s",
-		    store_errmsg(st));
 		return;
 	}
 	/* Signing is the slow part: done with the store released. */

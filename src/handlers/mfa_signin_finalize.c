@@ -10,6 +10,7 @@
 
 #include "emu.h"
 #include "handlers/handlers.h"
+#include "handlers/txn.h"
 #include "handlers/mfa_common.h"
 #include "http_server.h"
 #include "reply.h"
@@ -79,8 +80,7 @@ finish_phone(struct request *req, struct mfa_ctx *ctx,
 	struct json_object *extra;
 
 	if (phone_auth_info(req, ctx, fr, enr->phone_number, &extra) != 0) {
-		mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(req->emu->store));
+		txn_fail(req);
 		return;
 	}
 	mfa_complete(req, ctx, enr, extra);
@@ -109,8 +109,7 @@ finalize_sms(struct request *req, struct mfa_ctx *ctx,
 	}
 	if (r != STORE_OK || store_enrollment_by_rowid(st, s.enrollment,
 	    &enr) != STORE_OK) {
-		mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
 	if (!reqparse_empty(fr->enrollment_id) && named.id != enr.id) {
@@ -144,8 +143,7 @@ finalize_sms(struct request *req, struct mfa_ctx *ctx,
 	}
 	if (!sms_code_equal(s.code, fr->code)) {
 		if (store_sms_fail(st, s.session_info) != STORE_OK) {
-			mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE,
-			    "store: %s", store_errmsg(st));
+			txn_fail(req);
 			return;
 		}
 		mfa_fail(req, true, ERR_INVALID_CODE, NULL);
@@ -189,8 +187,7 @@ finalize_proof(struct request *req, struct mfa_ctx *ctx,
 			return;
 		}
 		if (r != STORE_OK) {
-			mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE,
-			    "store: %s", store_errmsg(st));
+			txn_fail(req);
 			return;
 		}
 	}
@@ -244,8 +241,7 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 	}
 	if (r == STORE_ERROR ||
 	    store_credential_fail(st, ctx->cred.credential) != STORE_OK) {
-		mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_fail(req);
 		return;
 	}
 	if (r == STORE_EXISTS)

@@ -9,6 +9,7 @@
 
 #include "emu.h"
 #include "handlers/handlers.h"
+#include "handlers/txn.h"
 #include "handlers/mfa_common.h"
 #include "http_server.h"
 #include "log.h"
@@ -112,15 +113,11 @@ mfa_signin_start(struct request *req)
 	    store_outbox_add(emu->store, ctx.cred.project_id,
 	    ctx.cred.tenant_id, s.phone_number, s.code, s.session_info,
 	    ctx.now) != STORE_OK) {
-		mfa_fail(req, false, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(emu->store));
+		txn_fail(req);
 		return;
 	}
-	if (store_commit(emu->store) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "commit failed: %s",
-		    store_errmsg(emu->store));
+	if (txn_commit_or_reply(req) != 0)
 		return;
-	}
 	atomic_fetch_add(&emu->sms_sent, 1);
 	/* The outbox line: the one place a code is logged, by design. */
 	log_info("sms: code %s for %s (project %s%s%s)", s.code,

@@ -12,6 +12,7 @@
 #include "emu.h"
 #include "handlers/account.h"
 #include "handlers/handlers.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
@@ -47,11 +48,8 @@ securetoken_token(struct request *req)
 		    "refresh_token");
 		return;
 	}
-	if (store_begin(st) != 0) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+	if (txn_begin_or_reply(req) != 0)
 		return;
-	}
 	r = store_refresh_get(st, refresh, &rt);
 	if (r == STORE_OK)
 		r = store_user_get(st, rt.user_id, &u);
@@ -61,8 +59,7 @@ securetoken_token(struct request *req)
 		return;
 	}
 	if (r != STORE_OK) {
-		reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
-		    store_errmsg(st));
+		txn_unavailable(req);
 		return;
 	}
 	if (strcmp(u.project_id, emu->cfg.project) != 0) {

@@ -1,0 +1,37 @@
+#include "emu.h"
+#include "handlers/txn.h"
+#include "http_server.h"
+#include "reply.h"
+#include "store.h"
+
+void
+txn_unavailable(struct request *req)
+{
+	reply_error(req, ERR_SERVICE_UNAVAILABLE, "store: %s",
+	    store_errmsg(req->emu->store));
+}
+
+int
+txn_begin_or_reply(struct request *req)
+{
+	if (store_begin(req->emu->store) == 0)
+		return 0;
+	txn_unavailable(req);
+	return -1;
+}
+
+int
+txn_commit_or_reply(struct request *req)
+{
+	if (store_commit(req->emu->store) == 0)
+		return 0;
+	txn_unavailable(req);
+	return -1;
+}
+
+void
+txn_fail(struct request *req)
+{
+	store_rollback(req->emu->store);
+	txn_unavailable(req);
+}

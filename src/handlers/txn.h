@@ -1,0 +1,22 @@
+/*
+ * Store transactions in handlers. A store failure is the server's
+ * problem: it becomes a 503 whose reason goes to the log, never the body.
+ */
+#ifndef MFAEMU_HANDLERS_TXN_H
+#define MFAEMU_HANDLERS_TXN_H
+
+struct request;
+
+/* store_begin(); on failure reply 503 and return -1. */
+int txn_begin_or_reply(struct request *req);
+
+/* store_commit() (the store is released either way); 503 on failure. */
+int txn_commit_or_reply(struct request *req);
+
+/* Roll the open transaction back and reply 503. */
+void txn_fail(struct request *req);
+
+/* Reply 503 for a store error after the store was released. */
+void txn_unavailable(struct request *req);
+
+#endif
