@@ -18,6 +18,9 @@
 #include "log.h"
 #include "router.h"
 
+/* Past the body limit, bodies up to this size are drained before the 413. */
+#define HTTP_DISCARD_LIMIT (16u << 20)
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct emu *emu;
@@ -114,14 +117,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		atomic_fetch_add(&srv->emu->requests, 1);
 		cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_cap) {
-			/*
-			 * MHD accepts a response now (before "100 Continue")
-			 * or once the body is in; answer now rather than read
-			 * megabytes we will refuse.
-			 */
 			req->too_large = true;
-			request_fill(req);
-			router_dispatch(req);
+			/*
+			 * A body a little too large is read and dropped, so
+			 * the client, still writing, sees the 413 rather than
+			 * a reset. A huge one is refused at once (MHD allows
+			 * a response now, before "100 Continue").
+			 */
+			if (strtoull(cl, NULL, 10) > HTTP_DISCARD_LIMIT) {
+				request_fill(req);
+				router_dispatch(req);
+			}
 		}
 		return MHD_YES;
 	}
@@ -134,7 +140,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (!req->too_large && append_body(req, upload_data,
 		    *upload_data_size))
 			return MHD_NO;
-		/* A chunked body past the cap is read and dropped. */
+		/* A body past the cap is read and dropped. */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}

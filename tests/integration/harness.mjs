@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -214,6 +215,75 @@ export async function call(url, p, body, { key = 'test-key', headers = {}, metho
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }
   return { status: res.status, headers: res.headers, json, text };
+}
+
+/**
+ * A request over a plain socket, for bodies a server may refuse before
+ * reading them all (413): fetch gives up on EPIPE and never shows the
+ * reply, a socket keeps reading whatever the server sent. Returns
+ * {status, headers (lower-case object), json, text}.
+ */
+export function rawRequest(url, { method = 'POST', path: p = '/', headers = {}, body = Buffer.alloc(0) } = {}) {
+  const u = new URL(url);
+  const head = [`${method} ${p} HTTP/1.1`, `Host: ${u.host}`, 'Connection: close',
+    `Content-Length: ${body.length}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let settled = false;
+    const sock = net.connect(Number(u.port), u.hostname);
+    const timer = setTimeout(() => finish(new Error('raw request timed out')), REQUEST_TIMEOUT_MS);
+    function finish(err) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      const data = Buffer.concat(chunks);
+      const sep = data.indexOf('\r\n\r\n');
+      if (sep < 0) {
+        reject(new Error(`no HTTP response (${err ? err.message : 'connection closed'}); got ${data.length} bytes`));
+        return;
+      }
+      const lines = data.subarray(0, sep).toString('latin1').split('\r\n');
+      const status = Number(lines[0].split(' ')[1]);
+      const hdrs = {};
+      for (const l of lines.slice(1)) {
+        const i = l.indexOf(':');
+        hdrs[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+      }
+      let rest = data.subarray(sep + 4);
+      if (hdrs['content-length'] !== undefined) rest = rest.subarray(0, Number(hdrs['content-length']));
+      const text = rest.toString('utf8');
+      let json = null;
+      try { json = JSON.parse(text); } catch { /* not JSON */ }
+      resolve({ status, headers: hdrs, json, text });
+    }
+    sock.on('data', (c) => chunks.push(c));
+    sock.on('end', () => finish());
+    sock.on('close', () => finish());
+    // A server that answers early and closes makes our writes fail; the
+    // reply it already sent is then in `chunks`.
+    sock.on('error', (e) => finish(e));
+    sock.on('connect', async () => {
+      sock.write(head);
+      // Like curl: give the server a moment to refuse on the headers alone,
+      // then send in pieces and stop once it has answered, so its reply is
+      // read before our writes run into a closed socket.
+      await new Promise((r) => {
+        const t = setTimeout(r, 200);
+        sock.once('data', () => { clearTimeout(t); r(); });
+      });
+      const CHUNK = 16 * 1024;
+      for (let off = 0; off < body.length && !settled; off += CHUNK) {
+        if (chunks.length > 0) return;
+        if (!sock.write(body.subarray(off, off + CHUNK))) {
+          await new Promise((r) => { sock.once('drain', r); sock.once('close', r); });
+        } else {
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      if (!settled && chunks.length === 0) sock.end();
+    });
+  });
 }
 
 export const START = '/v2/accounts/mfaSignIn:start';
