@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 struct clock {
-	_Atomic int64_t offset_ms;
+	_Atomic int64_t offset_ms;	/* added to real time */
+	_Atomic int64_t frozen_ms;	/* the time while frozen, else 0 */
 };
 
 void clock_init(struct clock *c);
@@ -26,6 +27,14 @@ int64_t clock_now_s(struct clock *c);
 void clock_advance_ms(struct clock *c, int64_t delta_ms);
 
 int64_t clock_offset_ms(struct clock *c);
+
+/* Jump to an absolute emulated time (frozen or not). */
+void clock_set_ms(struct clock *c, int64_t unix_ms);
+
+/* Stop the clock at its current time, or let it run on from there. */
+void clock_freeze(struct clock *c);
+void clock_unfreeze(struct clock *c);
+int clock_frozen(struct clock *c);
 
 /*
  * Format unix milliseconds as RFC 3339 UTC with milliseconds

@@ -13,6 +13,7 @@
 #include "fixtures.h"
 #include "password.h"
 #include "reqparse.h"
+#include "settings.h"
 #include "sms_code.h"
 #include "store.h"
 #include "totp.h"
@@ -117,27 +118,6 @@ valid_id(const char *s)
 }
 
 static int
-apply_mfa(struct load *ld, struct json_object *mfa, const char *path,
-    struct store_realm *realm)
-{
-	int phone = -1, totp = -1;
-	struct reqparse_field f[] = {
-		{ "phone", RP_BOOL, &phone },
-		{ "totp", RP_BOOL, &totp },
-	};
-
-	if (mfa == NULL)
-		return 0;
-	if (fields(ld, mfa, path, f, 2))
-		return -1;
-	if (phone >= 0)
-		realm->mfa_phone = phone;
-	if (totp >= 0)
-		realm->mfa_totp = totp;
-	return 0;
-}
-
-static int
 apply_test_numbers(struct load *ld, struct json_object *numbers,
     const char *path, const char *tenant)
 {
@@ -165,13 +145,16 @@ apply_test_numbers(struct load *ld, struct json_object *numbers,
 	return 0;
 }
 
-/* Project-level settings, then each declared tenant. */
+/*
+ * A realm's settings (members of `obj`, the document or a tenant entry)
+ * and its test phone numbers.
+ */
 static int
-apply_realm(struct load *ld, const char *tenant, struct json_object *mfa,
+apply_realm(struct load *ld, const char *tenant, struct json_object *obj,
     struct json_object *numbers, const char *path)
 {
 	struct store_realm realm;
-	char p[300];
+	char p[300], reason[256];
 	int r;
 
 	r = store_realm_get(ld->emu->store, ld->project, tenant, &realm);
@@ -183,9 +166,13 @@ apply_realm(struct load *ld, const char *tenant, struct json_object *mfa,
 	} else if (r != STORE_OK) {
 		return store_fail(ld, path);
 	}
-	snprintf(p, sizeof(p), "%.200s.mfa", path);
-	if (apply_mfa(ld, mfa, p, &realm))
-		return -1;
+	if (settings_parse(obj, &realm, reason, sizeof(reason)) != 0) {
+		char *sep = strstr(reason, ": ");
+
+		*sep = '\0';
+		snprintf(p, sizeof(p), "%.200s.%.60s", path, reason);
+		return fail(ld, p, "%s", sep + 2);
+	}
 	if (store_realm_put(ld->emu->store, &realm) != STORE_OK)
 		return store_fail(ld, path);
 	ld->counts->realms++;
@@ -218,7 +205,7 @@ apply_tenants(struct load *ld, struct json_object *tenants)
 		if (!valid_tenant_id(id))
 			return fail(ld, path, "tenantId '%s' must be 1-%d "
 			    "letters, digits, '-' or '_'", id, STORE_ID_MAX);
-		if (apply_realm(ld, id, mfa, numbers, path))
+		if (apply_realm(ld, id, t, numbers, path))
 			return -1;
 		json_object_object_add(ld->tenants, id, NULL);
 	}
@@ -443,7 +430,7 @@ apply_credential(struct load *ld, struct json_object *obj, const char *path)
 	struct store_user u;
 	const char *value = NULL, *local_id = NULL, *tenant = "",
 	    *provider = NULL;
-	int64_t expires_in = ld->emu->cfg.credential_ttl;
+	int64_t expires_in = 0;
 	struct reqparse_field f[] = {
 		{ "mfaPendingCredential", RP_STRING, &value },
 		{ "localId", RP_STRING, &local_id },
@@ -462,13 +449,25 @@ apply_credential(struct load *ld, struct json_object *obj, const char *path)
 	    strlen(value) > STORE_ID_MAX))
 		return fail(ld, path, "mfaPendingCredential must be 1-%d "
 		    "printable characters without spaces", STORE_TOKEN_MAX);
-	if (expires_in <= 0 || expires_in > 10LL * 365 * 86400)
+	if (expires_in < 0 || expires_in > 10LL * 365 * 86400 ||
+	    (expires_in == 0 && json_object_object_get_ex(obj, "expiresIn",
+	    NULL)))
 		return fail(ld, path, "expiresIn must be 1-315360000 seconds");
 	if (provider != NULL && (strlen(provider) == 0 ||
 	    strlen(provider) > 32))
 		return fail(ld, path, "signInProvider must be 1-32 characters");
 	if (known_tenant(ld, tenant, path))
 		return -1;
+	if (expires_in == 0) {
+		struct store_realm realm;
+		struct settings set;
+
+		if (store_realm_get(ld->emu->store, ld->project, tenant,
+		    &realm) != STORE_OK)
+			return store_fail(ld, path);
+		settings_effective(&ld->emu->cfg, &realm, &set);
+		expires_in = set.credential_ttl;
+	}
 	r = store_user_find(ld->emu->store, ld->project, tenant, local_id, &u);
 	if (r == STORE_NOT_FOUND)
 		return fail(ld, path, "no user with localId '%s'%s%s", local_id,
@@ -533,7 +532,7 @@ fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
 		fail(&ld, "$", "out of memory");
 		goto out;
 	}
-	if (apply_realm(&ld, "", mfa, numbers, "$") ||
+	if (apply_realm(&ld, "", doc, numbers, "$") ||
 	    apply_tenants(&ld, tenants))
 		goto out;
 	for (size_t i = 0; users != NULL && i < json_object_array_length(users);

@@ -7,21 +7,25 @@
 #include "sms_code.h"
 
 int
-sms_code_generate(char *out)
+sms_code_generate(char *out, unsigned digits)
 {
-	uint32_t v;
+	uint32_t v, mod = 1;
 
-	/* Rejection sampling keeps all 10^6 codes equally likely. */
+	if (digits < 4 || digits > SMS_CODE_MAX_DIGITS)
+		return -1;
+	for (unsigned i = 0; i < digits; i++)
+		mod *= 10;
+	/* Rejection sampling keeps every code equally likely. */
 	do {
 		if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
 			return -1;
-	} while (v >= 4294000000u);
-	v %= 1000000u;
-	for (int i = SMS_CODE_DIGITS - 1; i >= 0; i--) {
+	} while (v >= UINT32_MAX - UINT32_MAX % mod);
+	v %= mod;
+	for (int i = (int)digits - 1; i >= 0; i--) {
 		out[i] = (char)('0' + v % 10);
 		v /= 10;
 	}
-	out[SMS_CODE_DIGITS] = '\0';
+	out[digits] = '\0';
 	return 0;
 }
 

@@ -3,9 +3,13 @@
 #define MFAEMU_SMS_CODE_H
 
 #define SMS_CODE_DIGITS 6
+#define SMS_CODE_MAX_DIGITS 8
 
-/* A uniformly random 6-digit code from the CSPRNG; out needs 7 bytes. */
-int sms_code_generate(char *out);
+/*
+ * A uniformly random code of `digits` (4-8) decimal digits from the
+ * CSPRNG; out needs digits + 1 bytes. Returns 0 or -1.
+ */
+int sms_code_generate(char *out, unsigned digits);
 
 /* 1 when `s` is E.164: '+', a non-zero digit, up to 15 digits in all. */
 int sms_code_valid_phone(const char *s);

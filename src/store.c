@@ -14,11 +14,43 @@
 	X(BEGIN, "BEGIN") \
 	X(COMMIT, "COMMIT") \
 	X(ROLLBACK, "ROLLBACK") \
-	X(REALM_GET, "SELECT mfa_phone, mfa_totp FROM tenants " \
+	X(REALM_GET, "SELECT project_id, tenant_id, mfa_phone, mfa_totp, " \
+	    "coalesce(sms_code_ttl, 0), coalesce(sms_code_length, 0), " \
+	    "coalesce(max_attempts, 0), coalesce(credential_ttl, 0), " \
+	    "coalesce(totp_window + 1, 0) FROM tenants " \
 	    "WHERE project_id = ?1 AND tenant_id = ?2") \
+	X(REALM_LIST, "SELECT project_id, tenant_id, mfa_phone, mfa_totp, " \
+	    "coalesce(sms_code_ttl, 0), coalesce(sms_code_length, 0), " \
+	    "coalesce(max_attempts, 0), coalesce(credential_ttl, 0), " \
+	    "coalesce(totp_window + 1, 0) FROM tenants " \
+	    "ORDER BY project_id, tenant_id") \
 	X(REALM_PUT, "INSERT INTO tenants (project_id, tenant_id, mfa_phone, " \
-	    "mfa_totp) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET " \
-	    "mfa_phone = excluded.mfa_phone, mfa_totp = excluded.mfa_totp") \
+	    "mfa_totp, sms_code_ttl, sms_code_length, max_attempts, " \
+	    "credential_ttl, totp_window) VALUES (?1, ?2, ?3, ?4, " \
+	    "NULLIF(?5, 0), NULLIF(?6, 0), NULLIF(?7, 0), NULLIF(?8, 0), " \
+	    "NULLIF(?9, 0) - 1) ON CONFLICT DO UPDATE SET " \
+	    "mfa_phone = excluded.mfa_phone, mfa_totp = excluded.mfa_totp, " \
+	    "sms_code_ttl = excluded.sms_code_ttl, " \
+	    "sms_code_length = excluded.sms_code_length, " \
+	    "max_attempts = excluded.max_attempts, " \
+	    "credential_ttl = excluded.credential_ttl, " \
+	    "totp_window = excluded.totp_window") \
+	X(TEST_PHONE_LIST, "SELECT phone_number, code FROM " \
+	    "test_phone_numbers WHERE project_id = ?1 AND tenant_id = ?2 " \
+	    "ORDER BY phone_number") \
+	X(TEST_PHONE_CLEAR, "DELETE FROM test_phone_numbers WHERE " \
+	    "project_id = ?1 AND tenant_id = ?2") \
+	X(RESET_USERS, "DELETE FROM users") \
+	X(RESET_REALMS, "DELETE FROM tenants") \
+	X(RESET_OUTBOX, "DELETE FROM sms_outbox") \
+	X(RESET_PROOFS, "DELETE FROM android_proofs") \
+	X(RESET_REALM_ONE, "DELETE FROM tenants WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2") \
+	X(RESET_REALM_PROJECT, "DELETE FROM tenants WHERE project_id = ?1") \
+	X(RESET_PROOFS_ONE, "DELETE FROM android_proofs WHERE " \
+	    "project_id = ?1 AND tenant_id = ?2") \
+	X(RESET_PROOFS_PROJECT, "DELETE FROM android_proofs WHERE " \
+	    "project_id = ?1") \
 	X(REALM_ENSURE, "INSERT OR IGNORE INTO tenants (project_id, " \
 	    "tenant_id) VALUES (?1, ?2)") \
 	X(TEST_PHONE_PUT, "INSERT INTO test_phone_numbers (project_id, " \
@@ -437,6 +469,22 @@ store_rollback(struct store *st)
 	pthread_mutex_unlock(&st->lock);
 }
 
+static int
+read_realm(sqlite3_stmt *s, struct store_realm *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (COL_TEXT(s, 0, out->project_id) || COL_TEXT(s, 1, out->tenant_id))
+		return STORE_NOT_FOUND;
+	out->mfa_phone = sqlite3_column_int(s, 2);
+	out->mfa_totp = sqlite3_column_int(s, 3);
+	out->sms_code_ttl = sqlite3_column_int(s, 4);
+	out->sms_code_length = sqlite3_column_int(s, 5);
+	out->max_attempts = sqlite3_column_int(s, 6);
+	out->credential_ttl = sqlite3_column_int(s, 7);
+	out->totp_window = sqlite3_column_int(s, 8);
+	return STORE_OK;
+}
+
 int
 store_realm_get(struct store *st, const char *project, const char *tenant,
     struct store_realm *out)
@@ -450,10 +498,27 @@ store_realm_get(struct store *st, const char *project, const char *tenant,
 	bind_text(s, 2, tenant);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
-	strcpy(out->project_id, project);
-	strcpy(out->tenant_id, tenant);
-	out->mfa_phone = sqlite3_column_int(s, 0);
-	out->mfa_totp = sqlite3_column_int(s, 1);
+	r = read_realm(s, out);
+	done(s);
+	return r;
+}
+
+int
+store_realm_list(struct store *st,
+    int (*fn)(const struct store_realm *, void *), void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_REALM_LIST);
+	struct store_realm realm;
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (read_realm(s, &realm) != STORE_OK)
+			continue;
+		if (fn(&realm, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_stmt(st, s, rc);
 	done(s);
 	return STORE_OK;
 }
@@ -467,6 +532,11 @@ store_realm_put(struct store *st, const struct store_realm *realm)
 	bind_text(s, 2, realm->tenant_id);
 	sqlite3_bind_int(s, 3, realm->mfa_phone != 0);
 	sqlite3_bind_int(s, 4, realm->mfa_totp != 0);
+	sqlite3_bind_int(s, 5, realm->sms_code_ttl);
+	sqlite3_bind_int(s, 6, realm->sms_code_length);
+	sqlite3_bind_int(s, 7, realm->max_attempts);
+	sqlite3_bind_int(s, 8, realm->credential_ttl);
+	sqlite3_bind_int(s, 9, realm->totp_window);
 	return run(st, s);
 }
 
@@ -1070,4 +1140,72 @@ store_prune(struct store *st, int64_t now, int64_t grace_ms)
 		removed += sqlite3_changes(st->db);
 	}
 	return removed;
+}
+
+int
+store_test_phone_list(struct store *st, const char *project,
+    const char *tenant, int (*fn)(const char *, const char *, void *),
+    void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_LIST);
+	int rc;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (fn((const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 1), arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_stmt(st, s, rc);
+	done(s);
+	return STORE_OK;
+}
+
+int
+store_test_phone_clear(struct store *st, const char *project,
+    const char *tenant)
+{
+	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_CLEAR);
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	return run(st, s);
+}
+
+int
+store_reset_all(struct store *st)
+{
+	/* Users first: their rows cascade to everything hanging off them. */
+	static const enum store_stmt order[] = { S_RESET_USERS,
+	    S_RESET_OUTBOX, S_RESET_PROOFS, S_RESET_REALMS };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		int r = run(st, stmt(st, order[i]));
+
+		if (r != STORE_OK)
+			return r;
+	}
+	return STORE_OK;
+}
+
+int
+store_reset_realm(struct store *st, const char *project, const char *tenant)
+{
+	sqlite3_stmt *list[2];
+	int r;
+
+	if ((r = store_delete_accounts(st, project, tenant)) != STORE_OK)
+		return r;
+	list[0] = stmt(st, tenant ? S_RESET_PROOFS_ONE : S_RESET_PROOFS_PROJECT);
+	list[1] = stmt(st, tenant ? S_RESET_REALM_ONE : S_RESET_REALM_PROJECT);
+	for (int i = 0; i < 2; i++) {
+		bind_text(list[i], 1, project);
+		if (tenant != NULL)
+			bind_text(list[i], 2, tenant);
+		if ((r = run(st, list[i])) != STORE_OK)
+			return r;
+	}
+	return STORE_OK;
 }

@@ -44,6 +44,12 @@ struct store_realm {
 	char tenant_id[STORE_ID_MAX + 1];
 	int mfa_phone;
 	int mfa_totp;
+	/* 0: the daemon's default (from its flags). */
+	int sms_code_ttl;	/* seconds */
+	int sms_code_length;	/* 4-8 */
+	int max_attempts;
+	int credential_ttl;	/* seconds */
+	int totp_window;	/* steps either side; stored +1, so 0 = unset */
 };
 
 struct store_user {
@@ -230,6 +236,30 @@ int store_refresh_get(struct store *st, const char *token,
 int store_signing_key_get(struct store *st, char **pem);
 int store_signing_key_put(struct store *st, const char *kid,
     const char *pem, int64_t now);
+
+/*
+ * Delete every realm, user, credential, session and outbox entry; the
+ * signing keys stay, so issued tokens still verify.
+ */
+int store_reset_all(struct store *st);
+
+/*
+ * Delete a project (tenant NULL) or one tenant: its settings, test
+ * numbers, users and all that hangs off them, outbox and proofs.
+ */
+int store_reset_realm(struct store *st, const char *project,
+    const char *tenant);
+
+/* Test phone numbers of a realm, in number order. */
+int store_test_phone_list(struct store *st, const char *project,
+    const char *tenant, int (*fn)(const char *phone, const char *code,
+    void *), void *arg);
+int store_test_phone_clear(struct store *st, const char *project,
+    const char *tenant);
+
+/* Every realm, projects first then their tenants, in id order. */
+int store_realm_list(struct store *st,
+    int (*fn)(const struct store_realm *, void *), void *arg);
 
 /*
  * Delete the users of a project (tenant NULL: all its tenants too) with all

@@ -9,6 +9,7 @@
 #include "http_server.h"
 #include "id_token.h"
 #include "reply.h"
+#include "settings.h"
 #include "sms_code.h"
 #include "tokens.h"
 
@@ -67,9 +68,18 @@ account_mint_credential(struct emu *emu, const struct store_user *user,
 	strcpy(out->tenant_id, user->tenant_id);
 	snprintf(out->sign_in_provider, sizeof(out->sign_in_provider), "%s",
 	    provider);
+	if (ttl_s <= 0) {
+		struct store_realm realm;
+		struct settings set;
+
+		if (store_realm_get(emu->store, user->project_id,
+		    user->tenant_id, &realm) != STORE_OK)
+			return -1;
+		settings_effective(&emu->cfg, &realm, &set);
+		ttl_s = set.credential_ttl;
+	}
 	out->created_at = now;
-	out->expires_at = now + (ttl_s > 0 ? ttl_s :
-	    (int64_t)emu->cfg.credential_ttl) * 1000;
+	out->expires_at = now + ttl_s * 1000;
 	return store_credential_insert(emu->store, out) == STORE_OK ? 0 : -1;
 }
 

@@ -3,6 +3,7 @@
  * SMS outbox, deleting accounts) and mfaemu's own controls (clock, minting
  * pending credentials).
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,6 +115,8 @@ reply_clock(struct request *req)
 	json_object_object_add(body, "nowMillis", json_object_new_int64(now));
 	json_object_object_add(body, "offsetMillis",
 	    json_object_new_int64(clock_offset_ms(c)));
+	json_object_object_add(body, "frozen",
+	    json_object_new_boolean(clock_frozen(c)));
 	reply_json(req, 200, body);
 }
 
@@ -123,29 +126,62 @@ emulator_clock_get(struct request *req)
 	reply_clock(req);
 }
 
+/*
+ * Move the clock: {"advanceSeconds": N} or {"advanceMillis": N} (may be
+ * negative), {"setTime": RFC 3339} or {"nowMillis": N} (absolute), and
+ * {"freeze": true|false}. Fields combine: set, then advance, then freeze.
+ */
 void
 emulator_clock_post(struct request *req)
 {
-	int64_t seconds = 0;
+	struct clock *c = &req->emu->clock;
+	int64_t seconds = 0, millis = 0, at = 0;
+	const char *set_time = NULL;
+	int freeze = -1;
 	struct reqparse_field f[] = {
 		{ "advanceSeconds", RP_INT, &seconds },
+		{ "advanceMillis", RP_INT, &millis },
+		{ "setTime", RP_STRING, &set_time },
+		{ "nowMillis", RP_INT, &at },
+		{ "freeze", RP_BOOL, &freeze },
 	};
 	/* A century either way is plenty and keeps the sums in range. */
 	const int64_t limit = 100LL * 366 * 86400;
+	bool has_at = json_object_object_get_ex(req->json, "nowMillis", NULL);
 
-	if (reqparse_fields_or_reply(req, req->json, NULL, f, 1))
+	if (reqparse_fields_or_reply(req, req->json, NULL, f,
+	    sizeof(f) / sizeof(f[0])))
 		return;
-	if (!json_object_object_get_ex(req->json, "advanceSeconds", NULL)) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "advanceSeconds is "
-		    "required");
-		return;
-	}
-	if (seconds < -limit || seconds > limit) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "advanceSeconds must be "
-		    "within +-%lld", (long long)limit);
+	if (!has_at && set_time == NULL && freeze < 0 &&
+	    !json_object_object_get_ex(req->json, "advanceSeconds", NULL) &&
+	    !json_object_object_get_ex(req->json, "advanceMillis", NULL)) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "give advanceSeconds, "
+		    "advanceMillis, setTime, nowMillis or freeze");
 		return;
 	}
-	clock_advance_ms(&req->emu->clock, seconds * 1000);
+	if (seconds < -limit || seconds > limit ||
+	    millis < -limit * 1000 || millis > limit * 1000) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "the clock moves at most "
+		    "%lld seconds at a time", (long long)limit);
+		return;
+	}
+	if (set_time != NULL && clock_parse_rfc3339(set_time, &at) != 0) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "setTime '%.64s' is not "
+		    "an RFC 3339 time (like 2026-01-01T00:00:00Z)", set_time);
+		return;
+	}
+	if ((has_at || set_time != NULL) && (at < 0 || at > limit * 1000 * 4)) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "the time must be "
+		    "between 1970 and 2366");
+		return;
+	}
+	if (has_at || set_time != NULL)
+		clock_set_ms(c, at);
+	clock_advance_ms(c, seconds * 1000 + millis);
+	if (freeze == 1)
+		clock_freeze(c);
+	else if (freeze == 0)
+		clock_unfreeze(c);
 	reply_clock(req);
 }
 
@@ -155,7 +191,7 @@ emulator_mint_credential(struct request *req)
 	struct emu *emu = req->emu;
 	struct store *st = emu->store;
 	const char *local_id = NULL, *tenant = "";
-	int64_t expires_in = emu->cfg.credential_ttl;
+	int64_t expires_in = 0;	/* 0: the realm's lifetime */
 	struct reqparse_field f[] = {
 		{ "localId", RP_STRING, &local_id },
 		{ "tenantId", RP_STRING, &tenant },
@@ -173,7 +209,7 @@ emulator_mint_credential(struct request *req)
 		reply_error(req, ERR_INVALID_ARGUMENT, "localId is required");
 		return;
 	}
-	if (expires_in <= 0 || expires_in > 10LL * 365 * 86400) {
+	if (expires_in < 0 || expires_in > 10LL * 365 * 86400) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "expiresIn must be "
 		    "1-315360000 seconds");
 		return;

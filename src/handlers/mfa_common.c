@@ -71,6 +71,18 @@ mfa_resolve_or_reply(struct request *req, const char *credential,
 		    "'%s'", ctx->cred.project_id, emu->cfg.project);
 		return -1;
 	}
+	/* The credential's realm: its settings bound what follows. */
+	r = store_realm_get(st, ctx->cred.project_id, ctx->cred.tenant_id,
+	    &ctx->realm);
+	if (r == STORE_NOT_FOUND) {
+		/* A realm row is made with every user; default to all on. */
+		strcpy(ctx->realm.project_id, ctx->cred.project_id);
+		strcpy(ctx->realm.tenant_id, ctx->cred.tenant_id);
+		ctx->realm.mfa_phone = ctx->realm.mfa_totp = 1;
+	} else if (r != STORE_OK) {
+		return store_broken(req);
+	}
+	settings_effective(&emu->cfg, &ctx->realm, &ctx->set);
 	if (ctx->cred.used_at != 0) {
 		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,
 		    "mfaPendingCredential has already been used");
@@ -81,7 +93,7 @@ mfa_resolve_or_reply(struct request *req, const char *credential,
 		    "mfaPendingCredential has expired");
 		return -1;
 	}
-	if ((unsigned)ctx->cred.failed_attempts >= emu->cfg.max_attempts) {
+	if ((unsigned)ctx->cred.failed_attempts >= ctx->set.max_attempts) {
 		mfa_fail(req, false, ERR_TOO_MANY_ATTEMPTS_TRY_LATER,
 		    "too many wrong codes for this mfaPendingCredential");
 		return -1;
@@ -106,17 +118,6 @@ mfa_resolve_or_reply(struct request *req, const char *credential,
 			return -1;
 		}
 	}
-	r = store_realm_get(st, ctx->cred.project_id, ctx->cred.tenant_id,
-	    &ctx->realm);
-	if (r == STORE_NOT_FOUND) {
-		/* A realm row is made with every user; default to all on. */
-		strcpy(ctx->realm.project_id, ctx->cred.project_id);
-		strcpy(ctx->realm.tenant_id, ctx->cred.tenant_id);
-		ctx->realm.mfa_phone = ctx->realm.mfa_totp = 1;
-	} else if (r != STORE_OK) {
-		return store_broken(req);
-	}
-
 	r = store_user_get(st, ctx->cred.user_id, &ctx->user);
 	if (r == STORE_NOT_FOUND) {
 		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,
@@ -154,8 +155,8 @@ int
 mfa_factor_allowed_or_reply(struct request *req, struct mfa_ctx *ctx,
     enum store_factor kind)
 {
-	int on = kind == STORE_FACTOR_PHONE ? ctx->realm.mfa_phone :
-	    ctx->realm.mfa_totp;
+	int on = kind == STORE_FACTOR_PHONE ? ctx->set.mfa_phone :
+	    ctx->set.mfa_totp;
 
 	if (on)
 		return 0;

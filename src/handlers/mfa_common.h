@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "errors.h"
+#include "settings.h"
 #include "store.h"
 
 struct json_object;
@@ -20,6 +21,7 @@ struct mfa_ctx {
 	struct store_credential cred;
 	struct store_user user;
 	struct store_realm realm;	/* the credential's project or tenant */
+	struct settings set;		/* the realm's effective settings */
 	int64_t now;			/* emulator clock, ms */
 };
 

@@ -130,7 +130,7 @@ finalize_sms(struct request *req, struct mfa_ctx *ctx,
 		    "expired; start the sign-in again");
 		return;
 	}
-	if ((unsigned)s.attempts >= req->emu->cfg.max_attempts) {
+	if ((unsigned)s.attempts >= ctx->set.max_attempts) {
 		mfa_fail(req, false, ERR_TOO_MANY_ATTEMPTS_TRY_LATER,
 		    "too many wrong codes for this sessionInfo");
 		return;
@@ -225,7 +225,8 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 	if (mfa_factor_allowed_or_reply(req, ctx, STORE_FACTOR_TOTP))
 		return;
 	ok = totp_verify(enr.totp_secret, enr.totp_secret_len, enr.totp_alg,
-	    enr.totp_digits, enr.totp_period, ctx->now / 1000, 1,
+	    enr.totp_digits, enr.totp_period, ctx->now / 1000,
+	    (int)ctx->set.totp_window,
 	    fr->totp_code, &step);
 	OPENSSL_cleanse(enr.totp_secret, sizeof(enr.totp_secret));
 	if (ok < 0) {

@@ -96,7 +96,8 @@ mfa_signin_start(struct request *req)
 	memset(&s, 0, sizeof(s));
 	r = store_test_phone_code(emu->store, ctx.cred.project_id,
 	    ctx.cred.tenant_id, enr.phone_number, s.code);
-	if (r == STORE_NOT_FOUND && sms_code_generate(s.code) == 0)
+	if (r == STORE_NOT_FOUND && sms_code_generate(s.code,
+	    ctx.set.sms_code_length) == 0)
 		r = STORE_OK;
 	if (r != STORE_OK || tokens_random("", 32, s.session_info,
 	    sizeof(s.session_info)) != 0) {
@@ -108,7 +109,7 @@ mfa_signin_start(struct request *req)
 	s.enrollment = enr.id;
 	strcpy(s.phone_number, enr.phone_number);
 	s.created_at = ctx.now;
-	s.expires_at = ctx.now + (int64_t)emu->cfg.sms_code_ttl * 1000;
+	s.expires_at = ctx.now + (int64_t)ctx.set.sms_code_ttl * 1000;
 	if (store_sms_insert(emu->store, &s) != STORE_OK ||
 	    store_outbox_add(emu->store, ctx.cred.project_id,
 	    ctx.cred.tenant_id, s.phone_number, s.code, s.session_info,

@@ -36,7 +36,8 @@ function totpBody(cred, enrollmentId, verificationCode) {
 
 test('the emulator clock reports nowMillis, offsetMillis and an RFC 3339 now, and advanceClock moves it forward', async () => {
   const before1 = await getClock(d.url);
-  assert.deepEqual(Object.keys(before1).sort(), ['now', 'nowMillis', 'offsetMillis'], JSON.stringify(before1));
+  for (const k of ['now', 'nowMillis', 'offsetMillis']) assert.ok(k in before1, `${k} missing: ${JSON.stringify(before1)}`);
+  assert.equal(typeof before1.now, 'string');
   assert.ok(Number.isInteger(before1.nowMillis));
   assert.ok(Number.isInteger(before1.offsetMillis));
   assert.ok(Math.abs(Date.parse(before1.now) - before1.nowMillis) < 1000, JSON.stringify(before1));

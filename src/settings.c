@@ -1,0 +1,151 @@
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "config.h"
+#include "reqparse.h"
+#include "settings.h"
+#include "store.h"
+
+void
+settings_effective(const struct config *cfg, const struct store_realm *realm,
+    struct settings *out)
+{
+	out->mfa_phone = realm->mfa_phone;
+	out->mfa_totp = realm->mfa_totp;
+	out->sms_code_ttl = realm->sms_code_ttl ? (unsigned)realm->sms_code_ttl :
+	    cfg->sms_code_ttl;
+	out->sms_code_length = realm->sms_code_length ?
+	    (unsigned)realm->sms_code_length : SETTINGS_DEFAULT_CODE_LENGTH;
+	out->max_attempts = realm->max_attempts ?
+	    (unsigned)realm->max_attempts : cfg->max_attempts;
+	out->credential_ttl = realm->credential_ttl ?
+	    (unsigned)realm->credential_ttl : cfg->credential_ttl;
+	out->totp_window = realm->totp_window ?
+	    (unsigned)realm->totp_window - 1 : SETTINGS_DEFAULT_TOTP_WINDOW;
+}
+
+/* One integer setting: its JSON name, range and slot in the realm. */
+struct int_setting {
+	const char *name;
+	int min, max;
+	size_t offset;
+	int stored_plus_one;	/* totp_window keeps value + 1 */
+};
+
+static const struct int_setting int_settings[] = {
+	{ "smsCodeTtlSeconds", 1, 86400,
+	    offsetof(struct store_realm, sms_code_ttl), 0 },
+	{ "smsCodeLength", 4, 8,
+	    offsetof(struct store_realm, sms_code_length), 0 },
+	{ "maxAttempts", 1, 1000,
+	    offsetof(struct store_realm, max_attempts), 0 },
+	{ "pendingCredentialTtlSeconds", 1, 31536000,
+	    offsetof(struct store_realm, credential_ttl), 0 },
+	{ "totpAdjacentIntervals", 0, 10,
+	    offsetof(struct store_realm, totp_window), 1 },
+};
+#define NINT (sizeof(int_settings) / sizeof(int_settings[0]))
+
+int
+settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
+    size_t errlen)
+{
+	struct json_object *mfa, *v;
+	int phone = -1, totp = -1;
+	struct reqparse_field mf[] = {
+		{ "phone", RP_BOOL, &phone },
+		{ "totp", RP_BOOL, &totp },
+	};
+
+	if (json_object_object_get_ex(obj, "mfa", &mfa) && mfa != NULL) {
+		char reason[200];
+
+		if (!json_object_is_type(mfa, json_type_object)) {
+			snprintf(err, errlen, "mfa: must be an object like "
+			    "{\"phone\": true, \"totp\": true}");
+			return -1;
+		}
+		if (reqparse_fields(mfa, NULL, mf, 2, reason,
+		    sizeof(reason))) {
+			const char *at = strstr(reason, "Invalid value at ");
+
+			snprintf(err, errlen, "mfa: %s (phone and totp are true "
+			    "or false)", at ? at : reason);
+			return -1;
+		}
+		if (phone >= 0)
+			realm->mfa_phone = phone;
+		if (totp >= 0)
+			realm->mfa_totp = totp;
+	}
+	for (size_t i = 0; i < NINT; i++) {
+		const struct int_setting *is = &int_settings[i];
+		int *slot = (int *)((char *)realm + is->offset);
+		int64_t n;
+
+		if (!json_object_object_get_ex(obj, is->name, &v))
+			continue;
+		if (v == NULL) {
+			*slot = 0;
+			continue;
+		}
+		errno = 0;
+		n = json_object_get_int64(v);
+		if (!json_object_is_type(v, json_type_int) || n < is->min ||
+		    n > is->max) {
+			snprintf(err, errlen, "%s: must be an integer from %d "
+			    "to %d (or null for the default)", is->name,
+			    is->min, is->max);
+			return -1;
+		}
+		*slot = (int)n + is->stored_plus_one;
+	}
+	return 0;
+}
+
+void
+settings_add_json(struct json_object *obj, const struct store_realm *realm)
+{
+	struct json_object *mfa = json_object_new_object();
+
+	json_object_object_add(mfa, "phone",
+	    json_object_new_boolean(realm->mfa_phone));
+	json_object_object_add(mfa, "totp",
+	    json_object_new_boolean(realm->mfa_totp));
+	json_object_object_add(obj, "mfa", mfa);
+	for (size_t i = 0; i < NINT; i++) {
+		const struct int_setting *is = &int_settings[i];
+		int v = *(const int *)((const char *)realm + is->offset);
+
+		if (v != 0)
+			json_object_object_add(obj, is->name,
+			    json_object_new_int(v - is->stored_plus_one));
+	}
+}
+
+struct json_object *
+settings_effective_json(const struct settings *s)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *mfa = json_object_new_object();
+
+	json_object_object_add(mfa, "phone", json_object_new_boolean(s->mfa_phone));
+	json_object_object_add(mfa, "totp", json_object_new_boolean(s->mfa_totp));
+	json_object_object_add(o, "mfa", mfa);
+	json_object_object_add(o, "smsCodeTtlSeconds",
+	    json_object_new_int64(s->sms_code_ttl));
+	json_object_object_add(o, "smsCodeLength",
+	    json_object_new_int64(s->sms_code_length));
+	json_object_object_add(o, "maxAttempts",
+	    json_object_new_int64(s->max_attempts));
+	json_object_object_add(o, "pendingCredentialTtlSeconds",
+	    json_object_new_int64(s->credential_ttl));
+	json_object_object_add(o, "totpAdjacentIntervals",
+	    json_object_new_int64(s->totp_window));
+	return o;
+}

@@ -1,0 +1,52 @@
+/*
+ * Per project and tenant settings: what the store keeps for a realm, the
+ * daemon's flags for what it leaves unset, and their JSON form (shared by
+ * fixture files, the control plane and exports).
+ */
+#ifndef MFAEMU_SETTINGS_H
+#define MFAEMU_SETTINGS_H
+
+#include <stddef.h>
+
+struct config;
+struct json_object;
+struct store_realm;
+
+#define SETTINGS_DEFAULT_CODE_LENGTH 6
+#define SETTINGS_DEFAULT_TOTP_WINDOW 1
+
+struct settings {
+	int mfa_phone;
+	int mfa_totp;
+	unsigned sms_code_ttl;		/* seconds */
+	unsigned sms_code_length;
+	unsigned max_attempts;
+	unsigned credential_ttl;	/* seconds */
+	unsigned totp_window;		/* steps either side */
+};
+
+/* The realm's values where set, else the daemon's. */
+void settings_effective(const struct config *cfg,
+    const struct store_realm *realm, struct settings *out);
+
+/*
+ * Apply the settings members of `obj` (borrowed; other members are
+ * ignored) to `realm`: "mfa": {"phone", "totp"}, "smsCodeTtlSeconds",
+ * "smsCodeLength", "maxAttempts", "pendingCredentialTtlSeconds",
+ * "totpAdjacentIntervals"; null resets a value to the daemon's default.
+ * On a bad value returns -1 with "member: reason" in err.
+ */
+int settings_parse(struct json_object *obj, struct store_realm *realm,
+    char *err, size_t errlen);
+
+/*
+ * Add the realm's own settings (only those set) to `obj` in the form
+ * settings_parse reads, so exports load back to the same state.
+ */
+void settings_add_json(struct json_object *obj,
+    const struct store_realm *realm);
+
+/* The effective settings as JSON (new object, owned), for GET config. */
+struct json_object *settings_effective_json(const struct settings *s);
+
+#endif

@@ -1,0 +1,516 @@
+// Shared helpers for mfaemu's end-to-end tests: REAL clients (the Firebase
+// JS SDK, @googleapis/identitytoolkit, jose) against the real daemon.
+//
+// Each test file starts its own daemon on an ephemeral port
+// ($MFAEMU_BIN --port 0 --fixtures FILE), waits for the line
+// "mfaemu listening on http://HOST:PORT" and stops it with SIGTERM. The
+// harness reads SMS codes from the emulator's outbox, moves the emulator's
+// clock, and computes TOTP codes for the emulator's clock (nowMillis), never
+// for the wall clock.
+//
+// Tracing: with MFAEMU_E2E_TRACE=1 the daemon runs with --log-level debug;
+// its "mfaemu: debug: METHOD PATH -> STATUS" lines are collected, and the
+// client side records every request the clients make (method, path,
+// content type and the shape of the body). traceReportTest() adds a final
+// test that prints both as TAP diagnostics.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { generate } from 'otplib';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+export const BIN = process.env.MFAEMU_BIN;
+export const SOURCE_ROOT = process.env.MFAEMU_SOURCE_ROOT ?? path.resolve(HERE, '..', '..');
+export const DEMO_FIXTURES = path.join(SOURCE_ROOT, 'fixtures', 'demo.json');
+export const PROJECT = 'demo-project';
+export const API_KEY = 'fake-api-key';
+export const FIREBASE_CONFIG = Object.freeze({
+  apiKey: API_KEY,
+  projectId: PROJECT,
+  authDomain: `${PROJECT}.firebaseapp.com`,
+});
+export const TRACE = process.env.MFAEMU_E2E_TRACE === '1';
+
+export const JWKS_PATH = '/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com';
+export const ISSUER = `https://securetoken.google.com/${PROJECT}`;
+
+/** The demo fixture's users (fixtures/demo.json). */
+export const ALICE = Object.freeze({
+  localId: 'alice', email: 'alice@example.com', password: 'alice-password',
+  enrollmentId: 'alice-phone', phoneNumber: '+15555550101',
+});
+export const BOB = Object.freeze({
+  localId: 'bob', email: 'bob@example.com', password: 'bob-password',
+  enrollmentId: 'bob-totp', secret: '6IJSVADRO4MSOAO2OZINRETRIPWDR6IH',
+  algorithm: 'sha1', digits: 6, period: 30,
+});
+export const CAROL = Object.freeze({
+  localId: 'carol', email: 'carol@example.com', password: 'carol-password',
+  enrollmentId: 'carol-phone', phoneNumber: '+15555550100', fixedCode: '123456',
+  credential: 'demo-cred-carol',
+});
+
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const LISTENING = /^mfaemu listening on (http:\/\/\S+)$/;
+const DEBUG_LINE = /^mfaemu: debug: ([A-Z]+) (\/\S*) -> (\d{3})\b.*$/;
+
+// The harness's own requests (outbox, clock, control plane) use the fetch
+// captured here, so the client-side trace shows only what the clients did.
+const rawFetch = globalThis.fetch;
+
+// ------------------------------------------------------------ daemon
+
+const live = new Set();
+const tempDirs = new Set();
+process.on('exit', () => {
+  for (const p of live) {
+    try { p.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+  for (const d of tempDirs) {
+    try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* ignore */ }
+  }
+});
+
+/** Write a fixture object to a temporary JSON file; returns its path. */
+export function writeFixture(obj) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfaemu-e2e-'));
+  tempDirs.add(dir);
+  const file = path.join(dir, 'fixture.json');
+  fs.writeFileSync(file, JSON.stringify(obj, null, 2));
+  return file;
+}
+
+function childEnv() {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.startsWith('MFAEMU_')) env[k] = v;
+  }
+  return env;
+}
+
+/** Every daemon this process started: {url, routes} for the trace report. */
+const daemons = [];
+
+/**
+ * Start the daemon with the given fixture files (paths or objects) and wait
+ * for its listening line. Returns {url, stop(), output(), routes()}.
+ */
+export async function startDaemon({ fixtures = [DEMO_FIXTURES], args = [] } = {}) {
+  assert.ok(BIN, 'MFAEMU_BIN must name the mfaemu binary');
+  assert.ok(fs.existsSync(BIN), `MFAEMU_BIN ${BIN} does not exist`);
+  const argv = ['--port', '0'];
+  for (const f of fixtures) argv.push('--fixtures', typeof f === 'string' ? f : writeFixture(f));
+  if (TRACE) argv.push('--log-level', 'debug');
+  argv.push(...args);
+
+  const proc = spawn(BIN, argv, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(proc);
+  const exited = new Promise((resolve) => {
+    proc.once('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
+  });
+  let out = '';
+  const routes = [];
+  let listeningUrl = null;
+  let onListening = null;
+  const lineReader = () => {
+    let pending = '';
+    return (chunk) => {
+      out += chunk;
+      pending += chunk;
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).replace(/\r$/, '');
+        pending = pending.slice(nl + 1);
+        const m = LISTENING.exec(line);
+        if (m && !listeningUrl) {
+          listeningUrl = m[1];
+          onListening?.(m[1]);
+        }
+        const r = DEBUG_LINE.exec(line);
+        if (r) routes.push({ method: r[1], path: r[2], status: Number(r[3]), line });
+      }
+    };
+  };
+  proc.stdout.setEncoding('utf8');
+  proc.stderr.setEncoding('utf8');
+  proc.stdout.on('data', lineReader());
+  proc.stderr.on('data', lineReader());
+
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`mfaemu did not report listening within ${START_TIMEOUT_MS} ms\n` +
+        `argv: ${argv.join(' ')}\noutput:\n${out}`));
+    }, START_TIMEOUT_MS);
+    onListening = (u) => { clearTimeout(timer); resolve(u); };
+    if (listeningUrl) onListening(listeningUrl);
+    exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`mfaemu exited (code ${code}, signal ${signal}) before listening\n` +
+        `argv: ${argv.join(' ')}\noutput:\n${out}`));
+    });
+  });
+
+  let stopped = null;
+  const stop = () => {
+    if (stopped) return stopped;
+    stopped = (async () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      let timer;
+      const killed = new Promise((resolve) => {
+        timer = setTimeout(() => { proc.kill('SIGKILL'); resolve(null); }, STOP_TIMEOUT_MS);
+      });
+      const first = await Promise.race([exited, killed]);
+      clearTimeout(timer);
+      assert.ok(first !== null, `mfaemu did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM\n${out}`);
+      assert.equal(first.code, 0, `mfaemu exit status after SIGTERM (signal ${first.signal})\n${out}`);
+      return first;
+    })();
+    return stopped;
+  };
+
+  const d = { url, stop, output: () => out, routes: () => routes.slice() };
+  daemons.push(d);
+  return d;
+}
+
+// ------------------------------------------------------------ control plane
+
+async function getJson(url, p, init = {}) {
+  const res = await rawFetch(url + p, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${init.method ?? 'GET'} ${p}: ${res.status} ${text}`);
+  return JSON.parse(text);
+}
+
+/** The SMS outbox: [{phoneNumber, code, sessionInfo}]. */
+export async function readCodes(url, project = PROJECT) {
+  const body = await getJson(url, `/emulator/v1/projects/${encodeURIComponent(project)}/verificationCodes`);
+  assert.ok(Array.isArray(body.verificationCodes), `verificationCodes: ${JSON.stringify(body)}`);
+  return body.verificationCodes;
+}
+
+/**
+ * The outbox entry whose sessionInfo is the SDK's verificationId (the SDK
+ * hands mfaSignIn:start's sessionInfo back as the verification id).
+ */
+export async function smsFor(url, verificationId, project = PROJECT) {
+  const codes = await readCodes(url, project);
+  const hits = codes.filter((c) => c.sessionInfo === verificationId);
+  assert.equal(hits.length, 1,
+    `outbox entries for verificationId ${verificationId}: ${JSON.stringify(codes)}`);
+  return hits[0];
+}
+
+/** {now, nowMillis, offsetMillis} from the emulator. */
+export async function getClock(url) {
+  const c = await getJson(url, '/emulator/v1/clock');
+  assert.equal(typeof c.nowMillis, 'number', JSON.stringify(c));
+  return c;
+}
+
+export async function serverNow(url) {
+  return (await getClock(url)).nowMillis;
+}
+
+/** Move the emulator's clock by seconds (may be negative). */
+export async function advanceClock(url, seconds) {
+  return getJson(url, '/emulator/v1/clock', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceSeconds: seconds }),
+  });
+}
+
+/** Mint a pending credential for a user through the control plane. */
+export async function mintCredential(url, localId, project = PROJECT) {
+  const json = await getJson(url, `/emulator/v1/projects/${encodeURIComponent(project)}/pendingCredentials`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ localId }),
+  });
+  assert.equal(typeof json.mfaPendingCredential, 'string', JSON.stringify(json));
+  return json.mfaPendingCredential;
+}
+
+// ------------------------------------------------------------ TOTP
+
+/** RFC 6238 code (otplib) for a TOTP enrollment at the emulator time nowMs. */
+export async function totpAt(user, nowMs) {
+  return generate({
+    secret: user.secret,
+    algorithm: user.algorithm,
+    digits: user.digits,
+    period: user.period,
+    epoch: Math.floor(nowMs / 1000),
+  });
+}
+
+/**
+ * Move the emulator's clock to 3 s into a TOTP step that no earlier test
+ * used (three whole steps past now), so codes computed for nowMillis cannot
+ * race a step boundary or be refused as a replay. Returns nowMillis.
+ */
+export async function freshTotpStep(url, period = 30) {
+  const now = await serverNow(url);
+  const pos = (now / 1000) % period;
+  await advanceClock(url, Math.ceil(period - pos) + 3 * period + 3);
+  return serverNow(url);
+}
+
+/** A code of the right length that is wrong for every step within ±2 of nowMs. */
+export async function wrongTotpAt(user, nowMs) {
+  const near = new Set();
+  for (let k = -2; k <= 2; k++) near.add(await totpAt(user, nowMs + k * user.period * 1000));
+  for (let i = 0; ; i++) {
+    const c = String((123457 + i * 7919) % 10 ** user.digits).padStart(user.digits, '0');
+    if (!near.has(c)) return c;
+  }
+}
+
+/** A different SMS code of the same length. */
+export function wrongCode(code) {
+  return String((Number(code) + 1) % 10 ** code.length).padStart(code.length, '0');
+}
+
+// ------------------------------------------------------------ Firebase JS SDK
+
+const AUTH_BROWSER_CJS = path.join(HERE, 'node_modules', '@firebase', 'auth', 'dist', 'browser-cjs', 'index.js');
+let sdk = null;
+
+/**
+ * Load the SDK's browser CJS build by file path (its Node build refuses
+ * phone auth) together with the @firebase/app instance that build requires,
+ * so initializeAuth finds the component it registered. The browser build
+ * guards every use of window/document/navigator/self with a typeof check
+ * and finds fetch on globalThis, so Node 20 needs no global stubs for the
+ * flows used here; none are installed.
+ */
+export function loadSdk() {
+  if (sdk) return sdk;
+  assert.ok(fs.existsSync(AUTH_BROWSER_CJS),
+    `${AUTH_BROWSER_CJS} missing: run npm ci in tests/e2e`);
+  const require = createRequire(AUTH_BROWSER_CJS);
+  const authMod = require(AUTH_BROWSER_CJS);
+  const appMod = require('@firebase/app');
+  sdk = { ...appMod, ...authMod, appMod, authMod };
+  return sdk;
+}
+
+let appSeq = 0;
+
+/**
+ * A fresh Firebase app + Auth pointed at the emulator, as an app developer
+ * would set it up. Returns {app, auth, close()}.
+ */
+export function newAuth(url) {
+  const s = loadSdk();
+  const app = s.initializeApp({ ...FIREBASE_CONFIG }, `e2e-${process.pid}-${++appSeq}`);
+  const auth = s.initializeAuth(app, { persistence: s.inMemoryPersistence });
+  s.connectAuthEmulator(auth, url, { disableWarnings: true });
+  return { app, auth, close: () => s.deleteApp(app) };
+}
+
+/** The application verifier the brief prescribes (a reCAPTCHA v2 stand-in). */
+export function fakeVerifier() {
+  return { type: 'recaptcha', verify: async () => 'token', _reset() {} };
+}
+
+/**
+ * Await a promise that must reject with a FirebaseError of the given code;
+ * returns the error. Shows the server's message when it is another code.
+ */
+export async function expectAuthError(promise, code, what = '') {
+  let err;
+  try {
+    const v = await promise;
+    assert.fail(`${what} resolved (${describe(v)}) but should have rejected with ${code}`);
+  } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
+    err = e;
+  }
+  assert.equal(err?.code, code, `${what}: got ${err?.code} (${err?.message})`);
+  return err;
+}
+
+function describe(v) {
+  if (v && typeof v === 'object' && v.user) return `user ${v.user.uid}`;
+  try { return JSON.stringify(v)?.slice(0, 200); } catch { return String(v); }
+}
+
+/**
+ * First factor with email and password; asserts the SDK rejects with
+ * auth/multi-factor-auth-required and returns the MultiFactorResolver.
+ */
+export async function firstFactor(auth, user) {
+  const s = loadSdk();
+  const err = await expectAuthError(
+    s.signInWithEmailAndPassword(auth, user.email, user.password),
+    'auth/multi-factor-auth-required', `signInWithEmailAndPassword(${user.email})`);
+  return s.getMultiFactorResolver(auth, err);
+}
+
+/** The resolver's hint for an enrollment id. */
+export function hintFor(resolver, enrollmentId) {
+  const hint = resolver.hints.find((h) => h.uid === enrollmentId);
+  assert.ok(hint, `no hint ${enrollmentId} in ${JSON.stringify(resolver.hints)}`);
+  return hint;
+}
+
+/** verifyPhoneNumber for a sign-in hint; returns {verificationId, code, phoneNumber}. */
+export async function sendSms(url, auth, resolver, hint) {
+  const s = loadSdk();
+  const provider = new s.PhoneAuthProvider(auth);
+  const verificationId = await provider.verifyPhoneNumber(
+    { multiFactorHint: hint, session: resolver.session }, fakeVerifier());
+  assert.equal(typeof verificationId, 'string');
+  const sms = await smsFor(url, verificationId);
+  return { verificationId, code: sms.code, phoneNumber: sms.phoneNumber };
+}
+
+export function phoneAssertion(verificationId, code) {
+  const s = loadSdk();
+  return s.PhoneMultiFactorGenerator.assertion(s.PhoneAuthProvider.credential(verificationId, code));
+}
+
+/** The whole phone MFA sign-in through the SDK. Returns the UserCredential. */
+export async function sdkPhoneSignIn(url, auth, user = ALICE) {
+  const resolver = await firstFactor(auth, user);
+  const hint = hintFor(resolver, user.enrollmentId);
+  const { verificationId, code } = await sendSms(url, auth, resolver, hint);
+  return resolver.resolveSignIn(phoneAssertion(verificationId, code));
+}
+
+/** The whole TOTP MFA sign-in through the SDK at a fresh step. Returns the UserCredential. */
+export async function sdkTotpSignIn(url, auth, user = BOB) {
+  const s = loadSdk();
+  const resolver = await firstFactor(auth, user);
+  const hint = hintFor(resolver, user.enrollmentId);
+  const now = await freshTotpStep(url, user.period);
+  const code = await totpAt(user, now);
+  return resolver.resolveSignIn(s.TotpMultiFactorGenerator.assertionForSignIn(hint.uid, code));
+}
+
+// ------------------------------------------------------------ tokens
+
+export function decodeJwt(jwt) {
+  assert.equal(typeof jwt, 'string');
+  const parts = jwt.split('.');
+  assert.equal(parts.length, 3, `not a JWS compact token: ${jwt}`);
+  return {
+    header: JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')),
+    claims: JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')),
+  };
+}
+
+// ------------------------------------------------------------ client trace
+
+const clientRequests = [];
+
+function bodyShape(v, depth = 0) {
+  if (Array.isArray(v)) return v.length ? [bodyShape(v[0], depth + 1)] : [];
+  if (v && typeof v === 'object') {
+    if (depth > 3) return '{...}';
+    const o = {};
+    for (const [k, x] of Object.entries(v)) o[k] = bodyShape(x, depth + 1);
+    return o;
+  }
+  return v === null ? 'null' : typeof v;
+}
+
+function describeBody(body, contentType) {
+  if (body === undefined || body === null) return undefined;
+  let text;
+  if (typeof body === 'string') text = body;
+  else if (body instanceof URLSearchParams) text = body.toString();
+  else if (body instanceof Uint8Array || body instanceof ArrayBuffer) text = Buffer.from(body).toString('utf8');
+  else return `<${body?.constructor?.name ?? typeof body}>`;
+  if (/json/i.test(contentType ?? '') || /^\s*[{[]/.test(text)) {
+    try { return bodyShape(JSON.parse(text)); } catch { /* not JSON */ }
+  }
+  if (/x-www-form-urlencoded/i.test(contentType ?? '')) {
+    return Object.fromEntries([...new URLSearchParams(text).keys()].map((k) => [k, 'string']));
+  }
+  return `<${text.length} bytes>`;
+}
+
+function headerValue(headers, name) {
+  if (!headers) return undefined;
+  if (typeof headers.get === 'function') return headers.get(name) ?? undefined;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return String(v);
+  return undefined;
+}
+
+if (TRACE) {
+  // Record what the clients send (the SDK and gaxios both use fetch).
+  globalThis.fetch = async function tracedFetch(input, init = {}) {
+    const req = input instanceof Request ? input : null;
+    const target = new URL(req ? req.url : String(input));
+    const method = (init.method ?? req?.method ?? 'GET').toUpperCase();
+    const contentType = headerValue(init.headers ?? req?.headers, 'content-type');
+    const entry = {
+      method,
+      path: target.pathname,
+      query: [...target.searchParams.keys()],
+      contentType,
+      body: describeBody(init.body, contentType),
+      status: null,
+    };
+    clientRequests.push(entry);
+    const res = await rawFetch(input, init);
+    entry.status = res.status;
+    return res;
+  };
+}
+
+/**
+ * Add this file's last top-level test: with MFAEMU_E2E_TRACE=1 it prints
+ * every route the daemon served (from its debug log) and every request the
+ * clients sent, as TAP diagnostics; routes the daemon did not know (404)
+ * are listed apart. Without tracing it is skipped.
+ */
+export function traceReportTest(label) {
+  test(`trace: routes the clients called in ${label} (MFAEMU_E2E_TRACE=1)`,
+    { skip: TRACE ? false : 'set MFAEMU_E2E_TRACE=1 to list the routes' }, (t) => {
+      const served = new Map();
+      for (const d of daemons) {
+        for (const r of d.routes()) {
+          const k = `${r.method} ${r.path} -> ${r.status}`;
+          served.set(k, (served.get(k) ?? 0) + 1);
+        }
+      }
+      t.diagnostic(`daemon routes (${label}):`);
+      for (const [k, n] of [...served].sort()) t.diagnostic(`  route ${k} x${n}`);
+      const missing = [...served.keys()].filter((k) => /-> (404|405|501)$/.test(k));
+      for (const k of missing) t.diagnostic(`  MISSING ${k}`);
+      const shapes = new Map();
+      for (const r of clientRequests) {
+        const k = `${r.method} ${r.path}?${r.query.join('&')} [${r.contentType ?? '-'}] -> ${r.status}`;
+        if (!shapes.has(k)) shapes.set(k, r.body);
+      }
+      t.diagnostic(`client requests (${label}):`);
+      for (const [k, b] of [...shapes].sort((a, b) => a[0].localeCompare(b[0]))) {
+        t.diagnostic(`  request ${k} body ${b === undefined ? '-' : JSON.stringify(b)}`);
+      }
+      if (TRACE_FILE) {
+        fs.appendFileSync(TRACE_FILE, JSON.stringify({
+          label,
+          served: Object.fromEntries(served),
+          clientRequests: [...shapes].map(([k, b]) => ({ request: k, body: b })),
+        }) + '\n');
+      }
+    });
+}
+
+/** Optional JSON-lines file the trace report also appends to. */
+const TRACE_FILE = process.env.MFAEMU_E2E_TRACE_FILE;
+
