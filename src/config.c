@@ -15,7 +15,7 @@ enum {
 	OPT_SIGNING_KEY, OPT_LOG_LEVEL, OPT_CHECK, OPT_HELP, OPT_VERSION,
 	OPT_REQUIRE_KEY, OPT_MAX_BODY, OPT_THREADS, OPT_CONN_TIMEOUT,
 	OPT_MAX_CONNECTIONS, OPT_SMS_CODE_TTL, OPT_MAX_ATTEMPTS,
-	OPT_CREDENTIAL_TTL, OPT_PROBE,
+	OPT_CREDENTIAL_TTL, OPT_PROBE, OPT_CONTROL_TOKEN,
 };
 
 /* One row per setting: its flag, its environment variable, its help. */
@@ -57,6 +57,8 @@ static const struct config_opt {
 	    "wrong codes before a session or credential dies (default 5)" },
 	{ OPT_CREDENTIAL_TTL, "credential-ttl", "MFAEMU_CREDENTIAL_TTL", 1,
 	    "SECONDS", "lifetime of a pending credential (default 600)" },
+	{ OPT_CONTROL_TOKEN, "control-token", "MFAEMU_CONTROL_TOKEN", 1, "T",
+	    "require 'Authorization: Bearer T' on /emulator/v1 (default: open)" },
 	{ OPT_CHECK, "check", NULL, 0, NULL,
 	    "validate configuration and fixtures, then exit" },
 	{ OPT_PROBE, "probe", NULL, 0, NULL,
@@ -207,6 +209,12 @@ apply(struct config *cfg, int id, const char *val, const char *src,
 		if (*val == '\0')
 			return fail(err, errlen, "%s: empty path", src);
 		return replace_str(&cfg->signing_key_path, val) ?
+		    fail(err, errlen, "out of memory") : CONFIG_OK;
+	case OPT_CONTROL_TOKEN:
+		if (*val == '\0' || strlen(val) > 256)
+			return fail(err, errlen, "%s: the token must be 1-256 "
+			    "characters", src);
+		return replace_str(&cfg->control_token, val) ?
 		    fail(err, errlen, "out of memory") : CONFIG_OK;
 	case OPT_LOG_LEVEL:
 		if (log_level_parse(val, &cfg->log_level))
@@ -381,6 +389,7 @@ config_free(struct config *cfg)
 {
 	free(cfg->db_path);
 	free(cfg->signing_key_path);
+	free(cfg->control_token);
 	for (size_t i = 0; i < cfg->nfixtures; i++)
 		free(cfg->fixtures[i]);
 	memset(cfg, 0, sizeof(*cfg));

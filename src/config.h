@@ -22,6 +22,7 @@ struct config {
 	size_t nfixtures;
 	char project[129];
 	char *signing_key_path;
+	char *control_token;		/* NULL: control plane open */
 	enum log_level log_level;
 	bool check_only;
 	bool probe;		/* --probe: health-check a daemon */

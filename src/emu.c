@@ -148,6 +148,8 @@ emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 	emu->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	clock_init(&emu->clock);
+	events_init(&emu->events);
+	faults_init(&emu->faults);
 	emu->started_at_ms = clock_now_ms(&emu->clock);
 
 	if ((emu->store = store_open(emu->cfg.db_path, err, errlen)) == NULL)
@@ -186,6 +188,8 @@ emu_close(struct emu *emu)
 	free(emu->x509_pretty);
 	free(emu->x509_compact);
 	config_free(&emu->cfg);
+	events_destroy(&emu->events);
+	faults_destroy(&emu->faults);
 	memset(emu, 0, sizeof(*emu));
 }
 

@@ -12,6 +12,8 @@
 
 #include "clock.h"
 #include "config.h"
+#include "events.h"
+#include "faults.h"
 
 struct store;
 struct tokens_key;
@@ -25,6 +27,9 @@ struct emu {
 	/* The public key documents, rendered once (they never change). */
 	char *jwks_pretty, *jwks_compact;
 	char *x509_pretty, *x509_compact;
+
+	struct events events;
+	struct faults faults;
 
 	int64_t started_at_ms;
 	_Atomic uint64_t requests;

@@ -20,4 +20,7 @@ struct err_info {
 /* Never NULL for a valid code. */
 const struct err_info *errors_info(enum err_code code);
 
+/* The code named `name` ("QUOTA_EXCEEDED"); 0, or -1 if unknown. */
+int errors_lookup(const char *name, enum err_code *out);
+
 #endif

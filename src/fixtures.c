@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "base32.h"
 #include "clock.h"
@@ -82,6 +83,45 @@ check_len(struct load *ld, const char *path, const char *field,
 	if (v != NULL && strlen(v) > max)
 		return fail(ld, path, "%s is longer than %zu characters",
 		    field, max);
+	return 0;
+}
+
+/* Standard base64 (as exports write hashes) into out; -1 if invalid. */
+static ssize_t
+b64_decode(const char *in, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(in), pad = 0;
+	uint8_t buf[128];
+	int got;
+
+	if (n == 0 || n % 4 != 0 || n / 4 * 3 > sizeof(buf))
+		return -1;
+	got = EVP_DecodeBlock(buf, (const unsigned char *)in, (int)n);
+	if (got < 0)
+		return -1;
+	if (in[n - 1] == '=')
+		pad++;
+	if (in[n - 2] == '=')
+		pad++;
+	if ((size_t)got - pad > cap)
+		return -1;
+	memcpy(out, buf, (size_t)got - pad);
+	return (ssize_t)((size_t)got - pad);
+}
+
+/*
+ * An optional time member: RFC 3339 text into *ms. Returns 0 (absent
+ * leaves *ms alone) or -1 after reporting the error.
+ */
+static int
+opt_time(struct load *ld, const char *path, const char *name,
+    const char *v, int64_t *ms)
+{
+	if (v == NULL)
+		return 0;
+	if (clock_parse_rfc3339(v, ms) != 0)
+		return fail(ld, path, "%s '%.40s' is not an RFC 3339 time (like "
+		    "2026-01-01T00:00:00Z)", name, v);
 	return 0;
 }
 
@@ -181,9 +221,9 @@ apply_realm(struct load *ld, const char *tenant, struct json_object *obj,
 }
 
 static int
-apply_tenants(struct load *ld, struct json_object *tenants)
+apply_tenants(struct load *ld, struct json_object *tenants, const char *base)
 {
-	char path[64];
+	char path[128];
 
 	if (tenants == NULL)
 		return 0;
@@ -197,7 +237,7 @@ apply_tenants(struct load *ld, struct json_object *tenants)
 			{ "testPhoneNumbers", RP_OBJECT, &numbers },
 		};
 
-		snprintf(path, sizeof(path), "$.tenants[%zu]", i);
+		snprintf(path, sizeof(path), "%s.tenants[%zu]", base, i);
 		if (fields(ld, t, path, f, 3))
 			return -1;
 		if (id == NULL)
@@ -338,13 +378,19 @@ apply_user(struct load *ld, struct json_object *obj, const char *path)
 {
 	struct store_user u, existing;
 	const char *local_id = NULL, *email = NULL, *password = NULL,
-	    *name = NULL, *phone = NULL, *tenant = "";
+	    *name = NULL, *phone = NULL, *tenant = "", *hash64 = NULL,
+	    *salt64 = NULL;
 	int verified = 0, disabled = 0;
+	int64_t created = 0, valid_since = 0;
 	struct json_object *mfa = NULL;
 	struct reqparse_field f[] = {
 		{ "localId", RP_STRING, &local_id },
 		{ "email", RP_STRING, &email },
 		{ "password", RP_STRING, &password },
+		{ "passwordHash", RP_STRING, &hash64 },
+		{ "salt", RP_STRING, &salt64 },
+		{ "createdAt", RP_INT, &created },
+		{ "validSince", RP_INT, &valid_since },
 		{ "displayName", RP_STRING, &name },
 		{ "phoneNumber", RP_STRING, &phone },
 		{ "emailVerified", RP_BOOL, &verified },
@@ -352,12 +398,28 @@ apply_user(struct load *ld, struct json_object *obj, const char *path)
 		{ "tenantId", RP_STRING, &tenant },
 		{ "mfaInfo", RP_ARRAY, &mfa },
 	};
-	uint8_t salt[PASSWORD_SALT_LEN], hash[PASSWORD_HASH_LEN];
+	uint8_t salt[64], hash[64];
+	ssize_t saltlen = 0, hashlen = 0;
 	char key[STORE_ID_MAX * 2 + 2], p[300];
 	int r;
 
 	if (fields(ld, obj, path, f, sizeof(f) / sizeof(f[0])))
 		return -1;
+	if (password != NULL && (hash64 != NULL || salt64 != NULL))
+		return fail(ld, path, "give password or passwordHash and salt, "
+		    "not both");
+	if ((hash64 == NULL) != (salt64 == NULL))
+		return fail(ld, path, "passwordHash and salt go together");
+	if (hash64 != NULL &&
+	    ((hashlen = b64_decode(hash64, hash, sizeof(hash))) !=
+	    PASSWORD_HASH_LEN ||
+	    (saltlen = b64_decode(salt64, salt, sizeof(salt))) <= 0))
+		return fail(ld, path, "passwordHash and salt must be base64 "
+		    "as mfaemu exports them (a %d-byte salted SHA-256)",
+		    PASSWORD_HASH_LEN);
+	if (created < 0 || valid_since < 0 || valid_since > INT64_MAX / 1000)
+		return fail(ld, path, "createdAt (ms) and validSince (s) must "
+		    "be non-negative");
 	if (local_id == NULL)
 		return fail(ld, path, "localId is required");
 	if (!valid_id(local_id))
@@ -401,11 +463,16 @@ apply_user(struct load *ld, struct json_object *obj, const char *path)
 		strcpy(u.phone_number, phone);
 	u.email_verified = verified;
 	u.disabled = disabled;
-	u.created_at = ld->now;
-	if (password != NULL && password_hash(password, salt, hash))
-		return fail(ld, path, "cannot hash the password");
-	r = store_user_insert(ld->emu->store, &u, password ? salt : NULL,
-	    sizeof(salt), password ? hash : NULL, sizeof(hash));
+	u.created_at = created ? created : ld->now;
+	u.valid_since = valid_since * 1000;
+	if (password != NULL) {
+		if (password_hash(password, salt, hash))
+			return fail(ld, path, "cannot hash the password");
+		saltlen = PASSWORD_SALT_LEN;
+		hashlen = PASSWORD_HASH_LEN;
+	}
+	r = store_user_insert(ld->emu->store, &u, hashlen ? salt : NULL,
+	    (size_t)saltlen, hashlen ? hash : NULL, (size_t)hashlen);
 	if (r == STORE_EXISTS)
 		return fail(ld, path, "email '%s' is already used by another "
 		    "user", email ? email : "");
@@ -429,19 +496,33 @@ apply_credential(struct load *ld, struct json_object *obj, const char *path)
 	struct store_credential c, existing;
 	struct store_user u;
 	const char *value = NULL, *local_id = NULL, *tenant = "",
-	    *provider = NULL;
-	int64_t expires_in = 0;
+	    *provider = NULL, *create_time = NULL, *expire_time = NULL,
+	    *used_time = NULL;
+	int64_t expires_in = 0, failed = 0, created = ld->now, expires = 0,
+	    used = 0;
 	struct reqparse_field f[] = {
 		{ "mfaPendingCredential", RP_STRING, &value },
 		{ "localId", RP_STRING, &local_id },
 		{ "tenantId", RP_STRING, &tenant },
 		{ "expiresIn", RP_INT, &expires_in },
 		{ "signInProvider", RP_STRING, &provider },
+		{ "createTime", RP_STRING, &create_time },
+		{ "expireTime", RP_STRING, &expire_time },
+		{ "usedTime", RP_STRING, &used_time },
+		{ "failedAttempts", RP_INT, &failed },
 	};
 	int r;
 
-	if (fields(ld, obj, path, f, 5))
+	if (fields(ld, obj, path, f, sizeof(f) / sizeof(f[0])) ||
+	    opt_time(ld, path, "createTime", create_time, &created) ||
+	    opt_time(ld, path, "expireTime", expire_time, &expires) ||
+	    opt_time(ld, path, "usedTime", used_time, &used))
 		return -1;
+	if (expire_time != NULL && json_object_object_get_ex(obj, "expiresIn",
+	    NULL))
+		return fail(ld, path, "give expiresIn or expireTime, not both");
+	if (failed < 0 || failed > 1000000)
+		return fail(ld, path, "failedAttempts must be 0-1000000");
 	if (value == NULL || local_id == NULL)
 		return fail(ld, path, "mfaPendingCredential and localId are "
 		    "required");
@@ -458,7 +539,7 @@ apply_credential(struct load *ld, struct json_object *obj, const char *path)
 		return fail(ld, path, "signInProvider must be 1-32 characters");
 	if (known_tenant(ld, tenant, path))
 		return -1;
-	if (expires_in == 0) {
+	if (expires_in == 0 && expire_time == NULL) {
 		struct store_realm realm;
 		struct settings set;
 
@@ -490,21 +571,101 @@ apply_credential(struct load *ld, struct json_object *obj, const char *path)
 	strcpy(c.project_id, ld->project);
 	strcpy(c.tenant_id, tenant);
 	strcpy(c.sign_in_provider, provider ? provider : "password");
-	c.created_at = ld->now;
-	c.expires_at = ld->now + expires_in * 1000;
+	c.created_at = created;
+	c.expires_at = expire_time ? expires : created + expires_in * 1000;
+	c.used_at = used;
+	c.failed_attempts = (int)failed;
 	if (store_credential_insert(ld->emu->store, &c) != STORE_OK)
 		return store_fail(ld, path);
 	ld->counts->credentials++;
 	return 0;
 }
 
-int
-fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
-    struct fixtures_counts *counts, char *err, size_t errlen)
+static int
+apply_session(struct load *ld, struct json_object *obj, const char *path)
+{
+	struct store_sms_session x, existing;
+	struct store_credential c;
+	struct store_enrollment e;
+	const char *info = NULL, *cred = NULL, *enr = NULL, *phone = NULL,
+	    *code = NULL, *create_time = NULL, *expire_time = NULL,
+	    *consumed_time = NULL;
+	int64_t attempts = 0;
+	struct reqparse_field f[] = {
+		{ "sessionInfo", RP_STRING, &info },
+		{ "mfaPendingCredential", RP_STRING, &cred },
+		{ "mfaEnrollmentId", RP_STRING, &enr },
+		{ "phoneNumber", RP_STRING, &phone },
+		{ "code", RP_STRING, &code },
+		{ "createTime", RP_STRING, &create_time },
+		{ "expireTime", RP_STRING, &expire_time },
+		{ "consumedTime", RP_STRING, &consumed_time },
+		{ "attempts", RP_INT, &attempts },
+	};
+	int r;
+
+	memset(&x, 0, sizeof(x));
+	x.created_at = ld->now;
+	if (fields(ld, obj, path, f, sizeof(f) / sizeof(f[0])) ||
+	    opt_time(ld, path, "createTime", create_time, &x.created_at) ||
+	    opt_time(ld, path, "expireTime", expire_time, &x.expires_at) ||
+	    opt_time(ld, path, "consumedTime", consumed_time, &x.consumed_at))
+		return -1;
+	if (info == NULL || cred == NULL || enr == NULL || code == NULL ||
+	    expire_time == NULL)
+		return fail(ld, path, "sessionInfo, mfaPendingCredential, "
+		    "mfaEnrollmentId, code and expireTime are required");
+	if (strlen(info) > STORE_TOKEN_MAX || strlen(code) > STORE_CODE_MAX ||
+	    strspn(code, "0123456789") != strlen(code) || strlen(code) < 4)
+		return fail(ld, path, "sessionInfo is too long or code is not "
+		    "4-8 digits");
+	if (attempts < 0 || attempts > 1000000)
+		return fail(ld, path, "attempts must be 0-1000000");
+	r = store_credential_get(ld->emu->store, cred, &c);
+	if (r == STORE_NOT_FOUND || (r == STORE_OK &&
+	    strcmp(c.project_id, ld->project) != 0))
+		return fail(ld, path, "mfaPendingCredential '%.64s' is not in "
+		    "this project", cred);
+	if (r != STORE_OK)
+		return store_fail(ld, path);
+	r = store_enrollment_get(ld->emu->store, c.user_id, enr, &e);
+	OPENSSL_cleanse(e.totp_secret, sizeof(e.totp_secret));
+	if (r == STORE_NOT_FOUND || (r == STORE_OK &&
+	    e.kind != STORE_FACTOR_PHONE))
+		return fail(ld, path, "mfaEnrollmentId '%.64s' is not a phone "
+		    "factor of the credential's user", enr);
+	if (r != STORE_OK)
+		return store_fail(ld, path);
+	if (phone != NULL && strcmp(phone, e.phone_number) != 0)
+		return fail(ld, path, "phoneNumber is not the enrollment's");
+	r = store_sms_get(ld->emu->store, info, &existing);
+	if (r == STORE_OK) {
+		ld->counts->skipped++;
+		return 0;
+	}
+	if (r != STORE_NOT_FOUND)
+		return store_fail(ld, path);
+	strcpy(x.session_info, info);
+	strcpy(x.credential, c.credential);
+	x.enrollment = e.id;
+	strcpy(x.phone_number, e.phone_number);
+	strcpy(x.code, code);
+	x.attempts = (int)attempts;
+	if (store_sms_insert(ld->emu->store, &x) != STORE_OK)
+		return store_fail(ld, path);
+	ld->counts->sessions++;
+	return 0;
+}
+
+/* One project's document (the top level, or an entry of "projects"). */
+static int
+apply_project(struct emu *emu, const char *source, struct json_object *doc,
+    const char *base, struct fixtures_counts *counts, char *err,
+    size_t errlen)
 {
 	const char *project = NULL;
 	struct json_object *mfa = NULL, *numbers = NULL, *tenants = NULL,
-	    *users = NULL, *creds = NULL;
+	    *users = NULL, *creds = NULL, *sessions = NULL;
 	struct reqparse_field f[] = {
 		{ "projectId", RP_STRING, &project },
 		{ "mfa", RP_OBJECT, &mfa },
@@ -512,39 +673,50 @@ fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
 		{ "tenants", RP_ARRAY, &tenants },
 		{ "users", RP_ARRAY, &users },
 		{ "pendingCredentials", RP_ARRAY, &creds },
+		{ "smsSessions", RP_ARRAY, &sessions },
 	};
 	struct load ld = {
 		.emu = emu, .source = source, .counts = counts,
 		.now = clock_now_ms(&emu->clock), .err = err, .errlen = errlen,
 	};
-	char path[64];
+	char path[128];
 	int rc = -1;
 
-	if (fields(&ld, doc, "$", f, sizeof(f) / sizeof(f[0])))
+	if (fields(&ld, doc, base, f, sizeof(f) / sizeof(f[0])))
 		return -1;
 	ld.project = project ? project : emu->cfg.project;
-	if (*ld.project == '\0' || strlen(ld.project) > STORE_ID_MAX)
-		return fail(&ld, "$.projectId", "must be 1-%d characters",
+	if (*ld.project == '\0' || strlen(ld.project) > STORE_ID_MAX) {
+		snprintf(path, sizeof(path), "%s.projectId", base);
+		return fail(&ld, path, "must be 1-%d characters",
 		    STORE_ID_MAX);
+	}
 	ld.seen_users = json_object_new_object();
 	ld.tenants = json_object_new_object();
 	if (ld.seen_users == NULL || ld.tenants == NULL) {
 		fail(&ld, "$", "out of memory");
 		goto out;
 	}
-	if (apply_realm(&ld, "", doc, numbers, "$") ||
-	    apply_tenants(&ld, tenants))
+	if (apply_realm(&ld, "", doc, numbers, base) ||
+	    apply_tenants(&ld, tenants, base))
 		goto out;
 	for (size_t i = 0; users != NULL && i < json_object_array_length(users);
 	    i++) {
-		snprintf(path, sizeof(path), "$.users[%zu]", i);
+		snprintf(path, sizeof(path), "%s.users[%zu]", base, i);
 		if (apply_user(&ld, json_object_array_get_idx(users, i), path))
 			goto out;
 	}
 	for (size_t i = 0; creds != NULL && i < json_object_array_length(creds);
 	    i++) {
-		snprintf(path, sizeof(path), "$.pendingCredentials[%zu]", i);
+		snprintf(path, sizeof(path), "%s.pendingCredentials[%zu]", base,
+		    i);
 		if (apply_credential(&ld, json_object_array_get_idx(creds, i),
+		    path))
+			goto out;
+	}
+	for (size_t i = 0; sessions != NULL &&
+	    i < json_object_array_length(sessions); i++) {
+		snprintf(path, sizeof(path), "%s.smsSessions[%zu]", base, i);
+		if (apply_session(&ld, json_object_array_get_idx(sessions, i),
 		    path))
 			goto out;
 	}
@@ -553,6 +725,38 @@ out:
 	json_object_put(ld.seen_users);
 	json_object_put(ld.tenants);
 	return rc;
+}
+
+int
+fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
+    struct fixtures_counts *counts, char *err, size_t errlen)
+{
+	struct json_object *projects;
+	char base[40];
+
+	/* An export: {"projects": [document, ...]}. */
+	if (!json_object_object_get_ex(doc, "projects", &projects) ||
+	    projects == NULL)
+		return apply_project(emu, source, doc, "$", counts, err,
+		    errlen);
+	if (!json_object_is_type(projects, json_type_array)) {
+		snprintf(err, errlen, "%s: $.projects: expected an array of "
+		    "fixture documents", source);
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(projects); i++) {
+		struct json_object *p = json_object_array_get_idx(projects, i);
+
+		snprintf(base, sizeof(base), "$.projects[%zu]", i);
+		if (!json_object_is_type(p, json_type_object)) {
+			snprintf(err, errlen, "%s: %s: expected an object",
+			    source, base);
+			return -1;
+		}
+		if (apply_project(emu, source, p, base, counts, err, errlen))
+			return -1;
+	}
+	return 0;
 }
 
 static struct json_object *

@@ -17,6 +17,7 @@ struct fixtures_counts {
 	size_t users;
 	size_t enrollments;
 	size_t credentials;
+	size_t sessions;
 	size_t test_numbers;
 	size_t skipped;		/* already in the store */
 };

@@ -54,6 +54,12 @@ header(struct MHD_Connection *c, const char *name)
 }
 
 /* What the router needs from MHD, read once the request is complete. */
+const char *
+http_server_query(struct request *req, const char *name)
+{
+	return query(req->conn, name);
+}
+
 static void
 request_fill(struct request *req)
 {
@@ -146,7 +152,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	}
 	request_fill(req);
 	router_dispatch(req);
-	return MHD_YES;
+	/* An injected fault: close the connection without answering. */
+	return req->drop ? MHD_NO : MHD_YES;
 }
 
 static void

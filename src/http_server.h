@@ -56,11 +56,17 @@ struct request {
 	size_t body_cap;
 	bool too_large;
 
+	/* What the event log says of the request; handlers fill these. */
+	char ev_local_id[129];
+	char ev_tenant_id[129];
+	char ev_enrollment_id[129];
+
 	/* Response. */
 	unsigned status;		/* 0 until replied */
 	const char *error_code;		/* CODE of an error reply, for the log */
 	char *headers[REQUEST_MAX_HEADERS][2];	/* owned copies */
 	size_t nheaders;
+	bool drop;			/* close without a response */
 };
 
 struct http_server;
@@ -77,6 +83,9 @@ unsigned http_server_port(const struct http_server *srv);
 
 /* Stop accepting, let handlers that are running finish, free everything. */
 void http_server_stop(struct http_server *srv);
+
+/* A query parameter (borrowed, valid while the handler runs) or NULL. */
+const char *http_server_query(struct request *req, const char *name);
 
 /*
  * Queue a response on the request's connection, with CORS and the

@@ -24,6 +24,18 @@ errors_info(enum err_code code)
 	return &err_table[code];
 }
 
+int
+errors_lookup(const char *name, enum err_code *out)
+{
+	for (int i = 0; i < ERR__COUNT; i++) {
+		if (strcmp(err_table[i].code, name) == 0) {
+			*out = (enum err_code)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 struct json_object *
 reply_error_body(enum err_code code, const char *detail, int xgafv)
 {

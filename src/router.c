@@ -2,54 +2,103 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "emu.h"
+#include "events.h"
+#include "faults.h"
 #include "handlers/handlers.h"
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
 #include "router.h"
+#include "store.h"
 
 #define JWKS_PATH "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com"
 #define X509_PATH "/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 
+#define IDT API_IDENTITYTOOLKIT
+#define EMU API_EMULATOR
+#define JK (ROUTE_JSON | ROUTE_KEY)
+#define P "/emulator/v1/projects/*"
+#define T "/emulator/v1/projects/*/tenants/*"
+#define FIXTURE_MAX_BODY (64u << 20)
+
 static const struct route routes[] = {
-	{ "POST", API_IDENTITYTOOLKIT, "/v2/accounts/mfaSignIn:start",
-	    mfa_signin_start, ROUTE_JSON | ROUTE_KEY, 0 },
-	{ "POST", API_IDENTITYTOOLKIT, "/v2/accounts/mfaSignIn:finalize",
-	    mfa_signin_finalize, ROUTE_JSON | ROUTE_KEY, 0 },
-	{ "POST", API_IDENTITYTOOLKIT, "/v1/accounts:signUp", accounts_sign_up,
-	    ROUTE_JSON | ROUTE_KEY, 0 },
-	{ "POST", API_IDENTITYTOOLKIT, "/v1/accounts:signInWithPassword",
-	    accounts_sign_in_with_password, ROUTE_JSON | ROUTE_KEY, 0 },
-	{ "POST", API_IDENTITYTOOLKIT, "/v1/accounts:lookup", accounts_lookup,
-	    ROUTE_JSON | ROUTE_KEY, 0 },
-	{ "GET", API_IDENTITYTOOLKIT, "/v2/recaptchaConfig", recaptcha_config,
-	    ROUTE_KEY, 0 },
-	{ "POST", API_SECURETOKEN, "/v1/token", securetoken_token,
-	    ROUTE_JSON | ROUTE_FORM | ROUTE_KEY, 0 },
-	{ "GET", API_GOOGLEAPIS, JWKS_PATH, keys_jwks, 0, 0 },
-	{ "GET", API_GOOGLEAPIS, X509_PATH, keys_x509, 0, 0 },
-	{ "GET", API_EMULATOR, "/", emulator_root, 0, 0 },
-	{ "GET", API_EMULATOR, "/emulator/v1/projects/*/verificationCodes",
+	/* Identity Toolkit and securetoken, as clients call them. */
+	{ "accounts.mfaSignIn.start", "POST", IDT,
+	    "/v2/accounts/mfaSignIn:start", mfa_signin_start, JK, 0 },
+	{ "accounts.mfaSignIn.finalize", "POST", IDT,
+	    "/v2/accounts/mfaSignIn:finalize", mfa_signin_finalize, JK, 0 },
+	{ "accounts.signUp", "POST", IDT, "/v1/accounts:signUp",
+	    accounts_sign_up, JK, 0 },
+	{ "accounts.signInWithPassword", "POST", IDT,
+	    "/v1/accounts:signInWithPassword", accounts_sign_in_with_password,
+	    JK, 0 },
+	{ "accounts.lookup", "POST", IDT, "/v1/accounts:lookup",
+	    accounts_lookup, JK, 0 },
+	{ "getRecaptchaConfig", "GET", IDT, "/v2/recaptchaConfig",
+	    recaptcha_config, ROUTE_KEY, 0 },
+	{ "securetoken.token", "POST", API_SECURETOKEN, "/v1/token",
+	    securetoken_token, JK | ROUTE_FORM, 0 },
+	{ "keys.jwks", "GET", API_GOOGLEAPIS, JWKS_PATH, keys_jwks, 0, 0 },
+	{ "keys.x509", "GET", API_GOOGLEAPIS, X509_PATH, keys_x509, 0, 0 },
+
+	/* The Firebase Auth Emulator's own endpoints. */
+	{ "emulator.root", "GET", EMU, "/", emulator_root, 0, 0 },
+	{ "emulator.verificationCodes", "GET", EMU, P "/verificationCodes",
 	    emulator_verification_codes, 0, 0 },
-	{ "GET", API_EMULATOR,
-	    "/emulator/v1/projects/*/tenants/*/verificationCodes",
+	{ "emulator.verificationCodes", "GET", EMU, T "/verificationCodes",
 	    emulator_verification_codes, 0, 0 },
-	{ "DELETE", API_EMULATOR, "/emulator/v1/projects/*/accounts",
+	{ "emulator.deleteAccounts", "DELETE", EMU, P "/accounts",
 	    emulator_delete_accounts, 0, 0 },
-	{ "DELETE", API_EMULATOR, "/emulator/v1/projects/*/tenants/*/accounts",
+	{ "emulator.deleteAccounts", "DELETE", EMU, T "/accounts",
 	    emulator_delete_accounts, 0, 0 },
-	{ "GET", API_EMULATOR, "/emulator/v1/clock", emulator_clock_get, 0,
-	    0 },
-	{ "POST", API_EMULATOR, "/emulator/v1/clock", emulator_clock_post,
-	    ROUTE_JSON, 0 },
-	{ "POST", API_EMULATOR, "/emulator/v1/projects/*/pendingCredentials",
+
+	/* mfaemu's control plane. */
+	{ "control.clearCodes", "DELETE", EMU, P "/verificationCodes",
+	    control_clear_codes, 0, 0 },
+	{ "control.clearCodes", "DELETE", EMU, T "/verificationCodes",
+	    control_clear_codes, 0, 0 },
+	{ "control.clock", "GET", EMU, "/emulator/v1/clock",
+	    emulator_clock_get, 0, 0 },
+	{ "control.clock", "POST", EMU, "/emulator/v1/clock",
+	    emulator_clock_post, ROUTE_JSON, 0 },
+	{ "control.mintCredential", "POST", EMU, P "/pendingCredentials",
 	    emulator_mint_credential, ROUTE_JSON, 0 },
+	{ "control.reset", "DELETE", EMU, "/emulator/v1/state",
+	    control_reset, 0, 0 },
+	{ "control.reset", "DELETE", EMU, P, control_reset, 0, 0 },
+	{ "control.reset", "DELETE", EMU, T, control_reset, 0, 0 },
+	{ "control.fixtures", "POST", EMU, "/emulator/v1/fixtures",
+	    control_fixtures, ROUTE_JSON, FIXTURE_MAX_BODY },
+	{ "control.export", "GET", EMU, "/emulator/v1/export",
+	    control_export, 0, 0 },
+	{ "control.config", "GET", EMU, P "/config", control_config_get, 0,
+	    0 },
+	{ "control.config", "GET", EMU, T "/config", control_config_get, 0,
+	    0 },
+	{ "control.config", "PATCH", EMU, P "/config", control_config_patch,
+	    ROUTE_JSON, 0 },
+	{ "control.config", "PATCH", EMU, T "/config", control_config_patch,
+	    ROUTE_JSON, 0 },
+	{ "control.faults", "GET", EMU, "/emulator/v1/faults",
+	    control_faults_list, 0, 0 },
+	{ "control.faults", "POST", EMU, "/emulator/v1/faults",
+	    control_faults_add, ROUTE_JSON, 0 },
+	{ "control.faults", "DELETE", EMU, "/emulator/v1/faults",
+	    control_faults_clear, 0, 0 },
+	{ "control.faults", "DELETE", EMU, "/emulator/v1/faults/*",
+	    control_faults_delete, 0, 0 },
+	{ "control.events", "GET", EMU, "/emulator/v1/events",
+	    control_events_list, 0, 0 },
+	{ "control.events", "DELETE", EMU, "/emulator/v1/events",
+	    control_events_clear, 0, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
 
 static const char *const api_prefix[] = {
 	[API_IDENTITYTOOLKIT] = "/identitytoolkit.googleapis.com",
@@ -273,9 +322,125 @@ body_or_reply(struct request *req)
 	return 0;
 }
 
-void
-router_dispatch(struct request *req)
+/* Bearer credentials: "owner" for admin calls, the control token. */
+static bool
+bearer_is(const struct request *req, const char *token)
 {
+	return req->authorization != NULL &&
+	    strncmp(req->authorization, "Bearer ", 7) == 0 &&
+	    strcmp(req->authorization + 7, token) == 0;
+}
+
+static const char *
+json_str(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	if (obj == NULL || !json_object_object_get_ex(obj, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/*
+ * The phone number a request is about: named in the request, or, for
+ * mfaSignIn:start, the phone of the enrollment it starts.
+ */
+static void
+fault_phone(struct request *req, char *out, size_t outlen)
+{
+	static const char *const holders[] = { "phoneSignInInfo",
+	    "phoneVerificationInfo", "phoneEnrollmentInfo" };
+	struct store *st = req->emu->store;
+	struct store_credential cred;
+	struct store_enrollment enr;
+	const char *cred_id, *enr_id, *phone;
+	struct json_object *h;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < 3; i++) {
+		if (json_object_object_get_ex(req->json, holders[i], &h) &&
+		    (phone = json_str(h, "phoneNumber")) != NULL) {
+			snprintf(out, outlen, "%s", phone);
+			return;
+		}
+	}
+	cred_id = json_str(req->json, "mfaPendingCredential");
+	enr_id = json_str(req->json, "mfaEnrollmentId");
+	if (cred_id == NULL || enr_id == NULL || store_begin(st) != 0)
+		return;
+	if (store_credential_get(st, cred_id, &cred) == STORE_OK &&
+	    store_enrollment_get(st, cred.user_id, enr_id, &enr) == STORE_OK &&
+	    enr.kind == STORE_FACTOR_PHONE)
+		snprintf(out, outlen, "%s", enr.phone_number);
+	store_rollback(st);
+}
+
+/* Apply a matching fault rule; 1 when it answered (or dropped). */
+static int
+apply_faults(struct request *req)
+{
+	struct faults *f = &req->emu->faults;
+	struct fault_request rq;
+	struct fault_action a;
+	char phone[32];
+
+	/* Unlocked peek: a rule added mid-request applies to the next. */
+	if (__atomic_load_n(&f->n, __ATOMIC_RELAXED) == 0)
+		return 0;
+	fault_phone(req, phone, sizeof(phone));
+	rq.route_name = req->route->name;
+	rq.route_path = req->route->pattern;
+	rq.enrollment_id = json_str(req->json, "mfaEnrollmentId");
+	rq.tenant_id = json_str(req->json, "tenantId");
+	rq.phone_number = phone[0] ? phone : NULL;
+	a = faults_match(f, &rq);
+	if (!a.fire)
+		return 0;
+	if (a.latency_ms > 0)
+		usleep((useconds_t)a.latency_ms * 1000);
+	if (a.drop) {
+		req->drop = true;
+		req->error_code = "DROPPED";
+		return 1;
+	}
+	if (a.has_error) {
+		reply_error(req, a.error, "injected by fault rule %llu",
+		    (unsigned long long)a.rule_id);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+record_event(struct request *req)
+{
+	struct event e;
+
+	/* The control plane's own calls would drown what tests look for. */
+	if (strncmp(req->url, "/emulator/", 10) == 0 ||
+	    strcmp(req->url, "/") == 0)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.time_ms = clock_now_ms(&req->emu->clock);
+	snprintf(e.method, sizeof(e.method), "%s", req->method);
+	snprintf(e.path, sizeof(e.path), "%s", req->url);
+	if (req->route != NULL)
+		snprintf(e.route, sizeof(e.route), "%s", req->route->name);
+	e.status = req->status;
+	if (req->error_code != NULL)
+		snprintf(e.code, sizeof(e.code), "%s", req->error_code);
+	memcpy(e.local_id, req->ev_local_id, sizeof(e.local_id));
+	memcpy(e.tenant_id, req->ev_tenant_id, sizeof(e.tenant_id));
+	memcpy(e.enrollment_id, req->ev_enrollment_id,
+	    sizeof(e.enrollment_id));
+	events_record(&req->emu->events, &e);
+}
+
+static void
+dispatch(struct request *req)
+{
+	const struct config *cfg = &req->emu->cfg;
 	char allow[64];
 	enum router_match m;
 	size_t buflen;
@@ -310,18 +475,34 @@ router_dispatch(struct request *req)
 		    "larger than %zu bytes", req->body_cap);
 		return;
 	}
-	if (req->authorization != NULL &&
-	    strcmp(req->authorization, "Bearer owner") == 0)
-		req->admin = true;
-	if ((req->route->flags & ROUTE_KEY) && req->emu->cfg.require_key &&
+	req->admin = bearer_is(req, "owner") ||
+	    (cfg->control_token != NULL && bearer_is(req, cfg->control_token));
+	if ((req->route->flags & ROUTE_KEY) && cfg->require_key &&
 	    !req->admin && (req->key == NULL || *req->key == '\0')) {
 		reply_error(req, ERR_PERMISSION_DENIED, NULL);
 		return;
 	}
+	if (req->route->api == API_EMULATOR && cfg->control_token != NULL &&
+	    strcmp(req->route->pattern, "/") != 0 &&
+	    !bearer_is(req, cfg->control_token)) {
+		reply_add_header(req, "WWW-Authenticate", "Bearer");
+		reply_error(req, ERR_UNAUTHENTICATED, "the control plane needs "
+		    "'Authorization: Bearer <the --control-token>'");
+		return;
+	}
 	if ((req->route->flags & ROUTE_JSON) && body_or_reply(req))
+		return;
+	if (req->route->api != API_EMULATOR && apply_faults(req))
 		return;
 	req->route->handler(req);
 	if (req->status == 0)
 		reply_error(req, ERR_INTERNAL_ERROR, "handler for %s sent no "
 		    "reply", req->route->pattern);
+}
+
+void
+router_dispatch(struct request *req)
+{
+	dispatch(req);
+	record_event(req);
 }

@@ -25,6 +25,7 @@ enum route_flags {
 };
 
 struct route {
+	const char *name;	/* "accounts.mfaSignIn.start": events, faults */
 	const char *method;
 	enum route_api api;
 	const char *pattern;	/* "/v2/accounts/mfaSignIn:start"; '*' = segment */

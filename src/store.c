@@ -74,6 +74,19 @@
 	    "display_name, phone_number, email_verified, disabled, " \
 	    "created_at, valid_since FROM users WHERE project_id = ?1 AND " \
 	    "tenant_id = ?2 AND email = ?3 COLLATE NOCASE") \
+	X(USER_LIST, "SELECT id, project_id, tenant_id, local_id, email, " \
+	    "display_name, phone_number, email_verified, disabled, " \
+	    "created_at, valid_since FROM users WHERE project_id = ?1 " \
+	    "ORDER BY id") \
+	X(CRED_LIST, "SELECT credential, user_id, project_id, tenant_id, " \
+	    "sign_in_provider, created_at, expires_at, " \
+	    "coalesce(used_at, 0), failed_attempts FROM pending_credentials " \
+	    "WHERE project_id = ?1 ORDER BY credential") \
+	X(SMS_LIST, "SELECT s.session_info, s.credential, s.enrollment, " \
+	    "s.phone_number, s.code, s.created_at, s.expires_at, s.attempts, " \
+	    "coalesce(s.consumed_at, 0) FROM sms_sessions s JOIN " \
+	    "pending_credentials c ON c.credential = s.credential " \
+	    "WHERE c.project_id = ?1 ORDER BY s.session_info") \
 	X(USER_PASSWORD, "SELECT password_salt, password_hash FROM users " \
 	    "WHERE id = ?1") \
 	X(ENR_LIST, "SELECT id, user_id, enrollment_id, kind, " \
@@ -148,6 +161,8 @@
 	X(DELETE_USERS_PROJECT, "DELETE FROM users WHERE project_id = ?1") \
 	X(DELETE_OUTBOX_REALM, "DELETE FROM sms_outbox WHERE " \
 	    "project_id = ?1 AND tenant_id = ?2") \
+	X(OUTBOX_CLEAR, "DELETE FROM sms_outbox WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2") \
 	X(DELETE_OUTBOX_PROJECT, "DELETE FROM sms_outbox WHERE " \
 	    "project_id = ?1") \
 	X(PRUNE_SMS, "DELETE FROM sms_sessions WHERE expires_at < ?1") \
@@ -843,6 +858,23 @@ store_credential_insert(struct store *st, const struct store_credential *c)
 	return run(st, s);
 }
 
+static int
+read_credential(sqlite3_stmt *s, struct store_credential *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (COL_TEXT(s, 0, out->credential) ||
+	    COL_TEXT(s, 2, out->project_id) ||
+	    COL_TEXT(s, 3, out->tenant_id) ||
+	    COL_TEXT(s, 4, out->sign_in_provider))
+		return STORE_NOT_FOUND;
+	out->user_id = sqlite3_column_int64(s, 1);
+	out->created_at = sqlite3_column_int64(s, 5);
+	out->expires_at = sqlite3_column_int64(s, 6);
+	out->used_at = sqlite3_column_int64(s, 7);
+	out->failed_attempts = sqlite3_column_int(s, 8);
+	return STORE_OK;
+}
+
 int
 store_credential_get(struct store *st, const char *credential,
     struct store_credential *out)
@@ -853,21 +885,9 @@ store_credential_get(struct store *st, const char *credential,
 	bind_text(s, 1, credential);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
-	memset(out, 0, sizeof(*out));
-	if (COL_TEXT(s, 0, out->credential) ||
-	    COL_TEXT(s, 2, out->project_id) ||
-	    COL_TEXT(s, 3, out->tenant_id) ||
-	    COL_TEXT(s, 4, out->sign_in_provider)) {
-		done(s);
-		return STORE_NOT_FOUND;
-	}
-	out->user_id = sqlite3_column_int64(s, 1);
-	out->created_at = sqlite3_column_int64(s, 5);
-	out->expires_at = sqlite3_column_int64(s, 6);
-	out->used_at = sqlite3_column_int64(s, 7);
-	out->failed_attempts = sqlite3_column_int(s, 8);
+	r = read_credential(s, out);
 	done(s);
-	return STORE_OK;
+	return r;
 }
 
 int
@@ -904,6 +924,23 @@ store_sms_insert(struct store *st, const struct store_sms_session *x)
 	return run(st, s);
 }
 
+static int
+read_sms(sqlite3_stmt *s, struct store_sms_session *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (COL_TEXT(s, 0, out->session_info) ||
+	    COL_TEXT(s, 1, out->credential) ||
+	    COL_TEXT(s, 3, out->phone_number) ||
+	    COL_TEXT(s, 4, out->code))
+		return STORE_NOT_FOUND;
+	out->enrollment = sqlite3_column_int64(s, 2);
+	out->created_at = sqlite3_column_int64(s, 5);
+	out->expires_at = sqlite3_column_int64(s, 6);
+	out->attempts = sqlite3_column_int(s, 7);
+	out->consumed_at = sqlite3_column_int64(s, 8);
+	return STORE_OK;
+}
+
 int
 store_sms_get(struct store *st, const char *session_info,
     struct store_sms_session *out)
@@ -914,21 +951,9 @@ store_sms_get(struct store *st, const char *session_info,
 	bind_text(s, 1, session_info);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
-	memset(out, 0, sizeof(*out));
-	if (COL_TEXT(s, 0, out->session_info) ||
-	    COL_TEXT(s, 1, out->credential) ||
-	    COL_TEXT(s, 3, out->phone_number) ||
-	    COL_TEXT(s, 4, out->code)) {
-		done(s);
-		return STORE_NOT_FOUND;
-	}
-	out->enrollment = sqlite3_column_int64(s, 2);
-	out->created_at = sqlite3_column_int64(s, 5);
-	out->expires_at = sqlite3_column_int64(s, 6);
-	out->attempts = sqlite3_column_int(s, 7);
-	out->consumed_at = sqlite3_column_int64(s, 8);
+	r = read_sms(s, out);
 	done(s);
-	return STORE_OK;
+	return r;
 }
 
 int
@@ -1209,3 +1234,45 @@ store_reset_realm(struct store *st, const char *project, const char *tenant)
 	}
 	return STORE_OK;
 }
+
+int
+store_outbox_clear(struct store *st, const char *project, const char *tenant)
+{
+	sqlite3_stmt *s = stmt(st, S_OUTBOX_CLEAR);
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	return run(st, s);
+}
+
+/*
+ * Listing functions: run a statement bound to `project`, read each row
+ * into a row struct and pass it to the caller's callback; rows that do
+ * not fit their struct are skipped.
+ */
+#define STORE_LIST_FN(fname, stmt_id, type, reader)			\
+int									\
+fname(struct store *st, const char *project,				\
+    int (*fn)(const struct type *, void *), void *arg)			\
+{									\
+	sqlite3_stmt *s = stmt(st, stmt_id);				\
+	struct type item;						\
+	int rc;								\
+									\
+	bind_text(s, 1, project);					\
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {			\
+		if (reader(s, &item) != STORE_OK)			\
+			continue;					\
+		if (fn(&item, arg) != 0)				\
+			break;						\
+	}								\
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)			\
+		return fail_stmt(st, s, rc);				\
+	done(s);							\
+	return STORE_OK;						\
+}
+
+STORE_LIST_FN(store_user_list, S_USER_LIST, store_user, read_user)
+STORE_LIST_FN(store_credential_list, S_CRED_LIST, store_credential,
+    read_credential)
+STORE_LIST_FN(store_sms_list, S_SMS_LIST, store_sms_session, read_sms)

@@ -172,6 +172,10 @@ int store_user_get(struct store *st, int64_t id, struct store_user *out);
 int store_user_find(struct store *st, const char *project,
     const char *tenant, const char *local_id, struct store_user *out);
 
+/* Every user of a project (all tenants), in row order. */
+int store_user_list(struct store *st, const char *project,
+    int (*fn)(const struct store_user *, void *), void *arg);
+
 /* Email lookup is case-insensitive, as Identity Toolkit's is. */
 int store_user_find_email(struct store *st, const char *project,
     const char *tenant, const char *email, struct store_user *out);
@@ -195,6 +199,10 @@ int store_enrollment_find_phone(struct store *st, int64_t user_id,
 int store_enrollment_list(struct store *st, int64_t user_id,
     int (*fn)(const struct store_enrollment *, void *), void *arg);
 
+/* Every pending credential of a project, in credential order. */
+int store_credential_list(struct store *st, const char *project,
+    int (*fn)(const struct store_credential *, void *), void *arg);
+
 int store_credential_insert(struct store *st,
     const struct store_credential *cred);
 int store_credential_get(struct store *st, const char *credential,
@@ -205,6 +213,9 @@ int store_credential_use(struct store *st, const char *credential,
 int store_credential_fail(struct store *st, const char *credential);
 
 int store_sms_insert(struct store *st, const struct store_sms_session *s);
+/* Every SMS session whose credential is of the project. */
+int store_sms_list(struct store *st, const char *project,
+    int (*fn)(const struct store_sms_session *, void *), void *arg);
 int store_sms_get(struct store *st, const char *session_info,
     struct store_sms_session *out);
 int store_sms_fail(struct store *st, const char *session_info);
@@ -215,6 +226,8 @@ int store_sms_consume(struct store *st, const char *session_info,
 int store_outbox_add(struct store *st, const char *project,
     const char *tenant, const char *phone, const char *code,
     const char *session_info, int64_t now);
+int store_outbox_clear(struct store *st, const char *project,
+    const char *tenant);
 /* Calls fn for each entry of the realm, oldest first; stops if fn != 0. */
 int store_outbox_list(struct store *st, const char *project,
     const char *tenant, int (*fn)(const struct store_outbox_entry *, void *),

@@ -3,6 +3,7 @@
  * factors gets an mfaPendingCredential and mfaInfo[] instead of tokens.
  * POST /v1/accounts:signInWithPassword
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,8 @@ accounts_sign_in_with_password(struct request *req)
 		return;
 	}
 	sess.auth_time = now / 1000;
+	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s",
+	    u.local_id);
 	if (factors > 0) {
 		r = account_mint_credential(emu, &u, "password", 0, now, &cred);
 		if (r == 0 && (info = account_mfa_info(st, u.id, true)) == NULL)

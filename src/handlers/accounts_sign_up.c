@@ -124,6 +124,8 @@ accounts_sign_up(struct request *req)
 	sess.sign_in_provider = reqparse_empty(email) ? "anonymous" :
 	    "password";
 	sess.auth_time = now / 1000;
+	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s",
+	    u.local_id);
 	if (r != STORE_OK ||
 	    account_store_refresh(emu, &u, &sess, now, &tok) != 0) {
 		txn_fail(req);

@@ -27,4 +27,18 @@ void emulator_clock_get(struct request *req);
 void emulator_clock_post(struct request *req);
 void emulator_mint_credential(struct request *req);
 
+/* mfaemu's control plane (control.c, control_export.c) */
+void control_reset(struct request *req);
+void control_fixtures(struct request *req);
+void control_export(struct request *req);
+void control_config_get(struct request *req);
+void control_config_patch(struct request *req);
+void control_clear_codes(struct request *req);
+void control_faults_list(struct request *req);
+void control_faults_add(struct request *req);
+void control_faults_clear(struct request *req);
+void control_faults_delete(struct request *req);
+void control_events_list(struct request *req);
+void control_events_clear(struct request *req);
+
 #endif

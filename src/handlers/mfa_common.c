@@ -126,6 +126,10 @@ mfa_resolve_or_reply(struct request *req, const char *credential,
 	}
 	if (r != STORE_OK)
 		return store_broken(req);
+	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s",
+	    ctx->user.local_id);
+	snprintf(req->ev_tenant_id, sizeof(req->ev_tenant_id), "%s",
+	    ctx->user.tenant_id);
 	if (ctx->user.disabled) {
 		mfa_fail(req, false, ERR_USER_DISABLED, "the user account has "
 		    "been disabled by an administrator");
@@ -140,6 +144,8 @@ mfa_enrollment_or_reply(struct request *req, struct mfa_ctx *ctx,
 {
 	int r = store_enrollment_get(req->emu->store, ctx->user.id, id, out);
 
+	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
+	    id);
 	if (r == STORE_OK)
 		return 0;
 	if (r == STORE_NOT_FOUND) {
@@ -186,6 +192,8 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 	struct json_object *body;
 	int r;
 
+	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
+	    enr->enrollment_id);
 	r = store_credential_use(st, ctx->cred.credential, ctx->now);
 	if (r == STORE_EXISTS) {
 		json_object_put(extra);

@@ -58,6 +58,10 @@ test('phone MFA sign-in through the SDK: first factor, SMS from the outbox, reso
   assert.equal(cred.user.email, ALICE.email);
   assert.equal(cred.user.emailVerified, true);
   assert.equal(a.currentUser?.uid, 'alice');
+  // accounts:lookup fills in the user's enrolled factors.
+  const enrolled = s.multiFactor(cred.user).enrolledFactors;
+  assert.deepEqual(enrolled.map((f) => `${f.factorId}:${f.uid}`), ['phone:alice-phone'], JSON.stringify(enrolled));
+  assert.equal(enrolled[0].phoneNumber, ALICE.phoneNumber);
 
   const result = await cred.user.getIdTokenResult();
   assert.equal(result.signInProvider, 'password');
@@ -126,6 +130,30 @@ test('signOut then a second full phone sign-in on the same Auth instance works',
     await s.signOut(a);
     assert.equal(a.currentUser, null, `round ${i}`);
   }
+});
+
+test('reauthenticateWithCredential on a signed-in MFA user asks for the second factor again and resolves', async () => {
+  const s = loadSdk();
+  const a = auth();
+  const resolver = await firstFactor(a, ALICE);
+  const sms = await sendSms(d.url, a, resolver, hintFor(resolver, ALICE.enrollmentId));
+  const { user } = await resolver.resolveSignIn(phoneAssertion(sms.verificationId, sms.code));
+
+  let err;
+  try {
+    await s.reauthenticateWithCredential(user, s.EmailAuthProvider.credential(ALICE.email, ALICE.password));
+    assert.fail('reauthenticateWithCredential resolved without a second factor');
+  } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
+    err = e;
+  }
+  assert.equal(err.code, 'auth/multi-factor-auth-required', String(err));
+  const reResolver = s.getMultiFactorResolver(a, err);
+  const again = await sendSms(d.url, a, reResolver, hintFor(reResolver, ALICE.enrollmentId));
+  const cred = await reResolver.resolveSignIn(phoneAssertion(again.verificationId, again.code));
+  assert.equal(cred.operationType, 'reauthenticate');
+  assert.equal(cred.user.uid, 'alice');
+  assert.equal((await cred.user.getIdTokenResult()).signInSecondFactor, 'phone');
 });
 
 traceReportTest('sdk_phone');

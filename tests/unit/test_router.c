@@ -77,8 +77,9 @@ static const struct {
 	    "GET" },
 	{ "PUT", "/emulator/v1/clock", ROUTER_METHOD_NOT_ALLOWED, NULL, NULL,
 	    NULL, NULL, "GET, POST" },
-	{ "DELETE", "/emulator/v1/projects/p1/verificationCodes",
-	    ROUTER_METHOD_NOT_ALLOWED, NULL, NULL, NULL, NULL, "GET" },
+	{ "POST", "/emulator/v1/projects/p1/verificationCodes",
+	    ROUTER_METHOD_NOT_ALLOWED, NULL, NULL, NULL, NULL,
+	    "GET, DELETE" },
 	{ "GET", "/emulator/v1/projects/p1/accounts",
 	    ROUTER_METHOD_NOT_ALLOWED, NULL, NULL, NULL, NULL, "DELETE" },
 

@@ -1,0 +1,269 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "faults.h"
+#include "reqparse.h"
+
+void
+faults_init(struct faults *f)
+{
+	memset(f, 0, sizeof(*f));
+	pthread_mutex_init(&f->lock, NULL);
+	f->next_id = 1;
+	f->rng = 0x9e3779b97f4a7c15ULL;
+}
+
+void
+faults_destroy(struct faults *f)
+{
+	pthread_mutex_destroy(&f->lock);
+}
+
+/* Probabilities need no secrecy, only spread: xorshift64. */
+static double
+next_unit(struct faults *f)
+{
+	uint64_t x = f->rng;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	f->rng = x;
+	return (double)(x >> 11) / (double)(1ULL << 53);
+}
+
+static struct json_object *
+rule_json(const struct fault_rule *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *m = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_int64((int64_t)r->id));
+	json_object_object_add(o, "route", json_object_new_string(r->route));
+	if (r->enrollment_id[0])
+		json_object_object_add(m, "mfaEnrollmentId",
+		    json_object_new_string(r->enrollment_id));
+	if (r->phone_number[0])
+		json_object_object_add(m, "phoneNumber",
+		    json_object_new_string(r->phone_number));
+	if (r->tenant_id[0])
+		json_object_object_add(m, "tenantId",
+		    json_object_new_string(r->tenant_id));
+	json_object_object_add(o, "match", m);
+	if (r->remaining >= 0)
+		json_object_object_add(o, "remaining",
+		    json_object_new_int64(r->remaining));
+	json_object_object_add(o, "probability",
+	    json_object_new_double(r->probability));
+	if (r->has_error)
+		json_object_object_add(o, "error",
+		    json_object_new_string(errors_info(r->error)->code));
+	if (r->latency_ms)
+		json_object_object_add(o, "latencyMs",
+		    json_object_new_int((int)r->latency_ms));
+	if (r->drop)
+		json_object_object_add(o, "drop", json_object_new_boolean(1));
+	json_object_object_add(o, "fired",
+	    json_object_new_int64((int64_t)r->fired));
+	return o;
+}
+
+static int
+copy_field(char *dst, size_t cap, const char *src, const char *name,
+    char *err, size_t errlen)
+{
+	if (src == NULL)
+		return 0;
+	if (strlen(src) >= cap) {
+		snprintf(err, errlen, "%s is longer than %zu characters", name,
+		    cap - 1);
+		return -1;
+	}
+	strcpy(dst, src);
+	return 0;
+}
+
+struct json_object *
+faults_add(struct faults *f, struct json_object *spec, char *err,
+    size_t errlen)
+{
+	struct fault_rule r;
+	const char *route = NULL, *error = NULL, *enr = NULL, *phone = NULL,
+	    *tenant = NULL;
+	struct json_object *match = NULL, *pv, *out;
+	int64_t count = -1, latency = 0;
+	int drop = 0;
+	struct reqparse_field fields[] = {
+		{ "route", RP_STRING, &route },
+		{ "match", RP_OBJECT, &match },
+		{ "count", RP_INT, &count },
+		{ "error", RP_STRING, &error },
+		{ "latencyMs", RP_INT, &latency },
+		{ "drop", RP_BOOL, &drop },
+	};
+	struct reqparse_field mf[] = {
+		{ "mfaEnrollmentId", RP_STRING, &enr },
+		{ "phoneNumber", RP_STRING, &phone },
+		{ "tenantId", RP_STRING, &tenant },
+	};
+
+	memset(&r, 0, sizeof(r));
+	if (reqparse_fields(spec, NULL, fields, 6, err, errlen) ||
+	    (match != NULL && reqparse_fields(match, "match", mf, 3, err,
+	    errlen)))
+		return NULL;
+	if (route == NULL || *route == '\0') {
+		snprintf(err, errlen, "route is required: a method name like "
+		    "accounts.mfaSignIn.start, a path, or \"*\"");
+		return NULL;
+	}
+	if (copy_field(r.route, sizeof(r.route), route, "route", err, errlen) ||
+	    copy_field(r.enrollment_id, sizeof(r.enrollment_id), enr,
+	    "match.mfaEnrollmentId", err, errlen) ||
+	    copy_field(r.phone_number, sizeof(r.phone_number), phone,
+	    "match.phoneNumber", err, errlen) ||
+	    copy_field(r.tenant_id, sizeof(r.tenant_id), tenant,
+	    "match.tenantId", err, errlen))
+		return NULL;
+	if (json_object_object_get_ex(spec, "count", NULL) && count < 1) {
+		snprintf(err, errlen, "count must be at least 1 (omit it for "
+		    "no limit)");
+		return NULL;
+	}
+	r.remaining = count;
+	r.probability = 1.0;
+	if (json_object_object_get_ex(spec, "probability", &pv) && pv != NULL) {
+		if (!json_object_is_type(pv, json_type_double) &&
+		    !json_object_is_type(pv, json_type_int)) {
+			snprintf(err, errlen, "probability must be a number");
+			return NULL;
+		}
+		r.probability = json_object_get_double(pv);
+		if (!(r.probability > 0.0 && r.probability <= 1.0)) {
+			snprintf(err, errlen, "probability must be in (0, 1]");
+			return NULL;
+		}
+	}
+	if (error != NULL) {
+		if (errors_lookup(error, &r.error) != 0) {
+			snprintf(err, errlen, "error '%.60s' is not a code "
+			    "mfaemu knows (e.g. QUOTA_EXCEEDED, "
+			    "INTERNAL_ERROR, SERVICE_UNAVAILABLE)", error);
+			return NULL;
+		}
+		r.has_error = true;
+	}
+	if (latency < 0 || latency > 60000) {
+		snprintf(err, errlen, "latencyMs must be 0-60000");
+		return NULL;
+	}
+	r.latency_ms = (unsigned)latency;
+	r.drop = drop == 1;
+	if (!r.has_error && r.latency_ms == 0 && !r.drop) {
+		snprintf(err, errlen, "give an effect: error, latencyMs or drop");
+		return NULL;
+	}
+	if (r.drop && r.has_error) {
+		snprintf(err, errlen, "a dropped connection gets no error reply: "
+		    "give drop or error, not both");
+		return NULL;
+	}
+	pthread_mutex_lock(&f->lock);
+	if (f->n == FAULTS_MAX) {
+		pthread_mutex_unlock(&f->lock);
+		snprintf(err, errlen, "at most %d fault rules", FAULTS_MAX);
+		return NULL;
+	}
+	r.id = f->next_id++;
+	f->rules[f->n++] = r;
+	out = rule_json(&r);
+	pthread_mutex_unlock(&f->lock);
+	return out;
+}
+
+int
+faults_remove(struct faults *f, uint64_t id)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->rules[i].id == id) {
+			memmove(&f->rules[i], &f->rules[i + 1],
+			    (f->n - i - 1) * sizeof(f->rules[0]));
+			f->n--;
+			rc = 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+	return rc;
+}
+
+void
+faults_clear(struct faults *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->n = 0;
+	pthread_mutex_unlock(&f->lock);
+}
+
+struct json_object *
+faults_json(struct faults *f)
+{
+	struct json_object *arr = json_object_new_array();
+
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->n; i++)
+		json_object_array_add(arr, rule_json(&f->rules[i]));
+	pthread_mutex_unlock(&f->lock);
+	return arr;
+}
+
+static bool
+field_matches(const char *want, const char *got)
+{
+	return want[0] == '\0' || (got != NULL && strcmp(want, got) == 0);
+}
+
+static bool
+route_matches(const char *want, const struct fault_request *rq)
+{
+	return strcmp(want, "*") == 0 ||
+	    (rq->route_name != NULL && strcmp(want, rq->route_name) == 0) ||
+	    (rq->route_path != NULL && strcmp(want, rq->route_path) == 0);
+}
+
+struct fault_action
+faults_match(struct faults *f, const struct fault_request *rq)
+{
+	struct fault_action a;
+
+	memset(&a, 0, sizeof(a));
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->n; i++) {
+		struct fault_rule *r = &f->rules[i];
+
+		if (r->remaining == 0 || !route_matches(r->route, rq) ||
+		    !field_matches(r->enrollment_id, rq->enrollment_id) ||
+		    !field_matches(r->phone_number, rq->phone_number) ||
+		    !field_matches(r->tenant_id, rq->tenant_id))
+			continue;
+		if (r->probability < 1.0 && next_unit(f) >= r->probability)
+			continue;
+		if (r->remaining > 0)
+			r->remaining--;
+		r->fired++;
+		a.fire = true;
+		a.has_error = r->has_error;
+		a.error = r->error;
+		a.latency_ms = r->latency_ms;
+		a.drop = r->drop;
+		a.rule_id = r->id;
+		break;
+	}
+	pthread_mutex_unlock(&f->lock);
+	return a;
+}
