@@ -15,7 +15,8 @@ enum {
 	OPT_SIGNING_KEY, OPT_LOG_LEVEL, OPT_CHECK, OPT_HELP, OPT_VERSION,
 	OPT_REQUIRE_KEY, OPT_MAX_BODY, OPT_THREADS, OPT_CONN_TIMEOUT,
 	OPT_MAX_CONNECTIONS, OPT_SMS_CODE_TTL, OPT_MAX_ATTEMPTS,
-	OPT_CREDENTIAL_TTL, OPT_PROBE, OPT_CONTROL_TOKEN,
+	OPT_CREDENTIAL_TTL, OPT_PROBE, OPT_CONTROL_TOKEN, OPT_IMPORT,
+	OPT_EXPORT_ON_EXIT,
 };
 
 /* One row per setting: its flag, its environment variable, its help. */
@@ -57,6 +58,10 @@ static const struct config_opt {
 	    "wrong codes before a session or credential dies (default 5)" },
 	{ OPT_CREDENTIAL_TTL, "credential-ttl", "MFAEMU_CREDENTIAL_TTL", 1,
 	    "SECONDS", "lifetime of a pending credential (default 600)" },
+	{ OPT_IMPORT, "import", "MFAEMU_IMPORT", 1, "DIR",
+	    "load a Firebase Auth Emulator export (auth_export/accounts.json)" },
+	{ OPT_EXPORT_ON_EXIT, "export-on-exit", "MFAEMU_EXPORT_ON_EXIT", 1,
+	    "DIR", "write users in the Firebase emulator's layout at exit" },
 	{ OPT_CONTROL_TOKEN, "control-token", "MFAEMU_CONTROL_TOKEN", 1, "T",
 	    "require 'Authorization: Bearer T' on /emulator/v1 (default: open)" },
 	{ OPT_CHECK, "check", NULL, 0, NULL,
@@ -210,6 +215,13 @@ apply(struct config *cfg, int id, const char *val, const char *src,
 			return fail(err, errlen, "%s: empty path", src);
 		return replace_str(&cfg->signing_key_path, val) ?
 		    fail(err, errlen, "out of memory") : CONFIG_OK;
+	case OPT_IMPORT:
+	case OPT_EXPORT_ON_EXIT:
+		if (*val == '\0' || strlen(val) > 3000)
+			return fail(err, errlen, "%s: a directory path", src);
+		return replace_str(id == OPT_IMPORT ? &cfg->import_dir :
+		    &cfg->export_dir, val) ? fail(err, errlen,
+		    "out of memory") : CONFIG_OK;
 	case OPT_CONTROL_TOKEN:
 		if (*val == '\0' || strlen(val) > 256)
 			return fail(err, errlen, "%s: the token must be 1-256 "
@@ -390,6 +402,8 @@ config_free(struct config *cfg)
 	free(cfg->db_path);
 	free(cfg->signing_key_path);
 	free(cfg->control_token);
+	free(cfg->import_dir);
+	free(cfg->export_dir);
 	for (size_t i = 0; i < cfg->nfixtures; i++)
 		free(cfg->fixtures[i]);
 	memset(cfg, 0, sizeof(*cfg));

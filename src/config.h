@@ -23,6 +23,8 @@ struct config {
 	char project[129];
 	char *signing_key_path;
 	char *control_token;		/* NULL: control plane open */
+	char *import_dir;		/* Firebase emulator export to load */
+	char *export_dir;		/* where to write one at exit */
 	enum log_level log_level;
 	bool check_only;
 	bool probe;		/* --probe: health-check a daemon */

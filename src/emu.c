@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "emu.h"
+#include "firebase_data.h"
 #include "fixtures.h"
 #include "log.h"
 #include "store.h"
@@ -163,6 +164,16 @@ emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 	    &emu->x509_pretty, &emu->x509_compact)) {
 		snprintf(err, errlen, "cannot render the public keys");
 		return -1;
+	}
+	if (emu->cfg.import_dir != NULL) {
+		struct fixtures_counts c;
+
+		if (firebase_import(emu, emu->cfg.import_dir, &c, err,
+		    errlen))
+			return -1;
+		log_info("imported %s: %zu users, %zu enrollments; %zu "
+		    "already stored", emu->cfg.import_dir, c.users,
+		    c.enrollments, c.skipped);
 	}
 	if (emu->cfg.nfixtures > 0) {
 		struct fixtures_counts c;

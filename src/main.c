@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "emu.h"
+#include "firebase_data.h"
 #include "http_server.h"
 #include "log.h"
 #include "probe.h"
@@ -83,6 +84,15 @@ main(int argc, char **argv)
 	log_info("%s received, shutting down", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM");
 	http_server_stop(srv);
+	if (emu.cfg.export_dir != NULL) {
+		if (firebase_export(&emu, emu.cfg.export_dir, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "mfaemu: export failed: %s\n", err);
+			emu_close(&emu);
+			return EXIT_FAILURE;
+		}
+		log_info("exported users to %s", emu.cfg.export_dir);
+	}
 	emu_close(&emu);
 	return EXIT_SUCCESS;
 }

@@ -1,0 +1,358 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <json-c/json.h>
+
+#include "clock.h"
+#include "emu.h"
+#include "firebase_data.h"
+#include "fixtures.h"
+#include "reqparse.h"
+#include "store.h"
+
+#define FB_MAX_FILE (256u << 20)
+
+static struct json_object *
+read_json(const char *path, int optional, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	struct json_object *doc;
+	char *buf = NULL, reason[256];
+	size_t n = 0, cap = 0, got;
+
+	if (f == NULL) {
+		if (optional && errno == ENOENT) {
+			err[0] = '\0';
+			return NULL;
+		}
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - n < 65536) {
+			char *nb;
+
+			cap = cap ? cap * 2 : 131072;
+			if (cap > FB_MAX_FILE || (nb = realloc(buf, cap)) ==
+			    NULL) {
+				snprintf(err, errlen, "%s: too large", path);
+				fclose(f);
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	fclose(f);
+	doc = reqparse_json(buf, n, reason, sizeof(reason));
+	free(buf);
+	if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
+		snprintf(err, errlen, "%s: %s", path, doc ? "not a JSON object" :
+		    reason);
+		json_object_put(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* Copy member `k` of `from` to `to` when present. */
+static void
+copy_member(struct json_object *from, struct json_object *to, const char *k)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(from, k, &v) && v != NULL)
+		json_object_object_add(to, k, json_object_get(v));
+}
+
+/* One exported user as a fixture user (new object). */
+static struct json_object *
+user_from_firebase(struct json_object *fu)
+{
+	static const char *const keep[] = { "localId", "email",
+	    "emailVerified", "displayName", "phoneNumber", "disabled",
+	    "tenantId", "createdAt" };
+	struct json_object *u = json_object_new_object(), *v, *mfa;
+
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		copy_member(fu, u, keep[i]);
+	if (json_object_object_get_ex(fu, "passwordHash", &v) &&
+	    json_object_is_type(v, json_type_string)) {
+		const char *h = json_object_get_string(v);
+		const char *pw = strstr(h, ":password=");
+
+		if (strncmp(h, "fakeHash:", 9) == 0 && pw != NULL)
+			json_object_object_add(u, "password",
+			    json_object_new_string(pw + 10));
+	}
+	if (json_object_object_get_ex(fu, "mfaInfo", &mfa) &&
+	    json_object_is_type(mfa, json_type_array)) {
+		struct json_object *out = json_object_new_array();
+
+		for (size_t i = 0; i < json_object_array_length(mfa); i++) {
+			struct json_object *e = json_object_array_get_idx(mfa,
+			    i), *fe = json_object_new_object();
+
+			copy_member(e, fe, "mfaEnrollmentId");
+			copy_member(e, fe, "displayName");
+			copy_member(e, fe, "enrolledAt");
+			/* Exports keep the full number under either name. */
+			if (json_object_object_get_ex(e, "unobfuscatedPhoneInfo",
+			    &v))
+				json_object_object_add(fe, "phoneInfo",
+				    json_object_get(v));
+			else
+				copy_member(e, fe, "phoneInfo");
+			json_object_array_add(out, fe);
+		}
+		json_object_object_add(u, "mfaInfo", out);
+	}
+	return u;
+}
+
+int
+firebase_import(struct emu *emu, const char *dir,
+    struct fixtures_counts *counts, char *err, size_t errlen)
+{
+	struct json_object *meta, *accounts = NULL, *doc = NULL, *users,
+	    *fusers, *tenants, *v, *auth;
+	char path[4096], sub[1024] = "auth_export";
+	int rc = -1;
+
+	memset(counts, 0, sizeof(*counts));
+	snprintf(path, sizeof(path), "%s/firebase-export-metadata.json", dir);
+	meta = read_json(path, 1, err, errlen);
+	if (meta == NULL && err[0] != '\0')
+		return -1;
+	if (meta != NULL && json_object_object_get_ex(meta, "auth", &auth) &&
+	    json_object_object_get_ex(auth, "path", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    strstr(json_object_get_string(v), "..") == NULL)
+		snprintf(sub, sizeof(sub), "%s", json_object_get_string(v));
+	json_object_put(meta);
+	snprintf(path, sizeof(path), "%s/%s/accounts.json", dir, sub);
+	if ((accounts = read_json(path, 0, err, errlen)) == NULL)
+		return -1;
+
+	doc = json_object_new_object();
+	users = json_object_new_array();
+	tenants = json_object_new_object();	/* set of tenant ids */
+	if (json_object_object_get_ex(accounts, "users", &fusers) &&
+	    json_object_is_type(fusers, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(fusers); i++) {
+			struct json_object *fu = json_object_array_get_idx(
+			    fusers, i);
+
+			if (!json_object_is_type(fu, json_type_object))
+				continue;
+			json_object_array_add(users, user_from_firebase(fu));
+			if (json_object_object_get_ex(fu, "tenantId", &v) &&
+			    json_object_is_type(v, json_type_string))
+				json_object_object_add(tenants,
+				    json_object_get_string(v), NULL);
+		}
+	}
+	{
+		struct json_object *list = json_object_new_array();
+
+		json_object_object_foreach(tenants, tid, unused) {
+			struct json_object *t = json_object_new_object();
+
+			(void)unused;
+			json_object_object_add(t, "tenantId",
+			    json_object_new_string(tid));
+			json_object_array_add(list, t);
+		}
+		json_object_object_add(doc, "tenants", list);
+	}
+	json_object_put(tenants);
+	json_object_object_add(doc, "users", users);
+
+	if (store_begin(emu->store) != 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		goto out;
+	}
+	if (fixtures_apply(emu, path, doc, counts, err, errlen) != 0) {
+		store_rollback(emu->store);
+		goto out;
+	}
+	if (store_commit(emu->store) != 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		goto out;
+	}
+	rc = 0;
+out:
+	json_object_put(accounts);
+	json_object_put(doc);
+	return rc;
+}
+
+static int
+write_json(const char *path, struct json_object *doc, char *err,
+    size_t errlen)
+{
+	char tmp[4200];
+	const char *text = json_object_to_json_string_ext(doc,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	FILE *f;
+
+	/* Write then rename, so a reader never sees half a file. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "wb")) == NULL ||
+	    fputs(text, f) == EOF || fputc('\n', f) == EOF ||
+	    fclose(f) != 0 || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct fb_export {
+	struct store *st;
+	struct json_object *users;
+};
+
+static int
+fb_enrollment(const struct store_enrollment *e, void *arg)
+{
+	struct json_object *o;
+	char when[32];
+
+	if (e->kind != STORE_FACTOR_PHONE)
+		return 0;
+	o = json_object_new_object();
+	json_object_object_add(o, "phoneInfo",
+	    json_object_new_string(e->phone_number));
+	json_object_object_add(o, "mfaEnrollmentId",
+	    json_object_new_string(e->enrollment_id));
+	if (e->display_name[0])
+		json_object_object_add(o, "displayName",
+		    json_object_new_string(e->display_name));
+	if (clock_format_rfc3339(e->enrolled_at, when, sizeof(when)) == 0)
+		json_object_object_add(o, "enrolledAt",
+		    json_object_new_string(when));
+	json_object_array_add(arg, o);
+	return 0;
+}
+
+static int
+fb_user(const struct store_user *u, void *arg)
+{
+	struct fb_export *ex = arg;
+	struct json_object *o = json_object_new_object(), *mfa, *providers;
+	char num[24];
+
+	json_object_object_add(o, "localId", json_object_new_string(u->local_id));
+	providers = json_object_new_array();
+	if (u->email[0]) {
+		struct json_object *p = json_object_new_object();
+
+		json_object_object_add(o, "email",
+		    json_object_new_string(u->email));
+		json_object_object_add(p, "providerId",
+		    json_object_new_string("password"));
+		json_object_object_add(p, "email",
+		    json_object_new_string(u->email));
+		json_object_object_add(p, "federatedId",
+		    json_object_new_string(u->email));
+		json_object_object_add(p, "rawId",
+		    json_object_new_string(u->email));
+		json_object_array_add(providers, p);
+	}
+	json_object_object_add(o, "emailVerified",
+	    json_object_new_boolean(u->email_verified));
+	if (u->display_name[0])
+		json_object_object_add(o, "displayName",
+		    json_object_new_string(u->display_name));
+	if (u->phone_number[0])
+		json_object_object_add(o, "phoneNumber",
+		    json_object_new_string(u->phone_number));
+	if (u->disabled)
+		json_object_object_add(o, "disabled",
+		    json_object_new_boolean(1));
+	if (u->tenant_id[0])
+		json_object_object_add(o, "tenantId",
+		    json_object_new_string(u->tenant_id));
+	json_object_object_add(o, "providerUserInfo", providers);
+	snprintf(num, sizeof(num), "%lld", (long long)u->created_at);
+	json_object_object_add(o, "createdAt", json_object_new_string(num));
+	json_object_object_add(o, "lastLoginAt", json_object_new_string(num));
+	snprintf(num, sizeof(num), "%lld", (long long)(u->valid_since / 1000));
+	json_object_object_add(o, "validSince", json_object_new_string(num));
+	mfa = json_object_new_array();
+	if (store_enrollment_list(ex->st, u->id, fb_enrollment, mfa) !=
+	    STORE_OK || json_object_array_length(mfa) == 0)
+		json_object_put(mfa);
+	else
+		json_object_object_add(o, "mfaInfo", mfa);
+	json_object_array_add(ex->users, o);
+	return 0;
+}
+
+int
+firebase_export(struct emu *emu, const char *dir, char *err, size_t errlen)
+{
+	struct fb_export ex = { emu->store, json_object_new_array() };
+	struct json_object *accounts, *config, *meta, *auth, *sign_in;
+	char path[4096];
+	int r, rc = -1;
+
+	if (store_begin(emu->store) != 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		json_object_put(ex.users);
+		return -1;
+	}
+	r = store_user_list(emu->store, emu->cfg.project, fb_user, &ex);
+	store_rollback(emu->store);
+	if (r != STORE_OK) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		json_object_put(ex.users);
+		return -1;
+	}
+	accounts = json_object_new_object();
+	json_object_object_add(accounts, "kind", json_object_new_string(
+	    "identitytoolkit#DownloadAccountResponse"));
+	json_object_object_add(accounts, "users", ex.users);
+	config = json_object_new_object();
+	sign_in = json_object_new_object();
+	json_object_object_add(sign_in, "allowDuplicateEmails",
+	    json_object_new_boolean(0));
+	json_object_object_add(config, "signIn", sign_in);
+	meta = json_object_new_object();
+	auth = json_object_new_object();
+	json_object_object_add(meta, "version",
+	    json_object_new_string("mfaemu"));
+	json_object_object_add(auth, "version",
+	    json_object_new_string("mfaemu"));
+	json_object_object_add(auth, "path",
+	    json_object_new_string("auth_export"));
+	json_object_object_add(meta, "auth", auth);
+
+	snprintf(path, sizeof(path), "%s/auth_export", dir);
+	if ((mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+	    (mkdir(path, 0755) != 0 && errno != EEXIST)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/auth_export/accounts.json", dir);
+	if (write_json(path, accounts, err, errlen))
+		goto out;
+	snprintf(path, sizeof(path), "%s/auth_export/config.json", dir);
+	if (write_json(path, config, err, errlen))
+		goto out;
+	snprintf(path, sizeof(path), "%s/firebase-export-metadata.json", dir);
+	if (write_json(path, meta, err, errlen))
+		goto out;
+	rc = 0;
+out:
+	json_object_put(accounts);
+	json_object_put(config);
+	json_object_put(meta);
+	return rc;
+}
