@@ -51,6 +51,10 @@ export const BOB = Object.freeze({
   enrollmentId: 'bob-totp', secret: '6IJSVADRO4MSOAO2OZINRETRIPWDR6IH',
   algorithm: 'sha1', digits: 6, period: 30,
 });
+export const ERIN = Object.freeze({
+  localId: 'erin', email: 'erin@example.com', password: 'erin-password', tenantId: 'tenant-a',
+  enrollmentId: 'erin-phone', phoneNumber: '+15555550104',
+});
 export const CAROL = Object.freeze({
   localId: 'carol', email: 'carol@example.com', password: 'carol-password',
   enrollmentId: 'carol-phone', phoneNumber: '+15555550100', fixedCode: '123456',
@@ -192,9 +196,10 @@ async function getJson(url, p, init = {}) {
   return JSON.parse(text);
 }
 
-/** The SMS outbox: [{phoneNumber, code, sessionInfo}]. */
-export async function readCodes(url, project = PROJECT) {
-  const body = await getJson(url, `/emulator/v1/projects/${encodeURIComponent(project)}/verificationCodes`);
+/** The SMS outbox of a project (or one of its tenants): [{phoneNumber, code, sessionInfo}]. */
+export async function readCodes(url, project = PROJECT, tenant = null) {
+  const body = await getJson(url, `/emulator/v1/projects/${encodeURIComponent(project)}` +
+    (tenant ? `/tenants/${encodeURIComponent(tenant)}` : '') + '/verificationCodes');
   assert.ok(Array.isArray(body.verificationCodes), `verificationCodes: ${JSON.stringify(body)}`);
   return body.verificationCodes;
 }
@@ -203,8 +208,8 @@ export async function readCodes(url, project = PROJECT) {
  * The outbox entry whose sessionInfo is the SDK's verificationId (the SDK
  * hands mfaSignIn:start's sessionInfo back as the verification id).
  */
-export async function smsFor(url, verificationId, project = PROJECT) {
-  const codes = await readCodes(url, project);
+export async function smsFor(url, verificationId, project = PROJECT, tenant = null) {
+  const codes = await readCodes(url, project, tenant);
   const hits = codes.filter((c) => c.sessionInfo === verificationId);
   assert.equal(hits.length, 1,
     `outbox entries for verificationId ${verificationId}: ${JSON.stringify(codes)}`);
@@ -366,14 +371,17 @@ export function hintFor(resolver, enrollmentId) {
   return hint;
 }
 
-/** verifyPhoneNumber for a sign-in hint; returns {verificationId, code, phoneNumber}. */
+/**
+ * verifyPhoneNumber for a sign-in hint, then the code from the outbox (the
+ * tenant's when auth.tenantId is set); returns {verificationId, code, phoneNumber}.
+ */
 export async function sendSms(url, auth, resolver, hint) {
   const s = loadSdk();
   const provider = new s.PhoneAuthProvider(auth);
   const verificationId = await provider.verifyPhoneNumber(
     { multiFactorHint: hint, session: resolver.session }, fakeVerifier());
   assert.equal(typeof verificationId, 'string');
-  const sms = await smsFor(url, verificationId);
+  const sms = await smsFor(url, verificationId, PROJECT, auth.tenantId);
   return { verificationId, code: sms.code, phoneNumber: sms.phoneNumber };
 }
 
@@ -494,18 +502,17 @@ export function traceReportTest(label) {
       for (const k of missing) t.diagnostic(`  MISSING ${k}`);
       const shapes = new Map();
       for (const r of clientRequests) {
-        const k = `${r.method} ${r.path}?${r.query.join('&')} [${r.contentType ?? '-'}] -> ${r.status}`;
+        const body = r.body === undefined ? '-' : JSON.stringify(r.body);
+        const k = `${r.method} ${r.path}?${r.query.join('&')} [${r.contentType ?? '-'}] -> ${r.status} body ${body}`;
         if (!shapes.has(k)) shapes.set(k, r.body);
       }
       t.diagnostic(`client requests (${label}):`);
-      for (const [k, b] of [...shapes].sort((a, b) => a[0].localeCompare(b[0]))) {
-        t.diagnostic(`  request ${k} body ${b === undefined ? '-' : JSON.stringify(b)}`);
-      }
+      for (const k of [...shapes.keys()].sort()) t.diagnostic(`  request ${k}`);
       if (TRACE_FILE) {
         fs.appendFileSync(TRACE_FILE, JSON.stringify({
           label,
           served: Object.fromEntries(served),
-          clientRequests: [...shapes].map(([k, b]) => ({ request: k, body: b })),
+          clientRequests: [...shapes].map(([k, b]) => ({ request: k.replace(/ body .*$/, ''), body: b })),
         }) + '\n');
       }
     });

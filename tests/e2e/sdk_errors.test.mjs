@@ -143,6 +143,13 @@ test('wrong password: auth/invalid-credential', async () => {
   assert.equal(a.currentUser, null);
 });
 
+test('unknown email: auth/invalid-credential (INVALID_LOGIN_CREDENTIALS, as Google answers with email enumeration protection)', async () => {
+  const s = loadSdk();
+  const a = auth();
+  await expectAuthError(s.signInWithEmailAndPassword(a, 'nobody@example.com', 'some-password'),
+    'auth/invalid-credential', 'signInWithEmailAndPassword for an unknown email');
+});
+
 test('disabled user (dave) at the first factor: auth/user-disabled', async () => {
   const s = loadSdk();
   const a = auth();

@@ -8,9 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ALICE, CAROL, PROJECT, ISSUER,
+  ALICE, CAROL, ERIN, PROJECT, ISSUER,
   startDaemon, loadSdk, newAuth, firstFactor, hintFor, sendSms, phoneAssertion,
-  advanceClock, decodeJwt, traceReportTest,
+  advanceClock, decodeJwt, expectAuthError, traceReportTest,
 } from './harness.mjs';
 
 let d;
@@ -154,6 +154,26 @@ test('reauthenticateWithCredential on a signed-in MFA user asks for the second f
   assert.equal(cred.operationType, 'reauthenticate');
   assert.equal(cred.user.uid, 'alice');
   assert.equal((await cred.user.getIdTokenResult()).signInSecondFactor, 'phone');
+});
+
+test('multi-tenant app: with auth.tenantId = "tenant-a" erin signs in with her phone factor and the token names the tenant', async () => {
+  const s = loadSdk();
+  const a = auth();
+  a.tenantId = ERIN.tenantId;
+  const resolver = await firstFactor(a, ERIN);
+  const { verificationId, code, phoneNumber } = await sendSms(d.url, a, resolver, hintFor(resolver, ERIN.enrollmentId));
+  assert.equal(phoneNumber, ERIN.phoneNumber);
+  const cred = await resolver.resolveSignIn(phoneAssertion(verificationId, code));
+  assert.equal(cred.user.uid, 'erin');
+  assert.equal(cred.user.tenantId, ERIN.tenantId);
+  const { claims } = decodeJwt(await cred.user.getIdToken(true));
+  assert.equal(claims.firebase.tenant, ERIN.tenantId, JSON.stringify(claims));
+  assert.equal(claims.firebase.sign_in_second_factor, 'phone');
+
+  // The same user is not found outside her tenant.
+  const other = auth();
+  await expectAuthError(s.signInWithEmailAndPassword(other, ERIN.email, ERIN.password),
+    'auth/invalid-credential', 'erin without the tenant');
 });
 
 traceReportTest('sdk_phone');
