@@ -136,6 +136,22 @@
 	    "WHERE session_info = ?1") \
 	X(SMS_CONSUME, "UPDATE sms_sessions SET consumed_at = ?2 " \
 	    "WHERE session_info = ?1 AND consumed_at IS NULL") \
+	X(ENS_INSERT, "INSERT INTO enrollment_sessions (session_info, " \
+	    "user_id, kind, phone_number, code, totp_secret, " \
+	    "totp_algorithm, totp_digits, totp_period, created_at, " \
+	    "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, " \
+	    "?11)") \
+	X(ENS_GET, "SELECT session_info, user_id, kind, phone_number, code, " \
+	    "totp_secret, totp_algorithm, totp_digits, totp_period, " \
+	    "created_at, expires_at, attempts, coalesce(consumed_at, 0) " \
+	    "FROM enrollment_sessions WHERE session_info = ?1") \
+	X(ENS_FAIL, "UPDATE enrollment_sessions SET attempts = attempts + 1 " \
+	    "WHERE session_info = ?1") \
+	X(ENS_CONSUME, "UPDATE enrollment_sessions SET consumed_at = ?2 " \
+	    "WHERE session_info = ?1 AND consumed_at IS NULL") \
+	X(ENR_DELETE, "DELETE FROM mfa_enrollments WHERE user_id = ?1 AND " \
+	    "enrollment_id = ?2") \
+	X(PRUNE_ENS, "DELETE FROM enrollment_sessions WHERE expires_at < ?1") \
 	X(OUTBOX_ADD, "INSERT INTO sms_outbox (project_id, tenant_id, " \
 	    "phone_number, code, session_info, created_at) VALUES (?1, ?2, " \
 	    "?3, ?4, ?5, ?6)") \
@@ -1151,7 +1167,7 @@ int64_t
 store_prune(struct store *st, int64_t now, int64_t grace_ms)
 {
 	static const enum store_stmt order[] = { S_PRUNE_SMS, S_PRUNE_CRED,
-	    S_PRUNE_OUTBOX, S_PRUNE_TOTP, S_PRUNE_PROOF };
+	    S_PRUNE_OUTBOX, S_PRUNE_TOTP, S_PRUNE_PROOF, S_PRUNE_ENS };
 	int64_t removed = 0;
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -1276,3 +1292,104 @@ STORE_LIST_FN(store_user_list, S_USER_LIST, store_user, read_user)
 STORE_LIST_FN(store_credential_list, S_CRED_LIST, store_credential,
     read_credential)
 STORE_LIST_FN(store_sms_list, S_SMS_LIST, store_sms_session, read_sms)
+
+int
+store_enroll_session_insert(struct store *st,
+    const struct store_enroll_session *x)
+{
+	sqlite3_stmt *s = stmt(st, S_ENS_INSERT);
+	int totp = x->kind == STORE_FACTOR_TOTP;
+
+	bind_text(s, 1, x->session_info);
+	sqlite3_bind_int64(s, 2, x->user_id);
+	bind_text(s, 3, totp ? "totp" : "phone");
+	if (totp) {
+		sqlite3_bind_blob(s, 6, x->totp_secret,
+		    (int)x->totp_secret_len, SQLITE_STATIC);
+		bind_text(s, 7, totp_alg_name(x->totp_alg));
+		sqlite3_bind_int(s, 8, x->totp_digits);
+		sqlite3_bind_int(s, 9, x->totp_period);
+	} else {
+		bind_text(s, 4, x->phone_number);
+		bind_text(s, 5, x->code);
+	}
+	sqlite3_bind_int64(s, 10, x->created_at);
+	sqlite3_bind_int64(s, 11, x->expires_at);
+	return run(st, s);
+}
+
+int
+store_enroll_session_get(struct store *st, const char *session_info,
+    struct store_enroll_session *out)
+{
+	sqlite3_stmt *s = stmt(st, S_ENS_GET);
+	const char *kind, *alg;
+	int r, n;
+
+	bind_text(s, 1, session_info);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	memset(out, 0, sizeof(*out));
+	kind = (const char *)sqlite3_column_text(s, 2);
+	r = COL_TEXT(s, 0, out->session_info) ||
+	    COL_TEXT(s, 3, out->phone_number) ||
+	    COL_TEXT(s, 4, out->code) ? STORE_NOT_FOUND : STORE_OK;
+	out->user_id = sqlite3_column_int64(s, 1);
+	out->kind = kind && strcmp(kind, "totp") == 0 ? STORE_FACTOR_TOTP :
+	    STORE_FACTOR_PHONE;
+	if (r == STORE_OK && out->kind == STORE_FACTOR_TOTP) {
+		n = sqlite3_column_bytes(s, 5);
+		alg = (const char *)sqlite3_column_text(s, 6);
+		if (n <= 0 || n > TOTP_MAX_SECRET || alg == NULL ||
+		    totp_alg_parse(alg, &out->totp_alg)) {
+			r = STORE_ERROR;
+		} else {
+			memcpy(out->totp_secret, sqlite3_column_blob(s, 5),
+			    (size_t)n);
+			out->totp_secret_len = (size_t)n;
+			out->totp_digits = sqlite3_column_int(s, 7);
+			out->totp_period = sqlite3_column_int(s, 8);
+		}
+	}
+	out->created_at = sqlite3_column_int64(s, 9);
+	out->expires_at = sqlite3_column_int64(s, 10);
+	out->attempts = sqlite3_column_int(s, 11);
+	out->consumed_at = sqlite3_column_int64(s, 12);
+	done(s);
+	return r;
+}
+
+int
+store_enroll_session_fail(struct store *st, const char *session_info)
+{
+	sqlite3_stmt *s = stmt(st, S_ENS_FAIL);
+
+	bind_text(s, 1, session_info);
+	return run(st, s);
+}
+
+int
+store_enroll_session_consume(struct store *st, const char *session_info,
+    int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_ENS_CONSUME);
+
+	bind_text(s, 1, session_info);
+	sqlite3_bind_int64(s, 2, now);
+	return run_changed(st, s);
+}
+
+int
+store_enrollment_delete(struct store *st, int64_t user_id,
+    const char *enrollment_id)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_DELETE);
+	int r;
+
+	sqlite3_bind_int64(s, 1, user_id);
+	bind_text(s, 2, enrollment_id);
+	r = run(st, s);
+	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
+		return STORE_NOT_FOUND;
+	return r;
+}

@@ -105,6 +105,24 @@ struct store_sms_session {
 	int64_t consumed_at;	/* 0 while alive */
 };
 
+/* A second factor being enrolled; kind says which fields hold. */
+struct store_enroll_session {
+	char session_info[STORE_TOKEN_MAX + 1];
+	int64_t user_id;
+	enum store_factor kind;
+	char phone_number[STORE_PHONE_MAX + 1];
+	char code[STORE_CODE_MAX + 1];
+	uint8_t totp_secret[TOTP_MAX_SECRET];
+	size_t totp_secret_len;
+	enum totp_alg totp_alg;
+	int totp_digits;
+	int totp_period;
+	int64_t created_at;
+	int64_t expires_at;
+	int attempts;
+	int64_t consumed_at;	/* 0 while alive */
+};
+
 struct store_outbox_entry {
 	int64_t id;
 	char phone_number[STORE_PHONE_MAX + 1];
@@ -222,6 +240,19 @@ int store_sms_fail(struct store *st, const char *session_info);
 /* STORE_OK when it was alive and now is consumed; STORE_EXISTS if not. */
 int store_sms_consume(struct store *st, const char *session_info,
     int64_t now);
+
+int store_enroll_session_insert(struct store *st,
+    const struct store_enroll_session *x);
+int store_enroll_session_get(struct store *st, const char *session_info,
+    struct store_enroll_session *out);
+int store_enroll_session_fail(struct store *st, const char *session_info);
+/* STORE_OK when it was alive and now is consumed; STORE_EXISTS if not. */
+int store_enroll_session_consume(struct store *st, const char *session_info,
+    int64_t now);
+
+/* Remove the user's enrollment; NOT_FOUND when there is none. */
+int store_enrollment_delete(struct store *st, int64_t user_id,
+    const char *enrollment_id);
 
 int store_outbox_add(struct store *st, const char *project,
     const char *tenant, const char *phone, const char *code,

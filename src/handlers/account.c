@@ -6,6 +6,7 @@
 
 #include "emu.h"
 #include "handlers/account.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "id_token.h"
 #include "reply.h"
@@ -205,4 +206,83 @@ account_valid_email(const char *email)
 	return at != NULL && at != email && at[1] != '\0' &&
 	    strchr(at + 1, '@') == NULL && strchr(email, ' ') == NULL &&
 	    strlen(email) <= STORE_TEXT_MAX;
+}
+
+static const char *
+claim_str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
+}
+
+int
+account_resolve_or_reply(struct request *req, const char *id_token,
+    const char *tenant_id, struct account_ctx *ctx)
+{
+	struct emu *emu = req->emu;
+	struct store *st = emu->store;
+	struct json_object *claims, *fb = NULL, *v;
+	char sub[STORE_ID_MAX + 1], tenant[STORE_ID_MAX + 1];
+	int64_t iat = 0;
+	int r;
+
+	memset(ctx, 0, sizeof(*ctx));
+	if (id_token == NULL || *id_token == '\0') {
+		reply_error(req, ERR_MISSING_ID_TOKEN, NULL);
+		return -1;
+	}
+	if ((claims = account_verify_id_token_or_reply(req, id_token)) == NULL)
+		return -1;
+	json_object_object_get_ex(claims, "firebase", &fb);
+	snprintf(sub, sizeof(sub), "%s", claim_str(claims, "sub"));
+	snprintf(tenant, sizeof(tenant), "%s", claim_str(fb, "tenant"));
+	snprintf(ctx->sign_in_provider, sizeof(ctx->sign_in_provider), "%s",
+	    claim_str(fb, "sign_in_provider"));
+	if (json_object_object_get_ex(claims, "auth_time", &v))
+		ctx->auth_time = json_object_get_int64(v);
+	if (json_object_object_get_ex(claims, "iat", &v))
+		iat = json_object_get_int64(v);
+	json_object_put(claims);
+
+	if (tenant_id != NULL && *tenant_id != '\0' &&
+	    strcmp(tenant_id, tenant) != 0) {
+		reply_error(req, ERR_TENANT_ID_MISMATCH, "the idToken belongs "
+		    "to %s%s%s", tenant[0] ? "tenant '" : "the project, not a "
+		    "tenant", tenant, tenant[0] ? "'" : "");
+		return -1;
+	}
+	if (txn_begin_or_reply(req) != 0)
+		return -1;
+	ctx->now = clock_now_ms(&emu->clock);
+	r = store_user_find(st, emu->cfg.project, tenant, sub, &ctx->user);
+	if (r == STORE_OK)
+		r = store_realm_get(st, emu->cfg.project, tenant, &ctx->realm);
+	if (r == STORE_NOT_FOUND) {
+		store_rollback(st);
+		reply_error(req, ERR_USER_NOT_FOUND, NULL);
+		return -1;
+	}
+	if (r != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	settings_effective(&emu->cfg, &ctx->realm, &ctx->set);
+	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s", sub);
+	snprintf(req->ev_tenant_id, sizeof(req->ev_tenant_id), "%s", tenant);
+	if (iat * 1000 < ctx->user.valid_since) {
+		store_rollback(st);
+		reply_error(req, ERR_TOKEN_EXPIRED, "the user's tokens were "
+		    "revoked after this idToken was issued");
+		return -1;
+	}
+	if (ctx->user.disabled) {
+		store_rollback(st);
+		reply_error(req, ERR_USER_DISABLED, NULL);
+		return -1;
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "settings.h"
 #include "store.h"
 
 struct emu;
@@ -67,6 +68,26 @@ int account_enrollment_count(struct store *st, int64_t user_id);
  */
 struct json_object *account_verify_id_token_or_reply(struct request *req,
     const char *id_token);
+
+/* A signed-in user, resolved from an ID token inside a transaction. */
+struct account_ctx {
+	struct store_user user;
+	struct store_realm realm;
+	struct settings set;
+	char sign_in_provider[33];
+	int64_t auth_time;		/* unix seconds */
+	int64_t now;			/* ms */
+};
+
+/*
+ * Verify `id_token`, begin the store transaction and load its user and
+ * realm: MISSING_ID_TOKEN, INVALID_ID_TOKEN, TOKEN_EXPIRED (expired or
+ * issued before the user's tokens were revoked), USER_NOT_FOUND,
+ * TENANT_ID_MISMATCH (request tenantId vs the token's), USER_DISABLED.
+ * On failure the transaction is ended and the reply sent.
+ */
+int account_resolve_or_reply(struct request *req, const char *id_token,
+    const char *tenant_id, struct account_ctx *ctx);
 
 /* 1 when `email` looks like an address Identity Toolkit would accept. */
 int account_valid_email(const char *email);

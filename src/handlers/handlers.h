@@ -8,6 +8,11 @@ struct request;
 void mfa_signin_start(struct request *req);
 void mfa_signin_finalize(struct request *req);
 
+/* accounts.mfaEnrollment (mfa_enrollment_*.c) */
+void mfa_enrollment_start(struct request *req);
+void mfa_enrollment_finalize(struct request *req);
+void mfa_enrollment_withdraw(struct request *req);
+
 /* First factor and account routes (accounts_*.c, token.c) */
 void accounts_sign_up(struct request *req);
 void accounts_sign_in_with_password(struct request *req);

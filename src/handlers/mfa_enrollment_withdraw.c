@@ -1,0 +1,75 @@
+/*
+ * accounts.mfaEnrollment.withdraw: remove a second factor and return
+ * fresh tokens without it.
+ * POST /v2/accounts/mfaEnrollment:withdraw
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers/account.h"
+#include "handlers/handlers.h"
+#include "handlers/txn.h"
+#include "http_server.h"
+#include "reply.h"
+#include "reqparse.h"
+
+void
+mfa_enrollment_withdraw(struct request *req)
+{
+	struct emu *emu = req->emu;
+	const char *id_token = NULL, *enrollment_id = NULL, *tenant = NULL;
+	struct reqparse_field f[] = {
+		{ "idToken", RP_STRING, &id_token },
+		{ "mfaEnrollmentId", RP_STRING, &enrollment_id },
+		{ "tenantId", RP_STRING, &tenant },
+	};
+	struct account_session sess = { 0 };
+	struct account_tokens tok;
+	struct account_ctx ctx;
+	struct json_object *body;
+	int r;
+
+	if (reqparse_fields_or_reply(req, req->json, NULL, f, 3))
+		return;
+	if (reqparse_empty(id_token)) {
+		reply_error(req, ERR_MISSING_ID_TOKEN, NULL);
+		return;
+	}
+	if (reqparse_empty(enrollment_id)) {
+		reply_error(req, ERR_MISSING_MFA_ENROLLMENT_ID, NULL);
+		return;
+	}
+	if (account_resolve_or_reply(req, id_token, tenant, &ctx))
+		return;
+	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
+	    enrollment_id);
+	r = store_enrollment_delete(emu->store, ctx.user.id, enrollment_id);
+	if (r == STORE_NOT_FOUND) {
+		store_rollback(emu->store);
+		reply_error(req, ERR_MFA_ENROLLMENT_NOT_FOUND, NULL);
+		return;
+	}
+	sess.sign_in_provider = ctx.sign_in_provider;
+	sess.auth_time = ctx.auth_time;
+	if (r != STORE_OK ||
+	    account_store_refresh(emu, &ctx.user, &sess, ctx.now, &tok) != 0) {
+		txn_fail(req);
+		return;
+	}
+	if (txn_commit_or_reply(req) != 0)
+		return;
+	if (account_sign_id_token(emu, &ctx.user, &sess, &tok) != 0) {
+		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
+		return;
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, "idToken",
+	    json_object_new_string(tok.id_token));
+	json_object_object_add(body, "refreshToken",
+	    json_object_new_string(tok.refresh_token));
+	free(tok.id_token);
+	reply_json(req, 200, body);
+}
