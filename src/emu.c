@@ -57,75 +57,6 @@ fail:
 	return NULL;
 }
 
-/*
- * The key from --signing-key, else the one kept in the store, else a new
- * one that is then kept, so tokens verify across restarts.
- */
-static int
-load_key(struct emu *emu, char *err, size_t errlen)
-{
-	char reason[200];
-	char *pem = NULL;
-	size_t len;
-	int r;
-
-	if (emu->cfg.signing_key_path != NULL) {
-		if ((pem = read_file(emu->cfg.signing_key_path, &len, err,
-		    errlen)) == NULL)
-			return -1;
-		emu->key = tokens_key_from_pem(pem, len, reason,
-		    sizeof(reason));
-		OPENSSL_cleanse(pem, len);
-		free(pem);
-		if (emu->key == NULL) {
-			snprintf(err, errlen, "%s: %s",
-			    emu->cfg.signing_key_path, reason);
-			return -1;
-		}
-		return 0;
-	}
-	if (store_begin(emu->store))
-		goto store_fail;
-	r = store_signing_key_get(emu->store, &pem);
-	if (r == STORE_OK) {
-		store_rollback(emu->store);
-		emu->key = tokens_key_from_pem(pem, strlen(pem), reason,
-		    sizeof(reason));
-		OPENSSL_cleanse(pem, strlen(pem));
-		free(pem);
-		if (emu->key == NULL) {
-			snprintf(err, errlen, "the signing key in the store is "
-			    "unusable: %s", reason);
-			return -1;
-		}
-		return 0;
-	}
-	if (r != STORE_NOT_FOUND) {
-		store_rollback(emu->store);
-		goto store_fail;
-	}
-	if ((emu->key = tokens_key_generate()) == NULL ||
-	    (pem = tokens_key_private_pem(emu->key)) == NULL) {
-		store_rollback(emu->store);
-		snprintf(err, errlen, "cannot generate a signing key");
-		return -1;
-	}
-	r = store_signing_key_put(emu->store, tokens_key_kid(emu->key), pem,
-	    clock_now_ms(&emu->clock));
-	OPENSSL_cleanse(pem, strlen(pem));
-	free(pem);
-	if (r != STORE_OK) {
-		store_rollback(emu->store);
-		goto store_fail;
-	}
-	if (store_commit(emu->store))
-		goto store_fail;
-	return 0;
-store_fail:
-	snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
-	return -1;
-}
-
 static int
 render(struct json_object *doc, char **pretty, char **compact)
 {
@@ -140,31 +71,160 @@ render(struct json_object *doc, char **pretty, char **compact)
 	return *pretty && *compact ? 0 : -1;
 }
 
+/* With the key made: render its documents and wake any waiters. */
+static void
+key_publish(struct emu *emu, struct tokens_key *key)
+{
+	const struct tokens_key *keys[1] = { key };
+	char *jp = NULL, *jc = NULL, *xp = NULL, *xc = NULL;
+
+	if (key != NULL && (render(tokens_jwks(keys, 1), &jp, &jc) ||
+	    render(tokens_x509(keys, 1, clock_now_s(&emu->clock) - 86400),
+	    &xp, &xc))) {
+		log_error("cannot render the public keys");
+		tokens_key_free(key);
+		key = NULL;
+	}
+	pthread_mutex_lock(&emu->key_lock);
+	emu->key = key;
+	emu->jwks_pretty = jp;
+	emu->jwks_compact = jc;
+	emu->x509_pretty = xp;
+	emu->x509_compact = xc;
+	emu->key_done = true;
+	pthread_cond_broadcast(&emu->key_cond);
+	pthread_mutex_unlock(&emu->key_lock);
+}
+
+/* Make a new key and keep it in the store, so tokens outlive restarts. */
+static void *
+key_generate_thread(void *arg)
+{
+	struct emu *emu = arg;
+	struct tokens_key *key = tokens_key_generate();
+	char *pem = key ? tokens_key_private_pem(key) : NULL;
+	int stored = -1;
+
+	if (pem != NULL && store_begin(emu->store) == 0) {
+		if (store_signing_key_put(emu->store, tokens_key_kid(key), pem,
+		    clock_now_ms(&emu->clock)) == STORE_OK)
+			stored = store_commit(emu->store);
+		else
+			store_rollback(emu->store);
+	}
+	if (pem != NULL) {
+		OPENSSL_cleanse(pem, strlen(pem));
+		free(pem);
+	}
+	if (key == NULL)
+		log_error("cannot generate a signing key");
+	else if (stored != 0)
+		log_warn("the new signing key could not be stored (%s); tokens "
+		    "will not verify after a restart", store_errmsg(emu->store));
+	key_publish(emu, key);
+	return NULL;
+}
+
+/*
+ * The key from --signing-key, else the one kept in the store, else a new
+ * one made on a thread (see struct emu).
+ */
+static int
+load_key(struct emu *emu, char *err, size_t errlen)
+{
+	struct tokens_key *key;
+	char reason[200];
+	char *pem = NULL;
+	size_t len;
+	int r;
+
+	if (emu->cfg.signing_key_path != NULL) {
+		if ((pem = read_file(emu->cfg.signing_key_path, &len, err,
+		    errlen)) == NULL)
+			return -1;
+		key = tokens_key_from_pem(pem, len, reason, sizeof(reason));
+		OPENSSL_cleanse(pem, len);
+		free(pem);
+		if (key == NULL) {
+			snprintf(err, errlen, "%s: %s",
+			    emu->cfg.signing_key_path, reason);
+			return -1;
+		}
+		key_publish(emu, key);
+		return 0;
+	}
+	if (store_begin(emu->store) != 0) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		return -1;
+	}
+	r = store_signing_key_get(emu->store, &pem);
+	store_rollback(emu->store);
+	if (r == STORE_OK) {
+		key = tokens_key_from_pem(pem, strlen(pem), reason,
+		    sizeof(reason));
+		OPENSSL_cleanse(pem, strlen(pem));
+		free(pem);
+		if (key == NULL) {
+			snprintf(err, errlen, "the signing key in the store is "
+			    "unusable: %s", reason);
+			return -1;
+		}
+		key_publish(emu, key);
+		return 0;
+	}
+	if (r != STORE_NOT_FOUND) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		return -1;
+	}
+	if (pthread_create(&emu->key_thread, NULL, key_generate_thread,
+	    emu) != 0) {
+		snprintf(err, errlen, "cannot start the key generator");
+		return -1;
+	}
+	emu->key_thread_running = true;
+	return 0;
+}
+
+const struct tokens_key *
+emu_key(struct emu *emu)
+{
+	const struct tokens_key *key;
+
+	pthread_mutex_lock(&emu->key_lock);
+	while (!emu->key_done)
+		pthread_cond_wait(&emu->key_cond, &emu->key_lock);
+	key = emu->key;
+	pthread_mutex_unlock(&emu->key_lock);
+	return key;
+}
+
+const char *
+emu_key_doc(struct emu *emu, bool x509, bool pretty)
+{
+	if (emu_key(emu) == NULL)
+		return NULL;
+	if (x509)
+		return pretty ? emu->x509_pretty : emu->x509_compact;
+	return pretty ? emu->jwks_pretty : emu->jwks_compact;
+}
+
 int
 emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 {
-	const struct tokens_key *keys[1];
-
 	memset(emu, 0, sizeof(*emu));
 	emu->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	clock_init(&emu->clock);
 	events_init(&emu->events);
 	faults_init(&emu->faults);
+	pthread_mutex_init(&emu->key_lock, NULL);
+	pthread_cond_init(&emu->key_cond, NULL);
 	emu->started_at_ms = clock_now_ms(&emu->clock);
 
 	if ((emu->store = store_open(emu->cfg.db_path, err, errlen)) == NULL)
 		return -1;
 	if (load_key(emu, err, errlen))
 		return -1;
-	keys[0] = emu->key;
-	if (render(tokens_jwks(keys, 1), &emu->jwks_pretty,
-	    &emu->jwks_compact) ||
-	    render(tokens_x509(keys, 1, clock_now_s(&emu->clock) - 86400),
-	    &emu->x509_pretty, &emu->x509_compact)) {
-		snprintf(err, errlen, "cannot render the public keys");
-		return -1;
-	}
 	if (emu->cfg.import_dir != NULL) {
 		struct fixtures_counts c;
 
@@ -192,6 +252,8 @@ emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 void
 emu_close(struct emu *emu)
 {
+	if (emu->key_thread_running)
+		pthread_join(emu->key_thread, NULL);
 	store_close(emu->store);
 	tokens_key_free(emu->key);
 	free(emu->jwks_pretty);
@@ -201,6 +263,8 @@ emu_close(struct emu *emu)
 	config_free(&emu->cfg);
 	events_destroy(&emu->events);
 	faults_destroy(&emu->faults);
+	pthread_mutex_destroy(&emu->key_lock);
+	pthread_cond_destroy(&emu->key_cond);
 	memset(emu, 0, sizeof(*emu));
 }
 

@@ -6,7 +6,9 @@
 #ifndef MFAEMU_EMU_H
 #define MFAEMU_EMU_H
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,9 +24,18 @@ struct emu {
 	struct config cfg;	/* owned */
 	struct store *store;
 	struct clock clock;
+	/*
+	 * The signing key and its public documents (rendered once). A new
+	 * key takes some 100 ms to make, so a fresh in-memory store makes it
+	 * on a thread while the daemon starts serving; emu_key() waits for
+	 * it. Set once, read-only afterwards.
+	 */
+	pthread_mutex_t key_lock;
+	pthread_cond_t key_cond;
+	pthread_t key_thread;
+	bool key_thread_running;
+	bool key_done;			/* key (or its failure) is final */
 	struct tokens_key *key;
-
-	/* The public key documents, rendered once (they never change). */
 	char *jwks_pretty, *jwks_compact;
 	char *x509_pretty, *x509_compact;
 
@@ -43,6 +54,15 @@ struct emu {
  */
 int emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen);
 void emu_close(struct emu *emu);
+
+/*
+ * The signing key, waiting for it if it is still being made; NULL only
+ * if making it failed (then every signing request answers 500).
+ */
+const struct tokens_key *emu_key(struct emu *emu);
+
+/* The JWKS or x509 document, pretty or compact; NULL as for emu_key. */
+const char *emu_key_doc(struct emu *emu, bool x509, bool pretty);
 
 /* Seconds between two runs of emu_prune() in the daemon. */
 #define EMU_PRUNE_INTERVAL 10

@@ -31,6 +31,7 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 	struct json_object *fb = json_object_new_object();
 	struct json_object *ids = json_object_new_object();
 	int64_t now = clock_now_s(&emu->clock);
+	const struct tokens_key *key;
 	char iss[200];
 	char *jwt;
 
@@ -69,7 +70,8 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 		add_str(fb, "tenant", user->tenant_id);
 	json_object_object_add(claims, "firebase", fb);
 
-	jwt = tokens_sign_jwt(emu->key, claims);
+	key = emu_key(emu);
+	jwt = key ? tokens_sign_jwt(key, claims) : NULL;
 	json_object_put(claims);
 	return jwt;
 }

@@ -158,7 +158,9 @@ account_verify_id_token_or_reply(struct request *req, const char *id_token)
 	char iss[200];
 	int64_t exp = 0;
 
-	claims = tokens_verify_jwt(emu->key, id_token);
+	const struct tokens_key *key = emu_key(emu);
+
+	claims = key ? tokens_verify_jwt(key, id_token) : NULL;
 	if (claims == NULL) {
 		reply_error(req, ERR_INVALID_ID_TOKEN, "the idToken was not "
 		    "issued by this emulator or has been altered");

@@ -2,6 +2,7 @@
  * The token signer's public keys at Google's paths, so standard verifiers
  * (firebase-admin, jose, google-auth) work when pointed here.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "emu.h"
@@ -10,10 +11,14 @@
 #include "reply.h"
 
 static void
-send_doc(struct request *req, const char *pretty, const char *compact)
+send_doc(struct request *req, bool x509)
 {
-	const char *doc = req->pretty ? pretty : compact;
+	const char *doc = emu_key_doc(req->emu, x509, req->pretty);
 
+	if (doc == NULL) {
+		reply_error(req, ERR_INTERNAL_ERROR, "no signing key");
+		return;
+	}
 	/* Verifiers cache by max-age, as they do with Google's answer. */
 	reply_add_header(req, "Cache-Control", "public, max-age=3600");
 	reply_raw(req, 200, "application/json; charset=UTF-8", doc,
@@ -23,11 +28,11 @@ send_doc(struct request *req, const char *pretty, const char *compact)
 void
 keys_jwks(struct request *req)
 {
-	send_doc(req, req->emu->jwks_pretty, req->emu->jwks_compact);
+	send_doc(req, false);
 }
 
 void
 keys_x509(struct request *req)
 {
-	send_doc(req, req->emu->x509_pretty, req->emu->x509_compact);
+	send_doc(req, true);
 }
