@@ -31,6 +31,7 @@ struct http_server {
 static void
 request_free(struct request *req)
 {
+	free(req->response);
 	free(req->body);
 	free(req->path_buf);
 	json_object_put(req->json);
@@ -57,6 +58,14 @@ header(struct MHD_Connection *c, const char *name)
 const char *
 http_server_query(struct request *req, const char *name)
 {
+	if (req->conn == NULL) {
+		for (const char *const *q = req->query_pairs; q && q[0];
+		    q += 2) {
+			if (strcmp(q[0], name) == 0)
+				return q[1];
+		}
+		return NULL;
+	}
 	return query(req->conn, name);
 }
 
@@ -180,6 +189,15 @@ http_server_send(struct request *req, unsigned status,
 
 	if (req->status != 0)
 		return;
+	if (req->conn == NULL) {
+		req->status = status;
+		if ((req->response = malloc(len + 1)) != NULL) {
+			memcpy(req->response, body, len);
+			req->response[len] = '\0';
+			req->response_len = len;
+		}
+		return;
+	}
 	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
 	    MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
@@ -203,6 +221,29 @@ http_server_send(struct request *req, unsigned status,
 		log_warn("%s %s: could not queue the %u response", req->method,
 		    req->url, status);
 	MHD_destroy_response(resp);
+}
+
+void
+http_server_run(struct request *req)
+{
+	req->conn = NULL;
+	req->xgafv = 1;
+	req->pretty = true;
+	req->body_cap = router_max_body(req->method, req->url,
+	    req->emu->cfg.max_body);
+	if (req->body_len > req->body_cap)
+		req->too_large = true;
+	req->key = http_server_query(req, "key");
+	req->xgafv_param = http_server_query(req, "$.xgafv");
+	req->alt = http_server_query(req, "alt");
+	req->pretty_param = http_server_query(req, "prettyPrint");
+	router_dispatch(req);
+}
+
+void
+http_server_request_free(struct request *req)
+{
+	request_free(req);
 }
 
 static void

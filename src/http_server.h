@@ -67,7 +67,26 @@ struct request {
 	char *headers[REQUEST_MAX_HEADERS][2];	/* owned copies */
 	size_t nheaders;
 	bool drop;			/* close without a response */
+
+	/*
+	 * Without a connection (conn NULL: fuzzers, in-process tests) the
+	 * query comes from `query_pairs` (name, value, ..., NULL) and the
+	 * response body is kept in `response` (owned).
+	 */
+	const char *const *query_pairs;
+	char *response;
+	size_t response_len;
 };
+
+/*
+ * Run one request through the router without a socket. The caller
+ * callocs `req` and fills emu, method, url, the header fields
+ * (content_type, origin, authorization, acr_headers), query_pairs and a
+ * malloc'd body; read status and response afterwards, then
+ * http_server_request_free() frees req, its body and all it holds.
+ */
+void http_server_run(struct request *req);
+void http_server_request_free(struct request *req);
 
 struct http_server;
 
