@@ -373,6 +373,39 @@ apply_enrollment(struct load *ld, struct store_user *u,
 	return 0;
 }
 
+int
+fixtures_add_enrollments(struct emu *emu, const struct store_user *u,
+    struct json_object *mfa_info, char *err, size_t errlen)
+{
+	struct store_user copy = *u;
+	struct fixtures_counts counts;
+	struct load ld = {
+		.emu = emu, .source = "mfa.enrollments", .counts = &counts,
+		.now = clock_now_ms(&emu->clock), .err = err, .errlen = errlen,
+		.project = u->project_id,
+	};
+	char path[32];
+
+	memset(&counts, 0, sizeof(counts));
+	if (!json_object_is_type(mfa_info, json_type_array)) {
+		snprintf(err, errlen, "expected an array");
+		return -1;
+	}
+	for (size_t i = 0; i < json_object_array_length(mfa_info); i++) {
+		snprintf(path, sizeof(path), "[%zu]", i);
+		if (apply_enrollment(&ld, &copy,
+		    json_object_array_get_idx(mfa_info, i), path, i) != 0) {
+			/* Drop the "mfa.enrollments: " source prefix. */
+			const char *at = strstr(err, ": ");
+
+			if (at != NULL)
+				memmove(err, at + 2, strlen(at + 2) + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 apply_user(struct load *ld, struct json_object *obj, const char *path)
 {

@@ -11,6 +11,7 @@
 
 struct emu;
 struct json_object;
+struct store_user;
 
 struct fixtures_counts {
 	size_t realms;
@@ -30,6 +31,14 @@ struct fixtures_counts {
 int fixtures_apply(struct emu *emu, const char *source,
     struct json_object *doc, struct fixtures_counts *counts, char *err,
     size_t errlen);
+
+/*
+ * Inside the caller's transaction: add the enrollments of `mfa_info`
+ * (borrowed; fixture mfaInfo entries) to stored user `u`. On failure -1
+ * with "[i]: reason" in err.
+ */
+int fixtures_add_enrollments(struct emu *emu, const struct store_user *u,
+    struct json_object *mfa_info, char *err, size_t errlen);
 
 /* Read, parse and load files in one transaction. */
 int fixtures_load_files(struct emu *emu, char *const *paths, size_t n,

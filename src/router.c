@@ -22,6 +22,10 @@
 #define IDT API_IDENTITYTOOLKIT
 #define EMU API_EMULATOR
 #define JK (ROUTE_JSON | ROUTE_KEY)
+#define AJ (ROUTE_JSON | ROUTE_ADMIN)
+#define PA "/v1/projects/*/accounts"
+#define TA "/v1/projects/*/tenants/*/accounts"
+#define PT "/v2/projects/*/tenants"
 #define P "/emulator/v1/projects/*"
 #define T "/emulator/v1/projects/*/tenants/*"
 #define FIXTURE_MAX_BODY (64u << 20)
@@ -53,6 +57,50 @@ static const struct route routes[] = {
 	    securetoken_token, JK | ROUTE_FORM, 0 },
 	{ "keys.jwks", "GET", API_GOOGLEAPIS, JWKS_PATH, keys_jwks, 0, 0 },
 	{ "keys.x509", "GET", API_GOOGLEAPIS, X509_PATH, keys_x509, 0, 0 },
+
+	/* The Admin API (firebase-admin in emulator mode). */
+	{ "admin.accounts.create", "POST", IDT, PA, admin_accounts_create, AJ,
+	    0 },
+	{ "admin.accounts.create", "POST", IDT, TA, admin_accounts_create, AJ,
+	    0 },
+	{ "admin.accounts.lookup", "POST", IDT, PA ":lookup",
+	    admin_accounts_lookup, AJ, 0 },
+	{ "admin.accounts.lookup", "POST", IDT, TA ":lookup",
+	    admin_accounts_lookup, AJ, 0 },
+	{ "admin.accounts.update", "POST", IDT, PA ":update",
+	    admin_accounts_update, AJ, 0 },
+	{ "admin.accounts.update", "POST", IDT, TA ":update",
+	    admin_accounts_update, AJ, 0 },
+	{ "admin.accounts.delete", "POST", IDT, PA ":delete",
+	    admin_accounts_delete, AJ, 0 },
+	{ "admin.accounts.delete", "POST", IDT, TA ":delete",
+	    admin_accounts_delete, AJ, 0 },
+	{ "admin.accounts.batchCreate", "POST", IDT, PA ":batchCreate",
+	    admin_accounts_batch_create, AJ, 4u << 20 },
+	{ "admin.accounts.batchCreate", "POST", IDT, TA ":batchCreate",
+	    admin_accounts_batch_create, AJ, 4u << 20 },
+	{ "admin.accounts.batchDelete", "POST", IDT, PA ":batchDelete",
+	    admin_accounts_batch_delete, AJ, 0 },
+	{ "admin.accounts.batchDelete", "POST", IDT, TA ":batchDelete",
+	    admin_accounts_batch_delete, AJ, 0 },
+	{ "admin.accounts.batchGet", "GET", IDT, PA ":batchGet",
+	    admin_accounts_batch_get, ROUTE_ADMIN, 0 },
+	{ "admin.accounts.batchGet", "GET", IDT, TA ":batchGet",
+	    admin_accounts_batch_get, ROUTE_ADMIN, 0 },
+	{ "admin.config.get", "GET", IDT, "/v2/projects/*/config",
+	    admin_config_get, ROUTE_ADMIN, 0 },
+	{ "admin.config.update", "PATCH", IDT, "/v2/projects/*/config",
+	    admin_config_patch, AJ, 0 },
+	{ "admin.tenants.create", "POST", IDT, PT, admin_tenants_create, AJ,
+	    0 },
+	{ "admin.tenants.list", "GET", IDT, PT, admin_tenants_list,
+	    ROUTE_ADMIN, 0 },
+	{ "admin.tenants.get", "GET", IDT, PT "/*", admin_tenants_get,
+	    ROUTE_ADMIN, 0 },
+	{ "admin.tenants.patch", "PATCH", IDT, PT "/*", admin_tenants_patch,
+	    AJ, 0 },
+	{ "admin.tenants.delete", "DELETE", IDT, PT "/*",
+	    admin_tenants_delete, ROUTE_ADMIN, 0 },
 
 	/* The Firebase Auth Emulator's own endpoints. */
 	{ "emulator.root", "GET", EMU, "/", emulator_root, 0, 0 },
@@ -485,6 +533,19 @@ dispatch(struct request *req)
 	}
 	req->admin = bearer_is(req, "owner") ||
 	    (cfg->control_token != NULL && bearer_is(req, cfg->control_token));
+	if ((req->route->flags & ROUTE_ADMIN) && !req->admin) {
+		if (req->authorization == NULL) {
+			reply_add_header(req, "WWW-Authenticate", "Bearer");
+			reply_error(req, ERR_UNAUTHENTICATED, "Request is "
+			    "missing required authentication credential: in "
+			    "emulator mode send 'Authorization: Bearer owner'");
+		} else {
+			reply_error(req, ERR_UNAUTHENTICATED, "Request had "
+			    "invalid authentication credentials: in emulator "
+			    "mode send 'Authorization: Bearer owner'");
+		}
+		return;
+	}
 	if ((req->route->flags & ROUTE_KEY) && cfg->require_key &&
 	    !req->admin && (req->key == NULL || *req->key == '\0')) {
 		reply_error(req, ERR_PERMISSION_DENIED, NULL);

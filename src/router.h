@@ -22,6 +22,7 @@ enum route_flags {
 	ROUTE_JSON = 1 << 0,	/* body must be a JSON object */
 	ROUTE_KEY = 1 << 1,	/* ?key= or admin credential required */
 	ROUTE_FORM = 1 << 2,	/* with ROUTE_JSON: form-encoded bodies too */
+	ROUTE_ADMIN = 1 << 3,	/* Bearer owner (or the control token) */
 };
 
 struct route {

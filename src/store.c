@@ -87,6 +87,29 @@
 	    "coalesce(s.consumed_at, 0) FROM sms_sessions s JOIN " \
 	    "pending_credentials c ON c.credential = s.credential " \
 	    "WHERE c.project_id = ?1 ORDER BY s.session_info") \
+	X(USER_PAGE, "SELECT id, project_id, tenant_id, local_id, email, " \
+	    "display_name, phone_number, email_verified, disabled, " \
+	    "created_at, valid_since FROM users WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2 AND id > ?3 ORDER BY id LIMIT ?4") \
+	X(USER_BY_PHONE, "SELECT id, project_id, tenant_id, local_id, email, " \
+	    "display_name, phone_number, email_verified, disabled, " \
+	    "created_at, valid_since FROM users WHERE project_id = ?1 AND " \
+	    "tenant_id = ?2 AND phone_number = ?3") \
+	X(USER_UPDATE, "UPDATE users SET email = NULLIF(?2, ''), " \
+	    "display_name = NULLIF(?3, ''), phone_number = NULLIF(?4, ''), " \
+	    "email_verified = ?5, disabled = ?6, valid_since = ?7 " \
+	    "WHERE id = ?1") \
+	X(USER_SET_PASSWORD, "UPDATE users SET password_salt = ?2, " \
+	    "password_hash = ?3 WHERE id = ?1") \
+	X(USER_DELETE, "DELETE FROM users WHERE id = ?1") \
+	X(ENR_CLEAR, "DELETE FROM mfa_enrollments WHERE user_id = ?1") \
+	X(SAVEPOINT, "SAVEPOINT item") \
+	X(SAVEPOINT_RELEASE, "RELEASE item") \
+	X(SAVEPOINT_ROLLBACK, "ROLLBACK TO item") \
+	X(TENANT_NAME_GET, "SELECT coalesce(display_name, '') FROM tenants " \
+	    "WHERE project_id = ?1 AND tenant_id = ?2") \
+	X(TENANT_NAME_PUT, "UPDATE tenants SET display_name = ?3 " \
+	    "WHERE project_id = ?1 AND tenant_id = ?2") \
 	X(USER_PASSWORD, "SELECT password_salt, password_hash FROM users " \
 	    "WHERE id = ?1") \
 	X(ENR_LIST, "SELECT id, user_id, enrollment_id, kind, " \
@@ -1392,4 +1415,143 @@ store_enrollment_delete(struct store *st, int64_t user_id,
 	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
 		return STORE_NOT_FOUND;
 	return r;
+}
+
+int
+store_user_page(struct store *st, const char *project, const char *tenant,
+    int64_t after, int limit, int (*fn)(const struct store_user *, void *),
+    void *arg)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_PAGE);
+	struct store_user u;
+	int rc;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	sqlite3_bind_int64(s, 3, after);
+	sqlite3_bind_int(s, 4, limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (read_user(s, &u) != STORE_OK)
+			continue;
+		if (fn(&u, arg) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_stmt(st, s, rc);
+	done(s);
+	return STORE_OK;
+}
+
+int
+store_user_find_phone(struct store *st, const char *project,
+    const char *tenant, const char *phone, struct store_user *out)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_BY_PHONE);
+	int r;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	bind_text(s, 3, phone);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	r = read_user(s, out);
+	done(s);
+	return r;
+}
+
+int
+store_user_update(struct store *st, const struct store_user *u)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_UPDATE);
+
+	sqlite3_bind_int64(s, 1, u->id);
+	bind_text(s, 2, u->email);
+	bind_text(s, 3, u->display_name);
+	bind_text(s, 4, u->phone_number);
+	sqlite3_bind_int(s, 5, u->email_verified != 0);
+	sqlite3_bind_int(s, 6, u->disabled != 0);
+	sqlite3_bind_int64(s, 7, u->valid_since);
+	return run(st, s);
+}
+
+int
+store_user_set_password(struct store *st, int64_t id, const uint8_t *salt,
+    size_t saltlen, const uint8_t *hash, size_t hashlen)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_SET_PASSWORD);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_blob(s, 2, salt, (int)saltlen, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, hash, (int)hashlen, SQLITE_STATIC);
+	return run(st, s);
+}
+
+int
+store_user_delete(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_DELETE);
+	int r;
+
+	sqlite3_bind_int64(s, 1, id);
+	r = run(st, s);
+	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
+		return STORE_NOT_FOUND;
+	return r;
+}
+
+int
+store_enrollment_clear(struct store *st, int64_t user_id)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_CLEAR);
+
+	sqlite3_bind_int64(s, 1, user_id);
+	return run(st, s);
+}
+
+int
+store_savepoint(struct store *st)
+{
+	return run(st, stmt(st, S_SAVEPOINT));
+}
+
+int
+store_savepoint_release(struct store *st)
+{
+	return run(st, stmt(st, S_SAVEPOINT_RELEASE));
+}
+
+void
+store_savepoint_rollback(struct store *st)
+{
+	/* ROLLBACK TO keeps the savepoint; RELEASE then drops it. */
+	run(st, stmt(st, S_SAVEPOINT_ROLLBACK));
+	run(st, stmt(st, S_SAVEPOINT_RELEASE));
+}
+
+int
+store_tenant_name_get(struct store *st, const char *project,
+    const char *tenant, char *out, size_t outlen)
+{
+	sqlite3_stmt *s = stmt(st, S_TENANT_NAME_GET);
+	int r;
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	r = col_text(s, 0, out, outlen) ? STORE_NOT_FOUND : STORE_OK;
+	done(s);
+	return r;
+}
+
+int
+store_tenant_name_put(struct store *st, const char *project,
+    const char *tenant, const char *name)
+{
+	sqlite3_stmt *s = stmt(st, S_TENANT_NAME_PUT);
+
+	bind_text(s, 1, project);
+	bind_text(s, 2, tenant);
+	bind_text(s, 3, name);
+	return run(st, s);
 }

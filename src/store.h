@@ -194,6 +194,42 @@ int store_user_find(struct store *st, const char *project,
 int store_user_list(struct store *st, const char *project,
     int (*fn)(const struct store_user *, void *), void *arg);
 
+/* Users of a realm after row id `after`, at most `limit`, in row order. */
+int store_user_page(struct store *st, const char *project,
+    const char *tenant, int64_t after, int limit,
+    int (*fn)(const struct store_user *, void *), void *arg);
+
+int store_user_find_phone(struct store *st, const char *project,
+    const char *tenant, const char *phone, struct store_user *out);
+
+/*
+ * Write back the updatable fields of `u` (email, display name, phone,
+ * email_verified, disabled, valid_since); STORE_EXISTS when the email is
+ * taken by another user.
+ */
+int store_user_update(struct store *st, const struct store_user *u);
+int store_user_set_password(struct store *st, int64_t id,
+    const uint8_t *salt, size_t saltlen, const uint8_t *hash,
+    size_t hashlen);
+/* Delete a user and all that hangs off it; NOT_FOUND if absent. */
+int store_user_delete(struct store *st, int64_t id);
+/* Remove every enrollment of the user. */
+int store_enrollment_clear(struct store *st, int64_t user_id);
+
+/*
+ * Savepoints nest inside the open transaction, so one item of a batch can
+ * be undone without losing the others.
+ */
+int store_savepoint(struct store *st);
+int store_savepoint_release(struct store *st);
+void store_savepoint_rollback(struct store *st);
+
+/* A tenant's display name (Admin API), "" when none. */
+int store_tenant_name_get(struct store *st, const char *project,
+    const char *tenant, char *out, size_t outlen);
+int store_tenant_name_put(struct store *st, const char *project,
+    const char *tenant, const char *name);
+
 /* Email lookup is case-insensitive, as Identity Toolkit's is. */
 int store_user_find_email(struct store *st, const char *project,
     const char *tenant, const char *email, struct store_user *out);

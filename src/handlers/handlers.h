@@ -32,6 +32,22 @@ void emulator_clock_get(struct request *req);
 void emulator_clock_post(struct request *req);
 void emulator_mint_credential(struct request *req);
 
+/* The Admin API (admin_accounts.c, admin_config.c) */
+void admin_accounts_create(struct request *req);
+void admin_accounts_lookup(struct request *req);
+void admin_accounts_update(struct request *req);
+void admin_accounts_delete(struct request *req);
+void admin_accounts_batch_create(struct request *req);
+void admin_accounts_batch_delete(struct request *req);
+void admin_accounts_batch_get(struct request *req);
+void admin_config_get(struct request *req);
+void admin_config_patch(struct request *req);
+void admin_tenants_create(struct request *req);
+void admin_tenants_get(struct request *req);
+void admin_tenants_list(struct request *req);
+void admin_tenants_patch(struct request *req);
+void admin_tenants_delete(struct request *req);
+
 /* mfaemu's control plane (control.c, control_export.c) */
 void control_reset(struct request *req);
 void control_fixtures(struct request *req);
