@@ -16,7 +16,7 @@ enum {
 	OPT_REQUIRE_KEY, OPT_MAX_BODY, OPT_THREADS, OPT_CONN_TIMEOUT,
 	OPT_MAX_CONNECTIONS, OPT_SMS_CODE_TTL, OPT_MAX_ATTEMPTS,
 	OPT_CREDENTIAL_TTL, OPT_PROBE, OPT_CONTROL_TOKEN, OPT_IMPORT,
-	OPT_EXPORT_ON_EXIT,
+	OPT_EXPORT_ON_EXIT, OPT_MAX_CONN_PER_IP,
 };
 
 /* One row per setting: its flag, its environment variable, its help. */
@@ -51,7 +51,10 @@ static const struct config_opt {
 	{ OPT_CONN_TIMEOUT, "connection-timeout", "MFAEMU_CONNECTION_TIMEOUT",
 	    1, "SECONDS", "close idle connections after this (default 30)" },
 	{ OPT_MAX_CONNECTIONS, "max-connections", "MFAEMU_MAX_CONNECTIONS", 1,
-	    "N", "most concurrent connections (default 1000)" },
+	    "N", "most concurrent connections (default 1024)" },
+	{ OPT_MAX_CONN_PER_IP, "max-connections-per-ip",
+	    "MFAEMU_MAX_CONNECTIONS_PER_IP", 1, "N",
+	    "most concurrent connections from one address (default 512)" },
 	{ OPT_SMS_CODE_TTL, "sms-code-ttl", "MFAEMU_SMS_CODE_TTL", 1,
 	    "SECONDS", "lifetime of an SMS sign-in session (default 300)" },
 	{ OPT_MAX_ATTEMPTS, "max-attempts", "MFAEMU_MAX_ATTEMPTS", 1, "N",
@@ -262,6 +265,12 @@ apply(struct config *cfg, int id, const char *val, const char *src,
 			    "1-100000, got '%s'", src, val);
 		cfg->max_connections = (unsigned)n;
 		return CONFIG_OK;
+	case OPT_MAX_CONN_PER_IP:
+		if (parse_uint(val, 0, 100000, &n))
+			return fail(err, errlen, "%s: connections must be "
+			    "0-100000 (0: no limit), got '%s'", src, val);
+		cfg->max_connections_per_ip = (unsigned)n;
+		return CONFIG_OK;
 	case OPT_SMS_CODE_TTL:
 	case OPT_CREDENTIAL_TTL:
 		if (parse_uint(val, 1, 31536000, &n))
@@ -323,7 +332,8 @@ config_load(struct config *cfg, int argc, char **argv, char *err,
 	cfg->max_body = 64 * 1024;
 	cfg->threads = 2;
 	cfg->connection_timeout = 30;
-	cfg->max_connections = 1000;
+	cfg->max_connections = 1024;
+	cfg->max_connections_per_ip = 512;
 	cfg->sms_code_ttl = 300;
 	cfg->max_attempts = 5;
 	cfg->credential_ttl = 600;

@@ -35,6 +35,7 @@ struct config {
 	unsigned threads;
 	unsigned connection_timeout;	/* seconds */
 	unsigned max_connections;
+	unsigned max_connections_per_ip;	/* 0: no per-address limit */
 
 	/* Credential and code lifetimes and limits. */
 	unsigned sms_code_ttl;		/* seconds */

@@ -342,6 +342,8 @@ http_server_start(struct emu *emu, char *err, size_t errlen)
 	    MHD_OPTION_LISTEN_SOCKET, srv->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned int)cfg->max_connections_per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)cfg->connection_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,

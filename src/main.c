@@ -42,6 +42,8 @@ main(int argc, char **argv)
 	}
 	log_set_level(cfg.log_level);
 	signal(SIGPIPE, SIG_IGN);
+	/* A full file-size limit must fail the write (SQLITE_FULL, a 503), not kill us. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	/*
 	 * Block the stop signals before any thread starts, so every thread

@@ -114,7 +114,8 @@
 	    "WHERE id = ?1") \
 	X(ENR_LIST, "SELECT id, user_id, enrollment_id, kind, " \
 	    "display_name, enrolled_at, phone_number, totp_secret, " \
-	    "totp_algorithm, totp_digits, totp_period FROM mfa_enrollments " \
+	    "totp_algorithm, totp_digits, totp_period, failed_attempts, " \
+	    "last_failed_at FROM mfa_enrollments " \
 	    "WHERE user_id = ?1 ORDER BY id") \
 	X(REFRESH_GET, "SELECT token, user_id, sign_in_provider, " \
 	    "coalesce(second_factor, ''), coalesce(enrollment_id, ''), " \
@@ -125,15 +126,18 @@
 	    "?4, ?5, ?6, ?7, ?8, ?9, ?10)") \
 	X(ENR_GET, "SELECT id, user_id, enrollment_id, kind, display_name, " \
 	    "enrolled_at, phone_number, totp_secret, totp_algorithm, " \
-	    "totp_digits, totp_period FROM mfa_enrollments " \
+	    "totp_digits, totp_period, failed_attempts, last_failed_at " \
+	    "FROM mfa_enrollments " \
 	    "WHERE user_id = ?1 AND enrollment_id = ?2") \
 	X(ENR_BY_ROWID, "SELECT id, user_id, enrollment_id, kind, " \
 	    "display_name, enrolled_at, phone_number, totp_secret, " \
-	    "totp_algorithm, totp_digits, totp_period FROM mfa_enrollments " \
+	    "totp_algorithm, totp_digits, totp_period, failed_attempts, " \
+	    "last_failed_at FROM mfa_enrollments " \
 	    "WHERE id = ?1") \
 	X(ENR_FIND_PHONE, "SELECT id, user_id, enrollment_id, kind, " \
 	    "display_name, enrolled_at, phone_number, totp_secret, " \
-	    "totp_algorithm, totp_digits, totp_period FROM mfa_enrollments " \
+	    "totp_algorithm, totp_digits, totp_period, failed_attempts, " \
+	    "last_failed_at FROM mfa_enrollments " \
 	    "WHERE user_id = ?1 AND kind = 'phone' AND phone_number = ?2 " \
 	    "ORDER BY id LIMIT 1") \
 	X(CRED_INSERT, "INSERT INTO pending_credentials (credential, " \
@@ -172,6 +176,10 @@
 	    "WHERE session_info = ?1") \
 	X(ENS_CONSUME, "UPDATE enrollment_sessions SET consumed_at = ?2 " \
 	    "WHERE session_info = ?1 AND consumed_at IS NULL") \
+	X(ENR_FAIL, "UPDATE mfa_enrollments SET failed_attempts = " \
+	    "failed_attempts + 1, last_failed_at = ?2 WHERE id = ?1") \
+	X(ENR_OK, "UPDATE mfa_enrollments SET failed_attempts = 0 " \
+	    "WHERE id = ?1 AND failed_attempts != 0") \
 	X(ENR_DELETE, "DELETE FROM mfa_enrollments WHERE user_id = ?1 AND " \
 	    "enrollment_id = ?2") \
 	X(PRUNE_ENS, "DELETE FROM enrollment_sessions WHERE expires_at < ?1") \
@@ -810,6 +818,8 @@ read_enrollment(sqlite3_stmt *s, struct store_enrollment *out)
 		if (COL_TEXT(s, 6, out->phone_number))
 			return STORE_NOT_FOUND;
 	}
+	out->failed_attempts = sqlite3_column_int(s, 11);
+	out->last_failed_at = sqlite3_column_int64(s, 12);
 	return STORE_OK;
 }
 
@@ -1553,5 +1563,24 @@ store_tenant_name_put(struct store *st, const char *project,
 	bind_text(s, 1, project);
 	bind_text(s, 2, tenant);
 	bind_text(s, 3, name);
+	return run(st, s);
+}
+
+int
+store_enrollment_fail(struct store *st, int64_t id, int64_t now)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_FAIL);
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	return run(st, s);
+}
+
+int
+store_enrollment_ok(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = stmt(st, S_ENR_OK);
+
+	sqlite3_bind_int64(s, 1, id);
 	return run(st, s);
 }

@@ -79,6 +79,8 @@ struct store_enrollment {
 	enum totp_alg totp_alg;
 	int totp_digits;
 	int totp_period;
+	int failed_attempts;	/* wrong codes in a row, any credential */
+	int64_t last_failed_at;
 };
 
 struct store_credential {
@@ -285,6 +287,10 @@ int store_enroll_session_fail(struct store *st, const char *session_info);
 /* STORE_OK when it was alive and now is consumed; STORE_EXISTS if not. */
 int store_enroll_session_consume(struct store *st, const char *session_info,
     int64_t now);
+
+/* Count a wrong code against the factor, or clear the count. */
+int store_enrollment_fail(struct store *st, int64_t id, int64_t now);
+int store_enrollment_ok(struct store *st, int64_t id);
 
 /* Remove the user's enrollment; NOT_FOUND when there is none. */
 int store_enrollment_delete(struct store *st, int64_t user_id,

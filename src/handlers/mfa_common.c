@@ -175,6 +175,21 @@ mfa_factor_allowed_or_reply(struct request *req, struct mfa_ctx *ctx,
 	return -1;
 }
 
+int
+mfa_factor_unlocked_or_reply(struct request *req, struct mfa_ctx *ctx,
+    const struct store_enrollment *enr)
+{
+	int64_t left = enr->last_failed_at + MFA_LOCKOUT_MS - ctx->now;
+
+	if ((unsigned)enr->failed_attempts < 2 * ctx->set.max_attempts ||
+	    left <= 0)
+		return 0;
+	mfa_fail(req, false, ERR_TOO_MANY_ATTEMPTS_TRY_LATER, "too many wrong "
+	    "codes for this second factor; try again in %lld s",
+	    (long long)((left + 999) / 1000));
+	return -1;
+}
+
 void
 mfa_complete(struct request *req, struct mfa_ctx *ctx,
     const struct store_enrollment *enr, struct json_object *extra)
@@ -195,6 +210,8 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
 	    enr->enrollment_id);
 	r = store_credential_use(st, ctx->cred.credential, ctx->now);
+	if (r == STORE_OK)
+		r = store_enrollment_ok(st, enr->id);
 	if (r == STORE_EXISTS) {
 		json_object_put(extra);
 		mfa_fail(req, false, ERR_INVALID_MFA_PENDING_CREDENTIAL,

@@ -42,6 +42,17 @@ int mfa_factor_allowed_or_reply(struct request *req, struct mfa_ctx *ctx,
     enum store_factor kind);
 
 /*
+ * A factor locks for MFA_LOCKOUT_MS after 2 x maxAttempts wrong codes in
+ * a row, counted across credentials and sessions, so minting credentials
+ * buys no new guesses.
+ */
+#define MFA_LOCKOUT_MS (300 * 1000)
+
+/* TOO_MANY_ATTEMPTS_TRY_LATER while the factor is locked out. */
+int mfa_factor_unlocked_or_reply(struct request *req, struct mfa_ctx *ctx,
+    const struct store_enrollment *enr);
+
+/*
  * End the transaction and reply with an error. `keep` commits what the
  * transaction counted (a wrong code's attempt) instead of rolling back.
  */

@@ -141,8 +141,11 @@ finalize_sms(struct request *req, struct mfa_ctx *ctx,
 		    "does not match the phone the code was sent to");
 		return;
 	}
+	if (mfa_factor_unlocked_or_reply(req, ctx, &enr))
+		return;
 	if (!sms_code_equal(s.code, fr->code)) {
-		if (store_sms_fail(st, s.session_info) != STORE_OK) {
+		if (store_sms_fail(st, s.session_info) != STORE_OK ||
+		    store_enrollment_fail(st, enr.id, ctx->now) != STORE_OK) {
 			txn_fail(req);
 			return;
 		}
@@ -222,7 +225,8 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 		    "phoneVerificationInfo", enr.enrollment_id);
 		return;
 	}
-	if (mfa_factor_allowed_or_reply(req, ctx, STORE_FACTOR_TOTP))
+	if (mfa_factor_allowed_or_reply(req, ctx, STORE_FACTOR_TOTP) ||
+	    mfa_factor_unlocked_or_reply(req, ctx, &enr))
 		return;
 	ok = totp_verify(enr.totp_secret, enr.totp_secret_len, enr.totp_alg,
 	    enr.totp_digits, enr.totp_period, ctx->now / 1000,
@@ -240,8 +244,14 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 		mfa_complete(req, ctx, &enr, NULL);
 		return;
 	}
+	/*
+	 * A replayed code counts against the credential, not the factor:
+	 * it was right once, so it is no guess at the secret.
+	 */
 	if (r == STORE_ERROR ||
-	    store_credential_fail(st, ctx->cred.credential) != STORE_OK) {
+	    store_credential_fail(st, ctx->cred.credential) != STORE_OK ||
+	    (r != STORE_EXISTS && store_enrollment_fail(st, enr.id,
+	    ctx->now) != STORE_OK)) {
 		txn_fail(req);
 		return;
 	}

@@ -100,7 +100,8 @@ START_TEST(config_defaults)
 	ck_assert_uint_eq(cfg.max_attempts, 5);
 	ck_assert_uint_eq(cfg.threads, 2);
 	ck_assert_uint_eq(cfg.connection_timeout, 30);
-	ck_assert_uint_eq(cfg.max_connections, 1000);
+	ck_assert_uint_eq(cfg.max_connections, 1024);
+	ck_assert_uint_eq(cfg.max_connections_per_ip, 512);
 	ck_assert_int_eq(cfg.log_level, LOG_INFO);
 	ck_assert_ptr_null(cfg.db_path);
 	ck_assert_ptr_null(cfg.signing_key_path);
