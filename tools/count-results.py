@@ -4,7 +4,9 @@
 Every TAP line counts as one test ("ok" passed, "not ok" failed, "# SKIP"
 skipped). A meson test that failed without printing a failing TAP line (a
 crash, a timeout, a build error) counts as one failure; one that passed
-without TAP counts as one pass. Prints "N passed, N failed[, N skipped]".
+without TAP counts as one pass. With --extra FILE, each line "P F" of FILE adds P passed and F failed
+(counts that other suites printed). Prints "N passed, N failed[, N
+skipped]".
 """
 import json
 import re
@@ -14,7 +16,16 @@ TAP = re.compile(r'^(not ok|ok)\b(.*)$')
 
 passed = failed = skipped = 0
 missing = []
-for path in sys.argv[1:]:
+args = sys.argv[1:]
+if len(args) >= 2 and args[0] == '--extra':
+    with open(args[1], encoding='utf-8') as f:
+        for row in f:
+            p, _, fl = row.strip().partition(' ')
+            if p.isdigit() and fl.isdigit():
+                passed += int(p)
+                failed += int(fl)
+    args = args[2:]
+for path in args:
     try:
         lines = open(path, encoding='utf-8').read().splitlines()
     except OSError:
