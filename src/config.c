@@ -16,7 +16,7 @@ enum {
 	OPT_REQUIRE_KEY, OPT_MAX_BODY, OPT_THREADS, OPT_CONN_TIMEOUT,
 	OPT_MAX_CONNECTIONS, OPT_SMS_CODE_TTL, OPT_MAX_ATTEMPTS,
 	OPT_CREDENTIAL_TTL, OPT_PROBE, OPT_CONTROL_TOKEN, OPT_IMPORT,
-	OPT_EXPORT_ON_EXIT, OPT_MAX_CONN_PER_IP,
+	OPT_EXPORT_ON_EXIT, OPT_MAX_CONN_PER_IP, OPT_ID_TOKEN_ALG,
 };
 
 /* One row per setting: its flag, its environment variable, its help. */
@@ -42,6 +42,8 @@ static const struct config_opt {
 	    "RSA private key for ID tokens (default: generated, kept in store)" },
 	{ OPT_LOG_LEVEL, "log-level", "MFAEMU_LOG_LEVEL", 1, "LEVEL",
 	    "error, warn, info or debug (default info)" },
+	{ OPT_ID_TOKEN_ALG, "id-token-alg", "MFAEMU_ID_TOKEN_ALG", 1, "ALG",
+	    "RS256, or none for firebase-admin's emulator mode (default RS256)" },
 	{ OPT_REQUIRE_KEY, "require-key", "MFAEMU_REQUIRE_KEY", 1, "BOOL",
 	    "refuse Identity Toolkit calls without ?key= (default true)" },
 	{ OPT_MAX_BODY, "max-body", "MFAEMU_MAX_BODY", 1, "BYTES",
@@ -235,6 +237,15 @@ apply(struct config *cfg, int id, const char *val, const char *src,
 		if (log_level_parse(val, &cfg->log_level))
 			return fail(err, errlen, "%s: log level must be error, "
 			    "warn, info or debug, got '%s'", src, val);
+		return CONFIG_OK;
+	case OPT_ID_TOKEN_ALG:
+		if (strcmp(val, "RS256") == 0)
+			cfg->unsigned_id_tokens = false;
+		else if (strcmp(val, "none") == 0)
+			cfg->unsigned_id_tokens = true;
+		else
+			return fail(err, errlen, "%s: expected RS256 or none, "
+			    "got '%s'", src, val);
 		return CONFIG_OK;
 	case OPT_REQUIRE_KEY:
 		if (parse_bool(val, &cfg->require_key))

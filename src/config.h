@@ -29,6 +29,7 @@ struct config {
 	bool check_only;
 	bool probe;		/* --probe: health-check a daemon */
 	bool require_key;
+	bool unsigned_id_tokens;	/* --id-token-alg none */
 
 	/* HTTP limits. */
 	size_t max_body;

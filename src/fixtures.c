@@ -215,7 +215,8 @@ apply_realm(struct load *ld, const char *tenant, struct json_object *obj,
 	}
 	if (store_realm_put(ld->emu->store, &realm) != STORE_OK)
 		return store_fail(ld, path);
-	ld->counts->realms++;
+	if (*tenant != '\0')
+		ld->counts->realms++;
 	snprintf(p, sizeof(p), "%.200s.testPhoneNumbers", path);
 	return apply_test_numbers(ld, numbers, p, tenant);
 }

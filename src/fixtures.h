@@ -14,7 +14,7 @@ struct json_object;
 struct store_user;
 
 struct fixtures_counts {
-	size_t realms;
+	size_t realms;		/* tenants declared */
 	size_t users;
 	size_t enrollments;
 	size_t credentials;

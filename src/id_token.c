@@ -70,8 +70,12 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 		add_str(fb, "tenant", user->tenant_id);
 	json_object_object_add(claims, "firebase", fb);
 
-	key = emu_key(emu);
-	jwt = key ? tokens_sign_jwt(key, claims) : NULL;
+	if (emu->cfg.unsigned_id_tokens) {
+		jwt = tokens_unsigned_jwt(claims);
+	} else {
+		key = emu_key(emu);
+		jwt = key ? tokens_sign_jwt(key, claims) : NULL;
+	}
 	json_object_put(claims);
 	return jwt;
 }

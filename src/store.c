@@ -153,8 +153,9 @@
 	X(CRED_FAIL, "UPDATE pending_credentials SET failed_attempts = " \
 	    "failed_attempts + 1 WHERE credential = ?1") \
 	X(SMS_INSERT, "INSERT INTO sms_sessions (session_info, credential, " \
-	    "enrollment, phone_number, code, created_at, expires_at) " \
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
+	    "enrollment, phone_number, code, created_at, expires_at, " \
+	    "attempts, consumed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
+	    "NULLIF(?9, 0))") \
 	X(SMS_GET, "SELECT session_info, credential, enrollment, " \
 	    "phone_number, code, created_at, expires_at, attempts, " \
 	    "coalesce(consumed_at, 0) FROM sms_sessions " \
@@ -970,6 +971,8 @@ store_sms_insert(struct store *st, const struct store_sms_session *x)
 	bind_text(s, 5, x->code);
 	sqlite3_bind_int64(s, 6, x->created_at);
 	sqlite3_bind_int64(s, 7, x->expires_at);
+	sqlite3_bind_int(s, 8, x->attempts);
+	sqlite3_bind_int64(s, 9, x->consumed_at);
 	return run(st, s);
 }
 

@@ -695,6 +695,48 @@ done:
 	return payload;
 }
 
+char *
+tokens_unsigned_jwt(struct json_object *claims)
+{
+	static const char hjson[] = "{\"alg\":\"none\",\"typ\":\"JWT\"}";
+	const char *pjson;
+	size_t plen, hb, pb;
+	char *jwt;
+
+	if (!json_object_is_type(claims, json_type_object) ||
+	    (pjson = json_object_to_json_string_length(claims,
+	    TOKENS_JSON_FLAGS, &plen)) == NULL)
+		return NULL;
+	hb = b64url_len(sizeof(hjson) - 1);
+	pb = b64url_len(plen);
+	if ((jwt = malloc(hb + 1 + pb + 2)) == NULL)
+		return NULL;
+	b64url_encode((const uint8_t *)hjson, sizeof(hjson) - 1, jwt);
+	jwt[hb] = '.';
+	b64url_encode((const uint8_t *)pjson, plen, jwt + hb + 1);
+	jwt[hb + 1 + pb] = '.';
+	jwt[hb + 1 + pb + 1] = '\0';
+	return jwt;
+}
+
+struct json_object *
+tokens_read_unsigned_jwt(const char *jwt)
+{
+	struct json_object *hdr, *payload = NULL;
+	const char *dot1, *dot2;
+
+	if (jwt == NULL || (dot1 = strchr(jwt, '.')) == NULL ||
+	    (dot2 = strchr(dot1 + 1, '.')) == NULL || dot2[1] != '\0')
+		return NULL;
+	if ((hdr = segment_json(jwt, (size_t)(dot1 - jwt))) == NULL)
+		return NULL;
+	if (member_equals(hdr, "alg", "none") &&
+	    !json_object_object_get_ex(hdr, "crit", NULL))
+		payload = segment_json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+	json_object_put(hdr);
+	return payload;
+}
+
 int
 tokens_random(const char *prefix, size_t nbytes, char *out, size_t outcap)
 {
@@ -718,4 +760,25 @@ tokens_random(const char *prefix, size_t nbytes, char *out, size_t outcap)
 	/* The token is a secret; do not leave its bytes on the stack. */
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return ok;
+}
+
+int
+tokens_random_id(char *out)
+{
+	static const char alphabet[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char r[TOKENS_ID_LEN];
+	size_t i = 0;
+
+	/* Rejection sampling: bytes >= 248 would favour the first letters. */
+	while (i < TOKENS_ID_LEN) {
+		if (RAND_bytes(r, sizeof(r)) != 1)
+			return -1;
+		for (size_t k = 0; k < sizeof(r) && i < TOKENS_ID_LEN; k++) {
+			if (r[k] < 248)
+				out[i++] = alphabet[r[k] % 62];
+		}
+	}
+	out[TOKENS_ID_LEN] = '\0';
+	return 0;
 }

@@ -68,12 +68,29 @@ struct json_object *tokens_verify_jwt(const struct tokens_key *key,
     const char *jwt);
 
 /*
+ * An unsigned JWT ({"alg":"none"}, empty signature), the kind the Firebase
+ * Auth Emulator issues and firebase-admin's emulator mode insists on.
+ * Returns a malloc'd string or NULL.
+ */
+char *tokens_unsigned_jwt(struct json_object *claims);
+
+/* The payload of an unsigned JWT (new object, owned) or NULL. */
+struct json_object *tokens_read_unsigned_jwt(const char *jwt);
+
+/*
  * An opaque random token: `nbytes` (16..64) bytes from RAND_bytes, base64url
  * without padding, prefixed by `prefix` (may be ""). Writes NUL-terminated
  * into `out`; returns 0, or -1 when out is too small or RAND_bytes fails.
  */
 int tokens_random(const char *prefix, size_t nbytes, char *out,
     size_t outcap);
+
+/*
+ * A Firebase-style id (uids, enrollment ids): 28 characters of
+ * [A-Za-z0-9] from RAND_bytes into out (29 bytes). Returns 0 or -1.
+ */
+#define TOKENS_ID_LEN 28
+int tokens_random_id(char *out);
 
 /* base64url without padding of `n` bytes; returns length or -1. */
 int tokens_b64url(const uint8_t *in, size_t n, char *out, size_t outcap);

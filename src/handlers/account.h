@@ -96,6 +96,13 @@ struct account_ctx {
 int account_resolve_or_reply(struct request *req, const char *id_token,
     const char *tenant_id, struct account_ctx *ctx);
 
+/*
+ * Reply 200 {idToken, refreshToken} plus the members of `extra`
+ * (consumed; may be NULL), and free t->id_token.
+ */
+void account_reply_tokens(struct request *req, struct account_tokens *t,
+    struct json_object *extra);
+
 /* 1 when `email` looks like an address Identity Toolkit would accept. */
 int account_valid_email(const char *email);
 

@@ -8,7 +8,6 @@
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "emu.h"
 #include "handlers/account.h"
@@ -18,22 +17,7 @@
 #include "password.h"
 #include "reply.h"
 #include "reqparse.h"
-
-/* Firebase uids: 28 characters of [A-Za-z0-9]. */
-static int
-new_local_id(char *out)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char r[28];
-
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		return -1;
-	for (size_t i = 0; i < sizeof(r); i++)
-		out[i] = alphabet[r[i] % 62];
-	out[sizeof(r)] = '\0';
-	return 0;
-}
+#include "tokens.h"
 
 void
 accounts_sign_up(struct request *req)
@@ -87,7 +71,7 @@ accounts_sign_up(struct request *req)
 		reply_error(req, ERR_INVALID_TENANT_ID, NULL);
 		return;
 	}
-	if (new_local_id(u.local_id) != 0) {
+	if (tokens_random_id(u.local_id) != 0) {
 		reply_error(req, ERR_INTERNAL_ERROR, "RAND_bytes failed");
 		return;
 	}

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <openssl/rand.h>
 
 #include "emu.h"
 #include "fixtures.h"
@@ -27,6 +26,7 @@
 #include "reqparse.h"
 #include "sms_code.h"
 #include "store.h"
+#include "tokens.h"
 
 #define BATCH_MAX_USERS 1000
 #define PAGE_MAX 1000
@@ -69,21 +69,6 @@ realm_exists_or_reply(struct request *req, const struct admin_realm *r)
 	return -1;
 }
 
-static int
-new_uid(char *out)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char r[28];
-
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		return -1;
-	for (size_t i = 0; i < sizeof(r); i++)
-		out[i] = alphabet[r[i] % 62];
-	out[sizeof(r)] = '\0';
-	return 0;
-}
-
 static const char *
 str_member(struct json_object *o, const char *k)
 {
@@ -93,6 +78,25 @@ str_member(struct json_object *o, const char *k)
 	    !json_object_is_type(v, json_type_string))
 		return NULL;
 	return json_object_get_string(v);
+}
+
+/* Phone factors must be E.164, answered as INVALID_MFA_PHONE_NUMBER. */
+static int
+mfa_phones_valid(struct json_object *mfa)
+{
+	struct json_object *v;
+
+	if (mfa == NULL || !json_object_is_type(mfa, json_type_array))
+		return 1;
+	for (size_t i = 0; i < json_object_array_length(mfa); i++) {
+		struct json_object *e = json_object_array_get_idx(mfa, i);
+
+		if (json_object_object_get_ex(e, "phoneInfo", &v) &&
+		    (!json_object_is_type(v, json_type_string) ||
+		    !sms_code_valid_phone(json_object_get_string(v))))
+			return 0;
+	}
+	return 1;
 }
 
 /*
@@ -123,7 +127,7 @@ create_one(struct request *req, const struct admin_realm *r,
 	email = str_member(in, "email");
 	phone = str_member(in, "phoneNumber");
 	if (uid == NULL || *uid == '\0') {
-		if (new_uid(gen) != 0) {
+		if (tokens_random_id(gen) != 0) {
 			snprintf(detail, dlen, "RAND_bytes failed");
 			return ERR_INTERNAL_ERROR;
 		}
@@ -136,6 +140,11 @@ create_one(struct request *req, const struct admin_realm *r,
 	if (phone != NULL && !sms_code_valid_phone(phone)) {
 		snprintf(detail, dlen, "Invalid format.");
 		return ERR_INVALID_PHONE_NUMBER;
+	}
+	if (json_object_object_get_ex(in, "mfaInfo", &v) &&
+	    !mfa_phones_valid(v)) {
+		snprintf(detail, dlen, "Invalid format.");
+		return ERR_INVALID_MFA_PHONE_NUMBER;
 	}
 	if (strlen(uid) <= STORE_ID_MAX && store_user_find(st, r->project,
 	    r->tenant, uid, &existing) == STORE_OK) {
@@ -177,10 +186,14 @@ create_one(struct request *req, const struct admin_realm *r,
 	rc = fixtures_apply(req->emu, "user", doc, &counts, err, sizeof(err));
 	json_object_put(doc);
 	if (rc != 0) {
+		/* "user: $.users[0].mfaInfo[1]: reason" -> "mfaInfo[1]: ..." */
 		const char *at = strstr(err, "$.users[0]");
 
-		snprintf(detail, dlen, "%s", at ? at + 10 + (at[10] == ':' ?
-		    2 : 0) : err);
+		if (at != NULL) {
+			at += 10;
+			at += *at == '.' ? 1 : *at == ':' ? 2 : 0;
+		}
+		snprintf(detail, dlen, "%s", at ? at : err);
 		return ERR_INVALID_ARGUMENT;
 	}
 	snprintf(uid_out, STORE_ID_MAX + 1, "%s", uid);
@@ -325,6 +338,10 @@ replace_enrollments(struct request *req, const struct store_user *u,
 		return ERR_SERVICE_UNAVAILABLE;
 	if (enrollments == NULL)
 		return ERR__COUNT;
+	if (!mfa_phones_valid(enrollments)) {
+		snprintf(detail, dlen, "Invalid format.");
+		return ERR_INVALID_MFA_PHONE_NUMBER;
+	}
 	if (fixtures_add_enrollments(req->emu, u, enrollments, reason,
 	    sizeof(reason)) != 0) {
 		snprintf(detail, dlen, "mfa.enrollments%s", reason);
@@ -577,6 +594,30 @@ admin_accounts_batch_delete(struct request *req)
 	reply_json(req, 200, json_object_new_object());
 }
 
+/* A per-user batchCreate error, in the words Google uses for them. */
+static void
+batch_message(enum err_code code, const char *detail, char *out,
+    size_t outlen)
+{
+	const char *fixed = NULL;
+
+	if (code == ERR_INVALID_ARGUMENT &&
+	    strcmp(detail, "localId is missing") == 0)
+		fixed = "localId is missing";
+	else if (code == ERR_INVALID_EMAIL)
+		fixed = "email is invalid";
+	else if (code == ERR_INVALID_PHONE_NUMBER)
+		fixed = "phone number format is invalid";
+	else if (code == ERR_DUPLICATE_LOCAL_ID)
+		fixed = "localId belongs to an existing account - can not "
+		    "overwrite.";
+	if (fixed != NULL)
+		snprintf(out, outlen, "%s", fixed);
+	else
+		snprintf(out, outlen, "%s%s%s", errors_info(code)->code,
+		    detail[0] ? " : " : "", detail);
+}
+
 /*
  * POST .../accounts:batchCreate {users: [...]}: each user stands alone;
  * the ones that fail are listed in error[] ({index, message}) as Google
@@ -601,6 +642,26 @@ admin_accounts_batch_create(struct request *req)
 		reply_error(req, ERR_INVALID_ARGUMENT, "at most %d users in "
 		    "one batchCreate", BATCH_MAX_USERS);
 		return;
+	}
+	/* The same localId twice refuses the whole request, as Google does. */
+	{
+		struct json_object *seen = json_object_new_object();
+
+		for (size_t i = 0; i < json_object_array_length(users); i++) {
+			const char *uid = str_member(
+			    json_object_array_get_idx(users, i), "localId");
+
+			if (uid == NULL || *uid == '\0')
+				continue;
+			if (json_object_object_get_ex(seen, uid, NULL)) {
+				json_object_put(seen);
+				reply_error(req, ERR_DUPLICATE_LOCAL_ID, "%.128s",
+				    uid);
+				return;
+			}
+			json_object_object_add(seen, uid, NULL);
+		}
+		json_object_put(seen);
 	}
 	if (txn_begin_or_reply(req) != 0 || realm_exists_or_reply(req, &r))
 		return;
@@ -636,9 +697,7 @@ admin_accounts_batch_create(struct request *req)
 		{
 			struct json_object *e = json_object_new_object();
 
-			snprintf(msg, sizeof(msg), "%s%s%s",
-			    errors_info(code)->code, detail[0] ? " : " : "",
-			    detail);
+			batch_message(code, detail, msg, sizeof(msg));
 			json_object_object_add(e, "index",
 			    json_object_new_int((int)i));
 			json_object_object_add(e, "message",

@@ -27,7 +27,7 @@
 #include "sms_code.h"
 #include "store.h"
 
-#define TENANT_PAGE_MAX 100
+#define TENANT_PAGE_MAX 1000
 
 /* Google's MultiFactorConfig for a realm (new object). */
 static struct json_object *
@@ -136,8 +136,9 @@ mfa_parse(struct json_object *m, struct store_realm *realm, char *err,
 			continue;
 		if (pstate != NULL)
 			realm->mfa_totp = strcmp(pstate, "ENABLED") == 0;
-		if (adjacent >= 0) {
-			if (adjacent > 10) {
+		if (json_object_object_get_ex(totp, "adjacentIntervals",
+		    NULL)) {
+			if (adjacent < 0 || adjacent > 10) {
 				snprintf(err, errlen, "adjacentIntervals must "
 				    "be 0-10");
 				return -1;

@@ -204,7 +204,6 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 		.auth_time = ctx->cred.created_at / 1000,
 	};
 	struct account_tokens tok;
-	struct json_object *body;
 	int r;
 
 	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
@@ -235,16 +234,5 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 		    "failed");
 		return;
 	}
-	body = json_object_new_object();
-	json_object_object_add(body, "idToken",
-	    json_object_new_string(tok.id_token));
-	json_object_object_add(body, "refreshToken",
-	    json_object_new_string(tok.refresh_token));
-	if (extra != NULL) {
-		json_object_object_foreach(extra, k, v)
-			json_object_object_add(body, k, json_object_get(v));
-		json_object_put(extra);
-	}
-	free(tok.id_token);
-	reply_json(req, 200, body);
+	account_reply_tokens(req, &tok, extra);
 }

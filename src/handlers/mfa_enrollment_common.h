@@ -12,7 +12,7 @@
 #define ENROLLMENT_MAX_FACTORS 5
 /* Enrolling needs a sign-in at most this old (emulator clock). */
 #define ENROLLMENT_RECENT_LOGIN_S 300
-/* An enrollment session (code or TOTP secret) lives this long. */
+/* A TOTP enrollment session lives this long (phone: the SMS code TTL). */
 #define ENROLLMENT_SESSION_TTL_S 600
 
 /*

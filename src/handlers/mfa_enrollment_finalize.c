@@ -9,7 +9,6 @@
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include "emu.h"
 #include "handlers/handlers.h"
@@ -19,6 +18,7 @@
 #include "reply.h"
 #include "reqparse.h"
 #include "sms_code.h"
+#include "tokens.h"
 #include "totp.h"
 
 static void
@@ -32,22 +32,6 @@ refuse(struct request *req, bool keep, enum err_code code,
 		store_rollback(req->emu->store);
 	}
 	reply_error(req, code, detail ? "%s" : NULL, detail);
-}
-
-/* Firebase-style ids: 28 characters of [A-Za-z0-9]. */
-static int
-new_enrollment_id(char *out)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char r[28];
-
-	if (RAND_bytes(r, sizeof(r)) != 1)
-		return -1;
-	for (size_t i = 0; i < sizeof(r); i++)
-		out[i] = alphabet[r[i] % 62];
-	out[sizeof(r)] = '\0';
-	return 0;
 }
 
 /*
@@ -82,7 +66,7 @@ mfa_enrollment_finalize(struct request *req)
 	struct store *st = emu->store;
 	const char *id_token = NULL, *tenant = NULL, *name = NULL,
 	    *session_info = NULL, *code = NULL, *s;
-	struct json_object *phone_info = NULL, *totp_info = NULL, *body;
+	struct json_object *phone_info = NULL, *totp_info = NULL;
 	struct reqparse_field f[] = {
 		{ "idToken", RP_STRING, &id_token },
 		{ "phoneVerificationInfo", RP_OBJECT, &phone_info },
@@ -201,7 +185,7 @@ mfa_enrollment_finalize(struct request *req)
 		e.totp_digits = x.totp_digits;
 		e.totp_period = x.totp_period;
 	}
-	if (new_enrollment_id(e.enrollment_id) != 0 ||
+	if (tokens_random_id(e.enrollment_id) != 0 ||
 	    store_enroll_session_consume(st, x.session_info, ctx.now) !=
 	    STORE_OK || store_enrollment_insert(st, &e) != STORE_OK ||
 	    (x.kind == STORE_FACTOR_TOTP && store_totp_use_step(st, e.id,
@@ -225,13 +209,7 @@ mfa_enrollment_finalize(struct request *req)
 		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
 		goto out;
 	}
-	body = json_object_new_object();
-	json_object_object_add(body, "idToken",
-	    json_object_new_string(tok.id_token));
-	json_object_object_add(body, "refreshToken",
-	    json_object_new_string(tok.refresh_token));
-	free(tok.id_token);
-	reply_json(req, 200, body);
+	account_reply_tokens(req, &tok, NULL);
 out:
 	OPENSSL_cleanse(x.totp_secret, sizeof(x.totp_secret));
 	OPENSSL_cleanse(e.totp_secret, sizeof(e.totp_secret));

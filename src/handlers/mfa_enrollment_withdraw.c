@@ -29,7 +29,6 @@ mfa_enrollment_withdraw(struct request *req)
 	struct account_session sess = { 0 };
 	struct account_tokens tok;
 	struct account_ctx ctx;
-	struct json_object *body;
 	int r;
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f, 3))
@@ -65,11 +64,5 @@ mfa_enrollment_withdraw(struct request *req)
 		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
 		return;
 	}
-	body = json_object_new_object();
-	json_object_object_add(body, "idToken",
-	    json_object_new_string(tok.id_token));
-	json_object_object_add(body, "refreshToken",
-	    json_object_new_string(tok.refresh_token));
-	free(tok.id_token);
-	reply_json(req, 200, body);
+	account_reply_tokens(req, &tok, NULL);
 }

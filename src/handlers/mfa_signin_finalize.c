@@ -112,6 +112,8 @@ finalize_sms(struct request *req, struct mfa_ctx *ctx,
 		txn_fail(req);
 		return;
 	}
+	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
+	    enr.enrollment_id);
 	if (!reqparse_empty(fr->enrollment_id) && named.id != enr.id) {
 		mfa_fail(req, false, ERR_INVALID_SESSION_INFO, "sessionInfo "
 		    "was issued for mfaEnrollmentId '%s', not '%s'",

@@ -521,3 +521,22 @@ export function traceReportTest(label) {
 /** Optional JSON-lines file the trace report also appends to. */
 const TRACE_FILE = process.env.MFAEMU_E2E_TRACE_FILE;
 
+
+// ------------------------------------------------------------ control plane requests
+
+/**
+ * A control-plane request (METHOD /emulator/v1 + p, optional JSON body)
+ * through the harness's untraced fetch. Returns {status, json, text}.
+ */
+export async function controlRequest(url, method, p, body) {
+  const init = { method, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+  if (body !== undefined) {
+    init.headers = { 'content-type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  const res = await rawFetch(`${url}/emulator/v1${p}`, init);
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}

@@ -668,3 +668,77 @@ export async function waitForStdout(daemon, pred, ms = 2000) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+// ---------------------------------------------------------------- control plane
+
+export const CONTROL = '/emulator/v1';
+
+/**
+ * A control-plane request: `method` on CONTROL + p (no ?key=), with an
+ * optional JSON body; token sends "Authorization: Bearer <token>".
+ * Returns {status, headers, json, text}.
+ */
+export function control(url, method, p, body, { token, headers = {} } = {}) {
+  const h = { ...headers };
+  if (token !== undefined) h.authorization = `Bearer ${token}`;
+  return call(url, CONTROL + p, body, { key: null, method, headers: h });
+}
+
+/** The realm path of a project or tenant under /emulator/v1. */
+export function realmPath(project = PROJECT, tenant) {
+  return `/projects/${encodeURIComponent(project)}` +
+    (tenant ? `/tenants/${encodeURIComponent(tenant)}` : '');
+}
+
+/** POST /emulator/v1/fixtures; asserts 200 and returns the counts. */
+export async function loadFixtures(url, doc, opts) {
+  return expectOk(await control(url, 'POST', '/fixtures', doc, opts));
+}
+
+/**
+ * GET /emulator/v1/export; asserts 200. Returns {json, text}.
+ * opts: credentials, sessions (booleans), query (extra query string).
+ */
+export async function exportState(url, { credentials = false, sessions = false, query = '', token } = {}) {
+  const q = [];
+  if (credentials) q.push('credentials=true');
+  if (sessions) q.push('sessions=true');
+  if (query) q.push(query);
+  const res = await control(url, 'GET', '/export' + (q.length ? `?${q.join('&')}` : ''), undefined, { token });
+  const json = expectOk(res);
+  assert.ok(Array.isArray(json.projects), `export: ${res.text}`);
+  return { json, text: res.text };
+}
+
+/** POST /emulator/v1/clock with any body; asserts 200, returns the clock. */
+export async function setClock(url, body) {
+  return expectOk(await control(url, 'POST', '/clock', body));
+}
+
+/** POST /emulator/v1/faults; asserts 200 and returns the rule. */
+export async function addFault(url, rule) {
+  return expectOk(await control(url, 'POST', '/faults', rule));
+}
+
+/** PATCH a realm's config; returns the raw response. */
+export function patchConfig(url, body, { project = PROJECT, tenant } = {}) {
+  return control(url, 'PATCH', realmPath(project, tenant) + '/config', body);
+}
+
+/** GET a realm's config; returns the raw response. */
+export function getConfig(url, { project = PROJECT, tenant } = {}) {
+  return control(url, 'GET', realmPath(project, tenant) + '/config');
+}
+
+/** GET /emulator/v1/events[?query]; asserts 200 and returns the array. */
+export async function listEvents(url, query = '') {
+  const res = await control(url, 'GET', '/events' + (query ? `?${query}` : ''));
+  const json = expectOk(res);
+  assert.ok(Array.isArray(json.events), `events: ${res.text}`);
+  return json.events;
+}
+
+/** POST /v1/accounts:signInWithPassword; returns the raw response. */
+export function signInWithPassword(url, email, password, extra = {}, opts) {
+  return call(url, '/v1/accounts:signInWithPassword', { email, password, returnSecureToken: true, ...extra }, opts);
+}

@@ -141,7 +141,7 @@ START_TEST(fixtures_demo_counts)
 	ck_assert_uint_eq(c.enrollments, 6);
 	ck_assert_uint_eq(c.credentials, 5);
 	ck_assert_uint_eq(c.test_numbers, 1);
-	ck_assert_uint_eq(c.realms, 2);
+	ck_assert_uint_eq(c.realms, 1);
 	ck_assert_uint_eq(c.skipped, 0);
 }
 END_TEST
