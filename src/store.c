@@ -704,16 +704,17 @@ store_user_get(struct store *st, int64_t id, struct store_user *out)
 	return r;
 }
 
-int
-store_user_find(struct store *st, const char *project, const char *tenant,
-    const char *local_id, struct store_user *out)
+/* A user of a realm by one unique key (localId, email or phone). */
+static int
+user_by(struct store *st, enum store_stmt id, const char *project,
+    const char *tenant, const char *key, struct store_user *out)
 {
-	sqlite3_stmt *s = stmt(st, S_USER_FIND);
+	sqlite3_stmt *s = stmt(st, id);
 	int r;
 
 	bind_text(s, 1, project);
 	bind_text(s, 2, tenant);
-	bind_text(s, 3, local_id);
+	bind_text(s, 3, key);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = read_user(s, out);
@@ -722,20 +723,24 @@ store_user_find(struct store *st, const char *project, const char *tenant,
 }
 
 int
+store_user_find(struct store *st, const char *project, const char *tenant,
+    const char *local_id, struct store_user *out)
+{
+	return user_by(st, S_USER_FIND, project, tenant, local_id, out);
+}
+
+int
 store_user_find_email(struct store *st, const char *project,
     const char *tenant, const char *email, struct store_user *out)
 {
-	sqlite3_stmt *s = stmt(st, S_USER_BY_EMAIL);
-	int r;
+	return user_by(st, S_USER_BY_EMAIL, project, tenant, email, out);
+}
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	bind_text(s, 3, email);
-	if ((r = row(st, s)) != STORE_OK)
-		return r;
-	r = read_user(s, out);
-	done(s);
-	return r;
+int
+store_user_find_phone(struct store *st, const char *project,
+    const char *tenant, const char *phone, struct store_user *out)
+{
+	return user_by(st, S_USER_BY_PHONE, project, tenant, phone, out);
 }
 
 int
@@ -1453,23 +1458,6 @@ store_user_page(struct store *st, const char *project, const char *tenant,
 		return fail_stmt(st, s, rc);
 	done(s);
 	return STORE_OK;
-}
-
-int
-store_user_find_phone(struct store *st, const char *project,
-    const char *tenant, const char *phone, struct store_user *out)
-{
-	sqlite3_stmt *s = stmt(st, S_USER_BY_PHONE);
-	int r;
-
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	bind_text(s, 3, phone);
-	if ((r = row(st, s)) != STORE_OK)
-		return r;
-	r = read_user(s, out);
-	done(s);
-	return r;
 }
 
 int
