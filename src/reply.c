@@ -24,6 +24,48 @@ errors_info(enum err_code code)
 	return &err_table[code];
 }
 
+/*
+ * Make `s` valid UTF-8 in place: details quote what the client sent, and
+ * a reply that says charset=UTF-8 must be. Invalid bytes become '?', and
+ * a character cut short at the end (by a precision) is dropped.
+ */
+static void
+utf8_clean(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p != '\0') {
+		size_t n = *p < 0x80 ? 0 : (*p >= 0xc2 && *p <= 0xdf) ? 1 :
+		    (*p >= 0xe0 && *p <= 0xef) ? 2 :
+		    (*p >= 0xf0 && *p <= 0xf4) ? 3 : 4;
+		size_t k;
+
+		if (n == 4) {
+			*p++ = '?';
+			continue;
+		}
+		for (k = 1; k <= n && (p[k] & 0xc0) == 0x80; k++)
+			;
+		/* Overlong forms, surrogates and past U+10FFFF. */
+		if (k > n && ((p[0] == 0xe0 && p[1] < 0xa0) ||
+		    (p[0] == 0xed && p[1] >= 0xa0) ||
+		    (p[0] == 0xf0 && p[1] < 0x90) ||
+		    (p[0] == 0xf4 && p[1] >= 0x90))) {
+			*p++ = '?';
+			continue;
+		}
+		if (k <= n) {
+			if (p[k] == '\0') {
+				*p = '\0';	/* cut short: drop it */
+				return;
+			}
+			*p++ = '?';
+			continue;
+		}
+		p += n + 1;
+	}
+}
+
 int
 errors_lookup(const char *name, enum err_code *out)
 {
@@ -50,6 +92,7 @@ reply_error_body(enum err_code code, const char *detail, int xgafv)
 	else
 		snprintf(msg, sizeof(msg), "%s", e->code);
 
+	utf8_clean(msg);
 	root = json_object_new_object();
 	err = json_object_new_object();
 	json_object_object_add(err, "code",
