@@ -339,6 +339,8 @@ http_server_start(struct emu *emu, char *err, size_t errlen)
 	srv->port = bound_port(srv->fd);
 	srv->daemon = MHD_start_daemon(flags, (uint16_t)srv->port, NULL, NULL,
 	    on_request, srv,
+	    /* First, so MHD's own start-up messages reach it too. */
+	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_LISTEN_SOCKET, srv->fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_connections,
@@ -347,7 +349,6 @@ http_server_start(struct emu *emu, char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)cfg->connection_timeout,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {
 		snprintf(err, errlen, "cannot start the HTTP server on %s:%u",

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <openssl/crypto.h>
 
 #include "emu.h"
 #include "events.h"
@@ -382,9 +383,13 @@ body_or_reply(struct request *req)
 static bool
 bearer_is(const struct request *req, const char *token)
 {
+	size_t n = strlen(token);
+
+	/* The control token is a secret: compare it in constant time. */
 	return req->authorization != NULL &&
 	    strncmp(req->authorization, "Bearer ", 7) == 0 &&
-	    strcmp(req->authorization + 7, token) == 0;
+	    strlen(req->authorization + 7) == n &&
+	    CRYPTO_memcmp(req->authorization + 7, token, n) == 0;
 }
 
 static const char *

@@ -206,7 +206,7 @@ admin_accounts_create(struct request *req)
 {
 	struct admin_realm r;
 	struct json_object *body;
-	char uid[STORE_ID_MAX + 1], detail[512];
+	char uid[STORE_ID_MAX + 1], detail[512] = "";
 	enum err_code code;
 	struct store_user u;
 
