@@ -719,10 +719,10 @@ apply_project(struct emu *emu, const char *source, struct json_object *doc,
 	if (fields(&ld, doc, base, f, sizeof(f) / sizeof(f[0])))
 		return -1;
 	ld.project = project ? project : emu->cfg.project;
-	if (*ld.project == '\0' || strlen(ld.project) > STORE_ID_MAX) {
+	if (!valid_id(ld.project)) {
 		snprintf(path, sizeof(path), "%s.projectId", base);
-		return fail(&ld, path, "must be 1-%d characters",
-		    STORE_ID_MAX);
+		return fail(&ld, path, "must be 1-%d printable characters "
+		    "without spaces or '/'", STORE_ID_MAX);
 	}
 	ld.seen_users = json_object_new_object();
 	ld.tenants = json_object_new_object();

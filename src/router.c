@@ -531,6 +531,16 @@ dispatch(struct request *req)
 		    req->url, allow);
 		return;
 	}
+	/* Project, tenant and rule ids from the path: printable ASCII. */
+	for (size_t i = 0; i < req->ncaptures; i++) {
+		for (const char *c = req->captures[i]; *c != '\0'; c++) {
+			if (*c < 0x21 || *c > 0x7e) {
+				reply_error(req, ERR_INVALID_ARGUMENT, "ids in "
+				    "the path are printable ASCII");
+				return;
+			}
+		}
+	}
 	if (req->too_large) {
 		reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the request body is "
 		    "larger than %zu bytes", req->body_cap);
