@@ -474,6 +474,15 @@ apply_faults(struct request *req)
 }
 
 static void
+ascii_only(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s < 0x20 || *s > 0x7e)
+			*s = '?';
+	}
+}
+
+static void
 record_event(struct request *req)
 {
 	struct event e;
@@ -495,6 +504,15 @@ record_event(struct request *req)
 	memcpy(e.tenant_id, req->ev_tenant_id, sizeof(e.tenant_id));
 	memcpy(e.enrollment_id, req->ev_enrollment_id,
 	    sizeof(e.enrollment_id));
+	/*
+	 * The log is JSON, and these fields quote what clients sent (cut to
+	 * fit, perhaps mid-character): keep them printable ASCII.
+	 */
+	ascii_only(e.method);
+	ascii_only(e.path);
+	ascii_only(e.local_id);
+	ascii_only(e.tenant_id);
+	ascii_only(e.enrollment_id);
 	events_record(&req->emu->events, &e);
 }
 
