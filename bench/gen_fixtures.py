@@ -8,8 +8,15 @@
                                   credentials bc<i>; load it after a pool
   gen_fixtures.py users N OUT     N users shaped like an export (email, phone
                                   factor, every 4th also TOTP), nothing else
-  gen_fixtures.py creds N M OUT   M credentials bc<i> spread over the N users
-                                  of a `users` file (user (i * 7919) % N)
+  gen_fixtures.py creds N M OUT   M credentials spread evenly over the N users
+                                  of a `users` file: bc<j> -> u<j> for
+                                  j = i * (N / M) (start.lua's STRIDE)
+  gen_fixtures.py totp-codes K    "STEP0 CODE0 .. CODEK-1": the TOTP codes of
+                                  TOTP_SECRET for the K steps from now
+  gen_fixtures.py firebase N DIR  the pool's N users (phone factors only,
+                                  password pw<i>) as a Firebase Auth Emulator
+                                  export, for `firebase emulators:start
+                                  --import DIR`
 
 Every user of a pool shares one TOTP secret (TOTP_SECRET below), so one
 code per 30-s step serves them all: the server still runs HMAC and the
@@ -82,14 +89,70 @@ def users(n, out):
 
 
 def creds(n, m, out):
+    stride = max(n // m, 1)
     out.write('{"projectId": "%s",\n' % PROJECT)
-    write_list(out, "pendingCredentials", m, lambda i: (
+    write_list(out, "pendingCredentials", min(m, n), lambda i: (
         '{"mfaPendingCredential": "bc%d", "localId": "u%d", '
-        '"expiresIn": %d}' % (i, (i * 7919) % n, TTL)))
+        '"expiresIn": %d}' % (i * stride, i * stride, TTL)))
     out.write("}\n")
 
 
+def totp_codes(k):
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+    key = base64.b32decode(TOTP_SECRET)
+    step0 = int(time.time()) // 30
+    codes = []
+    for step in range(step0, step0 + k):
+        h = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+        o = h[-1] & 15
+        v = (struct.unpack(">I", h[o:o + 4])[0] & 0x7FFFFFFF) % 1000000
+        codes.append("%06d" % v)
+    print(step0, " ".join(codes))
+    return 0
+
+
+def firebase_export(n, d):
+    import json
+    import os
+    os.makedirs(os.path.join(d, "auth_export"), exist_ok=True)
+    with open(os.path.join(d, "firebase-export-metadata.json"), "w") as f:
+        json.dump({"version": "15.0.0",
+                   "auth": {"version": "15.0.0", "path": "auth_export"}}, f)
+    with open(os.path.join(d, "auth_export", "config.json"), "w") as f:
+        json.dump({"signIn": {"allowDuplicateEmails": False}}, f)
+    with open(os.path.join(d, "auth_export", "accounts.json"), "w") as f:
+        f.write('{"kind": "identitytoolkit#DownloadAccountResponse", '
+                '"users": [\n')
+        for i in range(n):
+            f.write(json.dumps({
+                "localId": "u%d" % i, "email": "u%d@bench.test" % i,
+                "emailVerified": True,
+                "passwordHash": "fakeHash:salt=fakeSalt%d:password=pw%d"
+                                % (i, i),
+                "salt": "fakeSalt%d" % i, "passwordUpdatedAt": 1,
+                "validSince": "1", "createdAt": "1", "lastLoginAt": "1",
+                "providerUserInfo": [{
+                    "providerId": "password", "email": "u%d@bench.test" % i,
+                    "federatedId": "u%d@bench.test" % i,
+                    "rawId": "u%d@bench.test" % i}],
+                "mfaInfo": [{"mfaEnrollmentId": "p%d" % i,
+                             "displayName": "phone",
+                             "phoneInfo": test_number(i),
+                             "enrolledAt": "2026-01-01T00:00:00Z"}]}))
+            f.write(",\n" if i + 1 < n else "\n")
+        f.write("]}\n")
+    return 0
+
+
 def main(argv):
+    if len(argv) == 2 and argv[0] == "totp-codes":
+        return totp_codes(int(argv[1]))
+    if len(argv) == 3 and argv[0] == "firebase":
+        return firebase_export(int(argv[1]), argv[2])
     kinds = {"pool": (pool, 1), "sessions": (sessions, 1),
              "users": (users, 1), "creds": (creds, 2)}
     if len(argv) < 3 or argv[0] not in kinds or \

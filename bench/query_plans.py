@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""EXPLAIN QUERY PLAN for every statement the store prepares.
+
+  query_plans.py STORE_C DB
+
+STORE_C is src/store.c (its STORE_STATEMENTS X-macro table is read, so the
+check follows the code); DB a store that mfaemu made (`mfaemu --check --db
+DB --fixtures ...`), so the schema and its indexes are the shipped ones.
+
+Statements that run on every sign-in request (HOT below) must not scan a
+table: a full scan there makes start and finalize O(users) or O(sessions).
+The pruner's statements (PERIODIC) get "warn" for a scan; other
+statements are listed with their plans, a scan reported, not failed (a
+reset may scan). Foreign keys whose child columns no index
+covers are listed too: with foreign_keys = ON, deleting a parent row scans
+the child table once per deleted row.
+
+Prints one line per statement and "query plans: N passed, N failed".
+"""
+import re
+import sqlite3
+import sys
+
+HOT = {
+    # mfaSignIn:start and :finalize, and what they share
+    "CRED_GET", "REALM_GET", "USER_GET", "ENR_GET", "ENR_BY_ROWID",
+    "ENR_FIND_PHONE", "TEST_PHONE_GET", "SMS_INSERT", "SMS_GET",
+    "SMS_FAIL", "SMS_CONSUME", "OUTBOX_ADD", "CRED_USE", "CRED_FAIL",
+    "TOTP_USE", "PROOF_INSERT", "PROOF_GET", "REFRESH_INSERT",
+    "REFRESH_GET",
+    # fixture loading, once per user / credential / session
+    "USER_INSERT", "USER_FIND", "USER_BY_EMAIL", "ENR_INSERT",
+    "CRED_INSERT",
+}
+# The pruner runs every 10 s holding the store lock, so a scan there stalls
+# every request for as long as the table is large: reported as "warn" (a
+# finding for the store, not a broken benchmark).
+PERIODIC = {"PRUNE_SMS", "PRUNE_CRED", "PRUNE_OUTBOX", "PRUNE_TOTP",
+            "PRUNE_PROOF", "PRUNE_ENS"}
+NO_PLAN = {"BEGIN", "COMMIT", "ROLLBACK"}
+
+
+def statements(store_c):
+    src = open(store_c, encoding="utf-8").read()
+    start = src.index("#define STORE_STATEMENTS(X)")
+    lines = []
+    for line in src[start:].splitlines()[1:]:
+        lines.append(line.rstrip("\\").strip())
+        if not line.rstrip().endswith("\\"):
+            break
+    text = " ".join(lines)
+    out = []
+    for m in re.finditer(r'X\((\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', text):
+        sql = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+        out.append((m.group(1), sql.replace('\\"', '"')))
+    return out
+
+
+def unindexed_foreign_keys(db):
+    found = []
+    tables = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for t in tables:
+        fks = {}
+        for row in db.execute("PRAGMA foreign_key_list(%s)" % t):
+            fks.setdefault(row[0], []).append((row[3], row[2]))
+        prefixes = []
+        for idx in db.execute("PRAGMA index_list(%s)" % t):
+            prefixes.append([r[2] for r in db.execute(
+                "PRAGMA index_info(%s)" % idx[1])])
+        pk = [r[1] for r in sorted(db.execute("PRAGMA table_info(%s)" % t),
+                                   key=lambda r: r[5]) if r[5] > 0]
+        prefixes.append(pk)
+        for cols in fks.values():
+            names = [c for c, _ in cols]
+            if not any(p[:len(names)] == names or
+                       sorted(p[:len(names)]) == sorted(names)
+                       for p in prefixes):
+                found.append("%s(%s) -> %s" % (t, ", ".join(names),
+                                                cols[0][1]))
+    return found
+
+
+def main(argv):
+    if len(argv) != 2:
+        sys.stderr.write(__doc__)
+        return 2
+    stmts = statements(argv[0])
+    if not stmts:
+        print("query plans: no statements found in %s" % argv[0])
+        print("query plans: 0 passed, 1 failed")
+        return 1
+    db = sqlite3.connect("file:%s?mode=ro" % argv[1], uri=True)
+    passed = failed = warned = 0
+    for name, sql in stmts:
+        if name in NO_PLAN:
+            continue
+        try:
+            nparams = max([int(n) for n in re.findall(r"\?(\d+)", sql)] +
+                          [sql.count("?")])
+            plan = [r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql,
+                                             [None] * nparams)]
+        except sqlite3.Error as e:
+            print("FAIL %-22s cannot explain: %s" % (name, e))
+            failed += 1
+            continue
+        scans = [p for p in plan if p.startswith("SCAN ")]
+        text = "; ".join(plan) or "(no table read)"
+        if name in HOT and scans:
+            print("FAIL %-22s %s" % (name, text))
+            failed += 1
+        elif name in HOT:
+            print("ok   %-22s %s" % (name, text))
+            passed += 1
+        elif name in PERIODIC:
+            print("%-4s %-22s %s" % ("warn" if scans else "ok", name, text))
+            warned += 1 if scans else 0
+        else:
+            print("%-4s %-22s %s" % ("scan" if scans else "-", name, text))
+    for fk in unindexed_foreign_keys(db):
+        print("note foreign key without an index: %s" % fk)
+    if warned:
+        print("query plans: %d periodic statement(s) scan a table" % warned)
+    print("query plans: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
