@@ -12,6 +12,7 @@
 #include "fixtures.h"
 #include "reqparse.h"
 #include "store.h"
+#include "user_info.h"
 
 #define FB_MAX_FILE (256u << 20)
 
@@ -245,53 +246,16 @@ static int
 fb_user(const struct store_user *u, void *arg)
 {
 	struct fb_export *ex = arg;
-	struct json_object *o = json_object_new_object(), *mfa, *providers;
-	char num[24];
+	struct json_object *mfa;
 
-	json_object_object_add(o, "localId", json_object_new_string(u->local_id));
-	providers = json_object_new_array();
-	if (u->email[0]) {
-		struct json_object *p = json_object_new_object();
-
-		json_object_object_add(o, "email",
-		    json_object_new_string(u->email));
-		json_object_object_add(p, "providerId",
-		    json_object_new_string("password"));
-		json_object_object_add(p, "email",
-		    json_object_new_string(u->email));
-		json_object_object_add(p, "federatedId",
-		    json_object_new_string(u->email));
-		json_object_object_add(p, "rawId",
-		    json_object_new_string(u->email));
-		json_object_array_add(providers, p);
-	}
-	json_object_object_add(o, "emailVerified",
-	    json_object_new_boolean(u->email_verified));
-	if (u->display_name[0])
-		json_object_object_add(o, "displayName",
-		    json_object_new_string(u->display_name));
-	if (u->phone_number[0])
-		json_object_object_add(o, "phoneNumber",
-		    json_object_new_string(u->phone_number));
-	if (u->disabled)
-		json_object_object_add(o, "disabled",
-		    json_object_new_boolean(1));
-	if (u->tenant_id[0])
-		json_object_object_add(o, "tenantId",
-		    json_object_new_string(u->tenant_id));
-	json_object_object_add(o, "providerUserInfo", providers);
-	snprintf(num, sizeof(num), "%lld", (long long)u->created_at);
-	json_object_object_add(o, "createdAt", json_object_new_string(num));
-	json_object_object_add(o, "lastLoginAt", json_object_new_string(num));
-	snprintf(num, sizeof(num), "%lld", (long long)(u->valid_since / 1000));
-	json_object_object_add(o, "validSince", json_object_new_string(num));
+	/* Phone factors only: the Firebase emulator has no TOTP. */
 	mfa = json_object_new_array();
 	if (store_enrollment_list(ex->st, u->id, fb_enrollment, mfa) !=
-	    STORE_OK || json_object_array_length(mfa) == 0)
+	    STORE_OK) {
 		json_object_put(mfa);
-	else
-		json_object_object_add(o, "mfaInfo", mfa);
-	json_object_array_add(ex->users, o);
+		mfa = json_object_new_array();
+	}
+	json_object_array_add(ex->users, user_info_json(u, mfa));
 	return 0;
 }
 

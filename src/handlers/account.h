@@ -57,13 +57,6 @@ int account_mint_credential(struct emu *emu, const struct store_user *user,
 struct json_object *account_mfa_info(struct store *st, int64_t user_id,
     bool obfuscate);
 
-/*
- * The account as Identity Toolkit's UserInfo renders it (new object,
- * owned); `mfa_info` (consumed) is attached when not empty.
- */
-struct json_object *account_user_json(const struct store_user *u,
-    struct json_object *mfa_info);
-
 /* Number of enrollments of the user, or -1 on a store error. */
 int account_enrollment_count(struct store *st, int64_t user_id);
 

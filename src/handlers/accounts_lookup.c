@@ -14,6 +14,7 @@
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
+#include "user_info.h"
 
 void
 accounts_lookup(struct request *req)
@@ -70,7 +71,7 @@ accounts_lookup(struct request *req)
 	}
 	body = json_object_new_object();
 	users = json_object_new_array();
-	json_object_array_add(users, account_user_json(&u, info));
+	json_object_array_add(users, user_info_json(&u, info));
 	json_object_object_add(body, "kind", json_object_new_string(
 	    "identitytoolkit#GetAccountInfoResponse"));
 	json_object_object_add(body, "users", users);

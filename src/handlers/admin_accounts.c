@@ -26,6 +26,7 @@
 #include "reqparse.h"
 #include "sms_code.h"
 #include "store.h"
+#include "user_info.h"
 #include "tokens.h"
 
 #define BATCH_MAX_USERS 1000
@@ -251,7 +252,7 @@ add_user(struct request *req, const struct store_user *u,
 	json_object_object_add(seen, u->local_id, NULL);
 	if ((info = account_mfa_info(req->emu->store, u->id, false)) == NULL)
 		return -1;
-	json_object_array_add(users, account_user_json(u, info));
+	json_object_array_add(users, user_info_json(u, info));
 	return 0;
 }
 
@@ -737,7 +738,7 @@ page_add(const struct store_user *u, void *arg)
 		pg->failed = 1;
 		return 1;
 	}
-	json_object_array_add(pg->users, account_user_json(u, info));
+	json_object_array_add(pg->users, user_info_json(u, info));
 	pg->last_id = u->id;
 	return 0;
 }
