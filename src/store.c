@@ -499,6 +499,33 @@ col_text(sqlite3_stmt *s, int i, char *out, size_t cap)
 
 #define COL_TEXT(s, i, field) col_text((s), (i), (field), sizeof(field))
 
+/* End a statement stepped to `rc`: OK, or the error it stopped on. */
+static int
+rows_done(struct store *st, sqlite3_stmt *s, int rc)
+{
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail_stmt(st, s, rc);
+	done(s);
+	return STORE_OK;
+}
+
+/*
+ * What every listing does once `s` is bound: read each row with `reader`
+ * into `item` and hand it to `fn` (rows that do not fit their struct are
+ * skipped; fn returning non-zero stops), then return from the function.
+ */
+#define EACH_ROW(st, s, item, reader, fn, arg) do {			\
+	int rc_;							\
+									\
+	while ((rc_ = sqlite3_step(s)) == SQLITE_ROW) {			\
+		if ((reader)((s), &(item)) != STORE_OK)			\
+			continue;					\
+		if ((fn)(&(item), (arg)) != 0)				\
+			break;						\
+	}								\
+	return rows_done((st), (s), rc_);				\
+} while (0)
+
 int
 store_begin(struct store *st)
 {
@@ -572,18 +599,8 @@ store_realm_list(struct store *st,
 {
 	sqlite3_stmt *s = stmt(st, S_REALM_LIST);
 	struct store_realm realm;
-	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (read_realm(s, &realm) != STORE_OK)
-			continue;
-		if (fn(&realm, arg) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail_stmt(st, s, rc);
-	done(s);
-	return STORE_OK;
+	EACH_ROW(st, s, realm, read_realm, fn, arg);
 }
 
 int
@@ -880,19 +897,9 @@ store_enrollment_list(struct store *st, int64_t user_id,
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_LIST);
 	struct store_enrollment e;
-	int rc;
 
 	sqlite3_bind_int64(s, 1, user_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (read_enrollment(s, &e) != STORE_OK)
-			continue;
-		if (fn(&e, arg) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail_stmt(st, s, rc);
-	done(s);
-	return STORE_OK;
+	EACH_ROW(st, s, e, read_enrollment, fn, arg);
 }
 
 int
@@ -1048,30 +1055,28 @@ store_outbox_add(struct store *st, const char *project, const char *tenant,
 	return run(st, s);
 }
 
+static int
+read_outbox(sqlite3_stmt *s, struct store_outbox_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(s, 0);
+	if (COL_TEXT(s, 1, e->phone_number) || COL_TEXT(s, 2, e->code) ||
+	    COL_TEXT(s, 3, e->session_info))
+		return STORE_NOT_FOUND;
+	e->created_at = sqlite3_column_int64(s, 4);
+	return STORE_OK;
+}
+
 int
 store_outbox_list(struct store *st, const char *project, const char *tenant,
     int (*fn)(const struct store_outbox_entry *, void *), void *arg)
 {
 	sqlite3_stmt *s = stmt(st, S_OUTBOX_LIST);
 	struct store_outbox_entry e;
-	int rc;
 
 	bind_text(s, 1, project);
 	bind_text(s, 2, tenant);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		memset(&e, 0, sizeof(e));
-		e.id = sqlite3_column_int64(s, 0);
-		if (COL_TEXT(s, 1, e.phone_number) || COL_TEXT(s, 2, e.code) ||
-		    COL_TEXT(s, 3, e.session_info))
-			continue;
-		e.created_at = sqlite3_column_int64(s, 4);
-		if (fn(&e, arg) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail_stmt(st, s, rc);
-	done(s);
-	return STORE_OK;
+	EACH_ROW(st, s, e, read_outbox, fn, arg);
 }
 
 int
@@ -1239,10 +1244,7 @@ store_test_phone_list(struct store *st, const char *project,
 		    (const char *)sqlite3_column_text(s, 1), arg) != 0)
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail_stmt(st, s, rc);
-	done(s);
-	return STORE_OK;
+	return rows_done(st, s, rc);
 }
 
 int
@@ -1314,19 +1316,9 @@ fname(struct store *st, const char *project,				\
 {									\
 	sqlite3_stmt *s = stmt(st, stmt_id);				\
 	struct type item;						\
-	int rc;								\
 									\
 	bind_text(s, 1, project);					\
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {			\
-		if (reader(s, &item) != STORE_OK)			\
-			continue;					\
-		if (fn(&item, arg) != 0)				\
-			break;						\
-	}								\
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)			\
-		return fail_stmt(st, s, rc);				\
-	done(s);							\
-	return STORE_OK;						\
+	EACH_ROW(st, s, item, reader, fn, arg);				\
 }
 
 STORE_LIST_FN(store_user_list, S_USER_LIST, store_user, read_user)
@@ -1442,22 +1434,12 @@ store_user_page(struct store *st, const char *project, const char *tenant,
 {
 	sqlite3_stmt *s = stmt(st, S_USER_PAGE);
 	struct store_user u;
-	int rc;
 
 	bind_text(s, 1, project);
 	bind_text(s, 2, tenant);
 	sqlite3_bind_int64(s, 3, after);
 	sqlite3_bind_int(s, 4, limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (read_user(s, &u) != STORE_OK)
-			continue;
-		if (fn(&u, arg) != 0)
-			break;
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail_stmt(st, s, rc);
-	done(s);
-	return STORE_OK;
+	EACH_ROW(st, s, u, read_user, fn, arg);
 }
 
 int
