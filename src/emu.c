@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
@@ -215,11 +217,14 @@ emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 	emu->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	clock_init(&emu->clock);
-	events_init(&emu->events);
 	faults_init(&emu->faults);
 	pthread_mutex_init(&emu->key_lock, NULL);
 	pthread_cond_init(&emu->key_cond, NULL);
 	emu->started_at_ms = clock_now_ms(&emu->clock);
+	if (events_init(&emu->events) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 
 	if ((emu->store = store_open(emu->cfg.db_path, err, errlen)) == NULL)
 		return -1;
@@ -246,6 +251,14 @@ emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 		    c.users, c.enrollments, c.credentials, c.test_numbers,
 		    c.skipped);
 	}
+	/*
+	 * Parsed fixture and import files are freed by now, but glibc keeps
+	 * the heap they grew (about 16 bytes per byte of JSON): give it back
+	 * (0.2 s for 100,000 users; --check exits instead).
+	 */
+	if ((emu->cfg.nfixtures > 0 || emu->cfg.import_dir != NULL) &&
+	    !emu->cfg.check_only)
+		malloc_trim(0);
 	return 0;
 }
 
@@ -268,24 +281,42 @@ emu_close(struct emu *emu)
 	memset(emu, 0, sizeof(*emu));
 }
 
+/* Rows of each kind one pruning transaction removes at most. */
+#define PRUNE_BATCH 100
+
 void
 emu_prune(struct emu *emu)
 {
 	int64_t grace = (int64_t)emu->cfg.sms_code_ttl * 1000;
-	int64_t removed;
+	int64_t removed, total = 0;
+	bool more = true;
 
-	if (store_begin(emu->store) != 0)
-		return;
-	removed = store_prune(emu->store, clock_now_ms(&emu->clock), grace);
-	if (removed < 0) {
-		log_warn("pruning the store failed: %s",
-		    store_errmsg(emu->store));
-		store_rollback(emu->store);
-		return;
+	/*
+	 * Small transactions, with a pause between them so that waiting
+	 * requests take the lock: a backlog of expired rows costs many short
+	 * holds instead of one long stall.
+	 */
+	while (more) {
+		if (store_begin(emu->store) != 0)
+			return;
+		removed = store_prune(emu->store, clock_now_ms(&emu->clock),
+		    grace, PRUNE_BATCH, &more);
+		if (removed < 0) {
+			log_warn("pruning the store failed: %s",
+			    store_errmsg(emu->store));
+			store_rollback(emu->store);
+			return;
+		}
+		if (store_commit(emu->store) != 0) {
+			log_warn("pruning the store failed: %s",
+			    store_errmsg(emu->store));
+			return;
+		}
+		total += removed;
+		if (more)
+			nanosleep(&(struct timespec){ .tv_nsec = 1000000 },
+			    NULL);
 	}
-	if (store_commit(emu->store) != 0)
-		log_warn("pruning the store failed: %s",
-		    store_errmsg(emu->store));
-	else if (removed > 0)
-		log_debug("pruned %lld expired rows", (long long)removed);
+	if (total > 0)
+		log_debug("pruned %lld expired rows", (long long)total);
 }

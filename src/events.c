@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -5,17 +6,24 @@
 #include "clock.h"
 #include "events.h"
 
-void
+int
 events_init(struct events *ev)
 {
 	memset(ev, 0, sizeof(*ev));
+	if ((ev->ring = calloc(EVENTS_MAX, sizeof(*ev->ring))) == NULL)
+		return -1;
 	pthread_mutex_init(&ev->lock, NULL);
 	ev->next_seq = 1;
+	return 0;
 }
 
 void
 events_destroy(struct events *ev)
 {
+	if (ev->ring == NULL)
+		return;
+	free(ev->ring);
+	ev->ring = NULL;
 	pthread_mutex_destroy(&ev->lock);
 }
 
@@ -34,8 +42,16 @@ events_record(struct events *ev, const struct event *e)
 void
 events_clear(struct events *ev)
 {
+	/* A fresh ring gives back the old one's pages; memset if none. */
+	struct event *fresh = calloc(EVENTS_MAX, sizeof(*fresh));
+
 	pthread_mutex_lock(&ev->lock);
-	memset(ev->ring, 0, sizeof(ev->ring));
+	if (fresh != NULL) {
+		free(ev->ring);
+		ev->ring = fresh;
+	} else {
+		memset(ev->ring, 0, EVENTS_MAX * sizeof(*ev->ring));
+	}
 	pthread_mutex_unlock(&ev->lock);
 }
 

@@ -29,11 +29,16 @@ struct event {
 
 struct events {
 	pthread_mutex_t lock;
-	struct event ring[EVENTS_MAX];
+	/*
+	 * EVENTS_MAX slots (650 KB) from calloc, so pages are only touched
+	 * as events arrive: an idle daemon does not pay for the whole ring.
+	 */
+	struct event *ring;
 	uint64_t next_seq;		/* seq of the next event, from 1 */
 };
 
-void events_init(struct events *ev);
+/* -1 when out of memory. */
+int events_init(struct events *ev);
 void events_destroy(struct events *ev);
 
 /* Copy `e` in (its seq is assigned here). */

@@ -28,7 +28,13 @@ struct load {
 	const char *project;
 	int64_t now;
 	struct fixtures_counts *counts;
-	struct json_object *seen_users;		/* set of "tenant/localId" */
+	/*
+	 * A localId given twice: a user this document inserted has a row id
+	 * above stored_max_id; one it skipped as already stored goes in
+	 * seen_skipped ("tenant/localId"), so only re-loads pay for a set.
+	 */
+	int64_t stored_max_id;
+	struct json_object *seen_skipped;
 	struct json_object *tenants;		/* set of declared tenant ids */
 	char *err;
 	size_t errlen;
@@ -471,14 +477,15 @@ apply_user(struct load *ld, struct json_object *obj, const char *path)
 	if (known_tenant(ld, tenant, path))
 		return -1;
 
-	snprintf(key, sizeof(key), "%s/%s", tenant, local_id);
-	if (json_object_object_get_ex(ld->seen_users, key, NULL))
-		return fail(ld, path, "localId '%s' appears twice", local_id);
-	json_object_object_add(ld->seen_users, key, NULL);
-
 	r = store_user_find(ld->emu->store, ld->project, tenant, local_id,
 	    &existing);
 	if (r == STORE_OK) {
+		snprintf(key, sizeof(key), "%s/%s", tenant, local_id);
+		if (existing.id > ld->stored_max_id ||
+		    json_object_object_get_ex(ld->seen_skipped, key, NULL))
+			return fail(ld, path, "localId '%s' appears twice",
+			    local_id);
+		json_object_object_add(ld->seen_skipped, key, NULL);
 		ld->counts->skipped++;
 		return 0;
 	}
@@ -724,10 +731,14 @@ apply_project(struct emu *emu, const char *source, struct json_object *doc,
 		return fail(&ld, path, "must be 1-%d printable characters "
 		    "without spaces or '/'", STORE_ID_MAX);
 	}
-	ld.seen_users = json_object_new_object();
+	ld.seen_skipped = json_object_new_object();
 	ld.tenants = json_object_new_object();
-	if (ld.seen_users == NULL || ld.tenants == NULL) {
+	if (ld.seen_skipped == NULL || ld.tenants == NULL) {
 		fail(&ld, "$", "out of memory");
+		goto out;
+	}
+	if (store_user_max_id(emu->store, &ld.stored_max_id) != STORE_OK) {
+		store_fail(&ld, "$");
 		goto out;
 	}
 	if (apply_realm(&ld, "", doc, numbers, base) ||
@@ -756,7 +767,7 @@ apply_project(struct emu *emu, const char *source, struct json_object *doc,
 	}
 	rc = 0;
 out:
-	json_object_put(ld.seen_users);
+	json_object_put(ld.seen_skipped);
 	json_object_put(ld.tenants);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -66,6 +67,7 @@
 	X(USER_GET, "SELECT id, project_id, tenant_id, local_id, email, " \
 	    "display_name, phone_number, email_verified, disabled, " \
 	    "created_at, valid_since FROM users WHERE id = ?1") \
+	X(USER_MAX_ID, "SELECT COALESCE(MAX(id), 0) FROM users") \
 	X(USER_FIND, "SELECT id, project_id, tenant_id, local_id, email, " \
 	    "display_name, phone_number, email_verified, disabled, " \
 	    "created_at, valid_since FROM users WHERE project_id = ?1 AND " \
@@ -183,7 +185,9 @@
 	    "WHERE id = ?1 AND failed_attempts != 0") \
 	X(ENR_DELETE, "DELETE FROM mfa_enrollments WHERE user_id = ?1 AND " \
 	    "enrollment_id = ?2") \
-	X(PRUNE_ENS, "DELETE FROM enrollment_sessions WHERE expires_at < ?1") \
+	X(PRUNE_ENS, "DELETE FROM enrollment_sessions WHERE session_info IN " \
+	    "(SELECT session_info FROM enrollment_sessions WHERE " \
+	    "expires_at < ?1 LIMIT ?2)") \
 	X(OUTBOX_ADD, "INSERT INTO sms_outbox (project_id, tenant_id, " \
 	    "phone_number, code, session_info, created_at) VALUES (?1, ?2, " \
 	    "?3, ?4, ?5, ?6)") \
@@ -213,12 +217,19 @@
 	    "tenant_id = ?2") \
 	X(DELETE_OUTBOX_PROJECT, "DELETE FROM sms_outbox WHERE " \
 	    "project_id = ?1") \
-	X(PRUNE_SMS, "DELETE FROM sms_sessions WHERE expires_at < ?1") \
-	X(PRUNE_CRED, "DELETE FROM pending_credentials WHERE " \
-	    "expires_at < ?1") \
-	X(PRUNE_OUTBOX, "DELETE FROM sms_outbox WHERE created_at < ?1") \
-	X(PRUNE_TOTP, "DELETE FROM totp_used_steps WHERE used_at < ?1") \
-	X(PRUNE_PROOF, "DELETE FROM android_proofs WHERE expires_at < ?1")
+	X(PRUNE_SMS, "DELETE FROM sms_sessions WHERE session_info IN " \
+	    "(SELECT session_info FROM sms_sessions WHERE expires_at < ?1 " \
+	    "LIMIT ?2)") \
+	X(PRUNE_CRED, "DELETE FROM pending_credentials WHERE credential IN " \
+	    "(SELECT credential FROM pending_credentials WHERE " \
+	    "expires_at < ?1 LIMIT ?2)") \
+	X(PRUNE_OUTBOX, "DELETE FROM sms_outbox WHERE id IN (SELECT id " \
+	    "FROM sms_outbox WHERE created_at < ?1 LIMIT ?2)") \
+	X(PRUNE_TOTP, "DELETE FROM totp_used_steps WHERE (enrollment, step) " \
+	    "IN (SELECT enrollment, step FROM totp_used_steps WHERE " \
+	    "used_at < ?1 LIMIT ?2)") \
+	X(PRUNE_PROOF, "DELETE FROM android_proofs WHERE proof IN (SELECT " \
+	    "proof FROM android_proofs WHERE expires_at < ?1 LIMIT ?2)")
 
 enum store_stmt {
 #define X(name, sql) S_##name,
@@ -316,9 +327,22 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Before SQLite's first use: no global memory statistics (they take a
+ * process-wide mutex on every allocation, and mfaemu never reads them).
+ * Fails harmlessly when something else initialised SQLite first.
+ */
+static void
+sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errlen)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+
 	struct store *st;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX;
@@ -328,6 +352,7 @@ store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	pthread_mutex_init(&st->lock, NULL);
+	pthread_once(&configured, sqlite_configure);
 	if (sqlite3_open_v2(path ? path : ":memory:", &st->db, flags, NULL) !=
 	    SQLITE_OK) {
 		set_err(err, errlen, "cannot open %s: %s",
@@ -526,10 +551,51 @@ rows_done(struct store *st, sqlite3_stmt *s, int rc)
 	return rows_done((st), (s), rc_);				\
 } while (0)
 
+
+/*
+ * Spin briefly before sleeping on the lock. A request holds the store for
+ * 20-50 us; sleeping on a futex and being woken costs about as much again
+ * in the kernel, and with two workers taking turns that doubled the CPU per
+ * request. So a waiter polls for up to STORE_SPIN_NS first.
+ */
+#define STORE_SPIN_NS 50000
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void
+store_lock(struct store *st)
+{
+	int64_t until = 0;
+
+	for (unsigned i = 0;; i++) {
+		if (pthread_mutex_trylock(&st->lock) == 0)
+			return;
+		if ((i & 63) == 0) {
+			int64_t now = mono_ns();
+
+			if (until == 0)
+				until = now + STORE_SPIN_NS;
+			else if (now >= until)
+				break;
+		}
+#if defined(__x86_64__) || defined(__i386__)
+		__builtin_ia32_pause();
+#endif
+	}
+	pthread_mutex_lock(&st->lock);
+}
+
 int
 store_begin(struct store *st)
 {
-	pthread_mutex_lock(&st->lock);
+	store_lock(st);
 	if (run(st, stmt(st, S_BEGIN)) != STORE_OK) {
 		pthread_mutex_unlock(&st->lock);
 		return -1;
@@ -737,6 +803,19 @@ user_by(struct store *st, enum store_stmt id, const char *project,
 	r = read_user(s, out);
 	done(s);
 	return r;
+}
+
+int
+store_user_max_id(struct store *st, int64_t *out)
+{
+	sqlite3_stmt *s = stmt(st, S_USER_MAX_ID);
+	int r;
+
+	if ((r = row(st, s)) != STORE_OK)
+		return r;
+	*out = sqlite3_column_int64(s, 0);
+	done(s);
+	return STORE_OK;
 }
 
 int
@@ -1210,21 +1289,29 @@ store_delete_accounts(struct store *st, const char *project,
 }
 
 int64_t
-store_prune(struct store *st, int64_t now, int64_t grace_ms)
+store_prune(struct store *st, int64_t now, int64_t grace_ms, int batch,
+    bool *more)
 {
 	static const enum store_stmt order[] = { S_PRUNE_SMS, S_PRUNE_CRED,
 	    S_PRUNE_OUTBOX, S_PRUNE_TOTP, S_PRUNE_PROOF, S_PRUNE_ENS };
 	int64_t removed = 0;
 
+	*more = false;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		sqlite3_stmt *s = stmt(st, order[i]);
 		int64_t cutoff = order[i] == S_PRUNE_TOTP ?
 		    now - 3600 * 1000 : now - grace_ms;
+		int n;
 
 		sqlite3_bind_int64(s, 1, cutoff);
+		sqlite3_bind_int(s, 2, batch);
 		if (run(st, s) != STORE_OK)
 			return -1;
-		removed += sqlite3_changes(st->db);
+		/* A credential's cascade to its sessions is not counted. */
+		n = sqlite3_changes(st->db);
+		removed += n;
+		if (n >= batch)
+			*more = true;
 	}
 	return removed;
 }

@@ -16,6 +16,7 @@
 #ifndef MFAEMU_STORE_H
 #define MFAEMU_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -189,6 +190,8 @@ int store_user_insert(struct store *st, struct store_user *user,
     const uint8_t *salt, size_t saltlen, const uint8_t *hash,
     size_t hashlen);
 int store_user_get(struct store *st, int64_t id, struct store_user *out);
+/* The largest user row id (0 when there are none): later inserts exceed it. */
+int store_user_max_id(struct store *st, int64_t *out);
 int store_user_find(struct store *st, const char *project,
     const char *tenant, const char *local_id, struct store_user *out);
 
@@ -357,8 +360,11 @@ int store_delete_accounts(struct store *st, const char *project,
 /*
  * Drop what can no longer be used: SMS sessions and credentials expired
  * more than `grace_ms` ago, outbox entries older than that, used TOTP steps
- * older than an hour, expired Android proofs. Returns rows removed or -1.
+ * older than an hour, expired Android proofs. At most `batch` rows of each
+ * kind, so one call holds the store briefly; `*more` is set when some kind
+ * had more to remove. Returns rows removed or -1.
  */
-int64_t store_prune(struct store *st, int64_t now, int64_t grace_ms);
+int64_t store_prune(struct store *st, int64_t now, int64_t grace_ms,
+    int batch, bool *more);
 
 #endif

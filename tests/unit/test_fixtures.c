@@ -297,6 +297,32 @@ START_TEST(fixtures_load_twice_idempotent)
 }
 END_TEST
 
+/*
+ * A localId given twice is refused whether the user is new or already
+ * stored (then skipped once, not twice); the store is left as it was.
+ */
+START_TEST(fixtures_duplicate_of_stored_user)
+{
+	struct fixtures_counts c;
+	const char *once = write_doc("{\"users\": [{\"localId\": \"u1\"}]}");
+	const char *twice = write_doc("{\"users\": [{\"localId\": \"u2\"}, "
+	    "{\"localId\": \"u1\"}, {\"localId\": \"u1\"}]}");
+	struct store_user u;
+
+	ck_assert_msg(load(&once, 1, &c) == 0, "%s", err);
+	ck_assert_uint_eq(c.users, 1);
+	ck_assert_int_eq(load(&twice, 1, &c), -1);
+	ck_assert_ptr_nonnull(strstr(err, "$.users[2]: localId 'u1' appears "
+	    "twice"));
+	begin();
+	ck_assert_int_eq(store_user_find(emu.store, "demo-project", "", "u2",
+	    &u), STORE_NOT_FOUND);
+	store_rollback(emu.store);
+	ck_assert_msg(load(&once, 1, &c) == 0, "%s", err);
+	ck_assert_uint_eq(c.skipped, 1);
+}
+END_TEST
+
 START_TEST(fixtures_no_files)
 {
 	struct fixtures_counts c;
@@ -542,6 +568,7 @@ fixtures_suite(void)
 	tcase_add_test(tc, fixtures_demo_contents);
 	tcase_add_test(tc, fixtures_demo_password_hashed);
 	tcase_add_test(tc, fixtures_load_twice_idempotent);
+	tcase_add_test(tc, fixtures_duplicate_of_stored_user);
 	tcase_add_test(tc, fixtures_no_files);
 	tcase_add_test(tc, fixtures_project_defaults_to_config);
 	tcase_add_loop_test(tc, fixtures_bad_document, 0, N(bad_docs));

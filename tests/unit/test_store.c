@@ -1129,6 +1129,7 @@ END_TEST
 START_TEST(store_prune_removes_expired_only)
 {
 	const int64_t now = 10000000, hour = 3600 * 1000;
+	bool more;
 	struct store_credential c;
 	struct store_sms_session s;
 	struct store_proof p;
@@ -1155,7 +1156,8 @@ START_TEST(store_prune_removes_expired_only)
 	commit();
 
 	begin();
-	ck_assert_int_eq(store_prune(st, now, 0), 5);
+	ck_assert_int_eq(store_prune(st, now, 0, 1000, &more), 5);
+	ck_assert(!more);
 	commit();
 
 	begin();
@@ -1174,7 +1176,45 @@ START_TEST(store_prune_removes_expired_only)
 	ck_assert_int_eq(store_user_get(st, user, &(struct store_user){ 0 }),
 	    STORE_OK);
 	/* Nothing left to prune. */
-	ck_assert_int_eq(store_prune(st, now, 0), 0);
+	ck_assert_int_eq(store_prune(st, now, 0, 1000, &more), 0);
+	commit();
+}
+END_TEST
+
+/* A batch removes at most `batch` rows of each kind and says if more wait. */
+START_TEST(store_prune_batches)
+{
+	const int64_t now = 10000000;
+	char name[32];
+	bool more;
+	int64_t user, enr;
+
+	begin();
+	user = add_user("p-project", "", "alice");
+	enr = add_phone(user, "alice-phone", "+15555550101");
+	add_credential("cred", user, "p-project", "", now + 1000);
+	for (int i = 0; i < 7; i++) {
+		snprintf(name, sizeof(name), "sms-%d", i);
+		add_sms(name, "cred", enr, now - 1 - i);
+		ck_assert_int_eq(store_outbox_add(st, "p-project", "",
+		    "+15555550101", "111111", name, now - 1 - i), STORE_OK);
+	}
+	add_sms("sms-live", "cred", enr, now + 1);
+	commit();
+
+	begin();
+	ck_assert_int_eq(store_prune(st, now, 0, 3, &more), 6);
+	ck_assert(more);
+	ck_assert_uint_eq(outbox_count("p-project", ""), 4);
+	ck_assert_int_eq(store_prune(st, now, 0, 3, &more), 6);
+	ck_assert(more);
+	ck_assert_int_eq(store_prune(st, now, 0, 3, &more), 2);
+	ck_assert(!more);
+	ck_assert_uint_eq(outbox_count("p-project", ""), 0);
+	ck_assert_int_eq(store_sms_get(st, "sms-live",
+	    &(struct store_sms_session){ 0 }), STORE_OK);
+	ck_assert_int_eq(store_sms_get(st, "sms-0",
+	    &(struct store_sms_session){ 0 }), STORE_NOT_FOUND);
 	commit();
 }
 END_TEST
@@ -1182,6 +1222,7 @@ END_TEST
 START_TEST(store_prune_keeps_grace)
 {
 	const int64_t now = 10000000;
+	bool more;
 	struct store_credential c;
 	struct store_sms_session s;
 	int64_t user, enr;
@@ -1191,10 +1232,10 @@ START_TEST(store_prune_keeps_grace)
 	enr = add_phone(user, "alice-phone", "+15555550101");
 	add_credential("cred", user, "p-project", "", now - 5000);
 	add_sms("sms", "cred", enr, now - 5000);
-	ck_assert_int_eq(store_prune(st, now, 10000), 0);
+	ck_assert_int_eq(store_prune(st, now, 10000, 1000, &more), 0);
 	ck_assert_int_eq(store_credential_get(st, "cred", &c), STORE_OK);
 	ck_assert_int_eq(store_sms_get(st, "sms", &s), STORE_OK);
-	ck_assert_int_eq(store_prune(st, now, 1000), 2);
+	ck_assert_int_eq(store_prune(st, now, 1000, 1000, &more), 2);
 	ck_assert_int_eq(store_credential_get(st, "cred", &c),
 	    STORE_NOT_FOUND);
 	ck_assert_int_eq(store_sms_get(st, "sms", &s), STORE_NOT_FOUND);
@@ -1273,6 +1314,7 @@ store_suite(void)
 	tcase_add_test(tc, store_delete_accounts_cascades_in_realm);
 	tcase_add_test(tc, store_prune_removes_expired_only);
 	tcase_add_test(tc, store_prune_keeps_grace);
+	tcase_add_test(tc, store_prune_batches);
 	tcase_add_test(tc, store_rollback_discards);
 	suite_add_tcase(s, tc);
 	return s;
