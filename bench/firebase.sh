@@ -112,6 +112,9 @@ firebase_bench() {
 	for c in $CONNS; do
 		measure firebase-start "$c" wrk "http://127.0.0.1:$auth" firebase.lua \
 		    0 "$creds" start
+		# The error path: a credential it never issued (a 400).
+		measure firebase-start-error "$c" wrk "http://127.0.0.1:$auth" \
+		    start_error.lua 1
 		# As many sessions again, unmeasured, so finalize cannot run out.
 		timeout -s INT "$DUR" wrk -t"$(wrk_threads "$c")" -c"$c" -d3600s \
 		    -s "$HERE/wrk/firebase.lua" "http://127.0.0.1:$auth" -- \

@@ -29,6 +29,9 @@ ROUTES = [
      "bare-post"),
     ("firebase-start", "Firebase Auth Emulator: mfaSignIn:start",
      "bare-post"),
+    ("firebase-start-error",
+     "Firebase Auth Emulator: mfaSignIn:start, 400 (unknown credential)",
+     "bare-post"),
     ("firebase-finalize-sms", "Firebase Auth Emulator: finalize, SMS code",
      "bare-post"),
 ]
@@ -36,6 +39,7 @@ COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
           "#a6761d", "#666666", "#1f78b4", "#e31a1c", "#000000", "#b15928"]
 DISTURBED = 10  # percent of the machine used by others during a run
 VERSUS_FIREBASE = [("start", "firebase-start"),
+                   ("start-error", "firebase-start-error"),
                    ("finalize-sms", "firebase-finalize-sms")]
 STARTUP = [
     ("bare_mhd", "bare libmicrohttpd"),
