@@ -10,7 +10,7 @@ DB --fixtures ...`), so the schema and its indexes are the shipped ones.
 Statements that run on every sign-in request (HOT below) must not scan a
 table: a full scan there makes start and finalize O(users) or O(sessions).
 The pruner's statements (PERIODIC) must not scan either: they run every
-10 s holding the store lock, so a scan stalls every request for as long as
+second holding the store lock, so a scan stalls every request for as long as
 the table is large. Other statements are listed with their plans, a scan
 reported, not failed (a reset may scan). A foreign key whose child columns
 no index covers fails: with foreign_keys = ON, deleting a parent row scans
@@ -33,7 +33,7 @@ HOT = {
     "USER_INSERT", "USER_FIND", "USER_BY_EMAIL", "ENR_INSERT",
     "CRED_INSERT",
 }
-# The pruner runs every 10 s in batches holding the store lock: a scan there
+# The pruner runs every second in batches holding the store lock: a scan there
 # stalls every request for as long as the table is large.
 PERIODIC = {"PRUNE_SMS", "PRUNE_CRED", "PRUNE_OUTBOX", "PRUNE_TOTP",
             "PRUNE_PROOF", "PRUNE_ENS"}

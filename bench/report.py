@@ -246,7 +246,7 @@ def main(argv):
     if run:
         w("mfaSignIn:start %s times (32 connections, %s req/s, p50 %s ms, "
           "p99 %s ms, p99.9 %s ms, max %s ms, %s errors) with "
-          "`--sms-code-ttl 1`, so the pruner (every 10 s) can delete "
+          "`--sms-code-ttl 1`, so the pruner (every second) can delete "
           "sessions and outbox entries during the run. RSS while it ran:"
           % (run.get("requests"), run.get("rps"), ms(run.get("p50_us")),
              ms(run.get("p99_us")), ms(run.get("p999_us")),

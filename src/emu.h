@@ -65,7 +65,7 @@ const struct tokens_key *emu_key(struct emu *emu);
 const char *emu_key_doc(struct emu *emu, bool x509, bool pretty);
 
 /* Seconds between two runs of emu_prune() in the daemon. */
-#define EMU_PRUNE_INTERVAL 10
+#define EMU_PRUNE_INTERVAL 1
 
 /*
  * Delete what can no longer be used (expired sessions, credentials, outbox
