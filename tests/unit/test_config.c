@@ -20,31 +20,10 @@ extern char **environ;
 static struct config cfg;
 static char err[512];
 
-/* No MFAEMU_* variable from the caller's environment may leak in. */
-static void
-clear_env(void)
-{
-	for (int again = 1; again;) {
-		again = 0;
-		for (char **e = environ; *e != NULL; e++) {
-			char name[128];
-			size_t n = strcspn(*e, "=");
-
-			if (strncmp(*e, "MFAEMU_", 7) != 0 || n >= sizeof(name))
-				continue;
-			memcpy(name, *e, n);
-			name[n] = '\0';
-			unsetenv(name);
-			again = 1;
-			break;
-		}
-	}
-}
-
 static void
 setup(void)
 {
-	clear_env();
+	unit_clear_env();
 	memset(&cfg, 0, sizeof(cfg));
 	memset(err, 0, sizeof(err));
 }
@@ -53,7 +32,7 @@ static void
 teardown(void)
 {
 	config_free(&cfg);
-	clear_env();
+	unit_clear_env();
 }
 
 /*

@@ -27,33 +27,13 @@ static char err[2048];
 static char tmp_paths[4][64];
 static size_t ntmp;
 
-static void
-clear_env(void)
-{
-	for (int again = 1; again;) {
-		again = 0;
-		for (char **e = environ; *e != NULL; e++) {
-			char name[128];
-			size_t n = strcspn(*e, "=");
-
-			if (strncmp(*e, "MFAEMU_", 7) != 0 || n >= sizeof(name))
-				continue;
-			memcpy(name, *e, n);
-			name[n] = '\0';
-			unsetenv(name);
-			again = 1;
-			break;
-		}
-	}
-}
-
 /* An emu with default config and an in-memory store; no signing key. */
 static void
 setup(void)
 {
 	char *argv[] = { (char *)"test_fixtures", NULL };
 
-	clear_env();
+	unit_clear_env();
 	memset(&emu, 0, sizeof(emu));
 	ck_assert_int_eq(config_load(&emu.cfg, 1, argv, err, sizeof(err)),
 	    CONFIG_OK);

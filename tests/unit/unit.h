@@ -6,6 +6,9 @@
 
 int unit_run(Suite *suite);
 
+/* Unset every MFAEMU_* variable, so the caller's environment cannot leak in. */
+void unit_clear_env(void);
+
 #define UNIT_MAIN(suite_fn) \
 	int main(void) { return unit_run(suite_fn()); }
 
