@@ -7,6 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "config.h"
 #include "version.h"
 
@@ -39,7 +41,8 @@ static const struct config_opt {
 	{ OPT_PROJECT, "project", "MFAEMU_PROJECT", 1, "ID",
 	    "project id for requests and fixtures (default demo-project)" },
 	{ OPT_SIGNING_KEY, "signing-key", "MFAEMU_SIGNING_KEY", 1, "PEM",
-	    "RSA private key for ID tokens (default: generated, kept in store)" },
+	    "RSA private key for ID tokens: a file, or the PEM text itself "
+	    "(default: generated, kept in store)" },
 	{ OPT_LOG_LEVEL, "log-level", "MFAEMU_LOG_LEVEL", 1, "LEVEL",
 	    "error, warn, info or debug (default info)" },
 	{ OPT_ID_TOKEN_ALG, "id-token-alg", "MFAEMU_ID_TOKEN_ALG", 1, "ALG",
@@ -154,6 +157,36 @@ replace_str(char **slot, const char *value)
 	return 0;
 }
 
+/* Free a string that may hold a secret, wiping it first. */
+static void
+free_secret(char **slot)
+{
+	if (*slot != NULL) {
+		OPENSSL_cleanse(*slot, strlen(*slot));
+		free(*slot);
+		*slot = NULL;
+	}
+}
+
+/*
+ * The PEM text itself rather than a file name: no file name holds a PEM
+ * armour line or a line break, and taking such a value for a path would
+ * quote the key in the "cannot open" message.
+ */
+static bool
+is_inline_pem(const char *val)
+{
+	return strstr(val, "-----BEGIN") != NULL || strpbrk(val, "\r\n") !=
+	    NULL;
+}
+
+/* A command-line word as a message may quote it. */
+static const char *
+shown(const char *word)
+{
+	return is_inline_pem(word) ? "(PEM text, not shown)" : word;
+}
+
 static enum config_result
 add_fixture(struct config *cfg, const char *path, char *err, size_t errlen)
 {
@@ -218,6 +251,13 @@ apply(struct config *cfg, int id, const char *val, const char *src,
 	case OPT_SIGNING_KEY:
 		if (*val == '\0')
 			return fail(err, errlen, "%s: empty path", src);
+		/* The last setting wins, whichever form it takes. */
+		free_secret(&cfg->signing_key_pem);
+		free(cfg->signing_key_path);
+		cfg->signing_key_path = NULL;
+		if (is_inline_pem(val))
+			return (cfg->signing_key_pem = strdup(val)) == NULL ?
+			    fail(err, errlen, "out of memory") : CONFIG_OK;
 		return replace_str(&cfg->signing_key_path, val) ?
 		    fail(err, errlen, "out of memory") : CONFIG_OK;
 	case OPT_IMPORT:
@@ -382,10 +422,19 @@ config_load(struct config *cfg, int argc, char **argv, char *err,
 
 			if (ch == '?' || ch == ':') {
 				const char *bad = argv[optind - 1];
+				char name[64];
 
+				/*
+				 * The name only: the value of a misspelt
+				 * --signing_key=... may be the key.
+				 */
+				if (bad == NULL)
+					bad = "?";
+				snprintf(name, sizeof(name), "%.*s",
+				    (int)strcspn(bad, "="), bad);
 				return fail(err, errlen, "%s '%s' (see --help)",
 				    ch == ':' ? "missing value for" :
-				    "unknown option", bad ? bad : "?");
+				    "unknown option", shown(name));
 			}
 			if (ch == OPT_HELP) {
 				config_usage(stdout);
@@ -413,7 +462,7 @@ config_load(struct config *cfg, int argc, char **argv, char *err,
 	}
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s' (see --help)",
-		    argv[optind]);
+		    shown(argv[optind]));
 	return CONFIG_OK;
 }
 
@@ -422,7 +471,8 @@ config_free(struct config *cfg)
 {
 	free(cfg->db_path);
 	free(cfg->signing_key_path);
-	free(cfg->control_token);
+	free_secret(&cfg->signing_key_pem);
+	free_secret(&cfg->control_token);
 	free(cfg->import_dir);
 	free(cfg->export_dir);
 	for (size_t i = 0; i < cfg->nfixtures; i++)

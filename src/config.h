@@ -21,7 +21,13 @@ struct config {
 	char *fixtures[CONFIG_MAX_FIXTURES];
 	size_t nfixtures;
 	char project[129];
+	/*
+	 * --signing-key names a file, or holds the PEM text itself (a value
+	 * with "-----BEGIN" or a line break in it): at most one is set. The
+	 * PEM is a secret: no message quotes it, config_free() wipes it.
+	 */
 	char *signing_key_path;
+	char *signing_key_pem;
 	char *control_token;		/* NULL: control plane open */
 	char *import_dir;		/* Firebase emulator export to load */
 	char *export_dir;		/* where to write one at exit */

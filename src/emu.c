@@ -135,20 +135,38 @@ static int
 load_key(struct emu *emu, char *err, size_t errlen)
 {
 	struct tokens_key *key;
-	char reason[200];
+	char reason[512];
 	char *pem = NULL;
 	size_t len;
 	int r;
 
-	if (emu->cfg.signing_key_path != NULL) {
-		if ((pem = read_file(emu->cfg.signing_key_path, &len, err,
-		    errlen)) == NULL)
-			return -1;
+	if (emu->cfg.signing_key_pem != NULL) {
+		/* The PEM text itself: say which setting, never quote it. */
+		pem = emu->cfg.signing_key_pem;
+		emu->cfg.signing_key_pem = NULL;
+		len = strlen(pem);
 		key = tokens_key_from_pem(pem, len, reason, sizeof(reason));
 		OPENSSL_cleanse(pem, len);
 		free(pem);
 		if (key == NULL) {
-			snprintf(err, errlen, "%s: %s",
+			snprintf(err, errlen, "--signing-key "
+			    "(MFAEMU_SIGNING_KEY) PEM text: %s", reason);
+			return -1;
+		}
+		key_publish(emu, key);
+		return 0;
+	}
+	if (emu->cfg.signing_key_path != NULL) {
+		if ((pem = read_file(emu->cfg.signing_key_path, &len, reason,
+		    sizeof(reason))) == NULL) {
+			snprintf(err, errlen, "--signing-key %s", reason);
+			return -1;
+		}
+		key = tokens_key_from_pem(pem, len, reason, sizeof(reason));
+		OPENSSL_cleanse(pem, len);
+		free(pem);
+		if (key == NULL) {
+			snprintf(err, errlen, "--signing-key %s: %s",
 			    emu->cfg.signing_key_path, reason);
 			return -1;
 		}

@@ -10,6 +10,7 @@ void
 faults_init(struct faults *f)
 {
 	memset(f, 0, sizeof(*f));
+	atomic_init(&f->n, 0);
 	pthread_mutex_init(&f->lock, NULL);
 	f->next_id = 1;
 	f->rng = 0x9e3779b97f4a7c15ULL;
@@ -220,6 +221,12 @@ faults_json(struct faults *f)
 		json_object_array_add(arr, rule_json(&f->rules[i]));
 	pthread_mutex_unlock(&f->lock);
 	return arr;
+}
+
+bool
+faults_any(struct faults *f)
+{
+	return atomic_load_explicit(&f->n, memory_order_relaxed) != 0;
 }
 
 static bool

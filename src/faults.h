@@ -4,12 +4,14 @@
  * "accounts.mfaSignIn.start", its path, or "*"), may match request fields
  * (mfaEnrollmentId, phone number, tenantId), fires `count` times or with a
  * probability, and answers with a Google error, adds latency, or drops the
- * connection. One mutex guards the list.
+ * connection. One mutex guards the list; the rule count is also atomic, so
+ * that faults_any() can skip the lock on the usual path with no rules.
  */
 #ifndef MFAEMU_FAULTS_H
 #define MFAEMU_FAULTS_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,7 +40,7 @@ struct fault_rule {
 struct faults {
 	pthread_mutex_t lock;
 	struct fault_rule rules[FAULTS_MAX];
-	size_t n;
+	atomic_size_t n;	/* changed under the lock, read by faults_any */
 	uint64_t next_id;
 	uint64_t rng;		/* xorshift state for probabilities */
 };
@@ -76,6 +78,12 @@ struct json_object *faults_add(struct faults *f, struct json_object *spec,
 int faults_remove(struct faults *f, uint64_t id);
 void faults_clear(struct faults *f);
 struct json_object *faults_json(struct faults *f);
+
+/*
+ * Whether any rule is set, without the lock: a rule added while a request
+ * is being dispatched may apply from the next request on.
+ */
+bool faults_any(struct faults *f);
 
 /* The first live rule matching `rq`, consumed once, as an action. */
 struct fault_action faults_match(struct faults *f,

@@ -1,8 +1,10 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -193,25 +195,88 @@ out:
 	return rc;
 }
 
+/* Write all `n` bytes to `fd`; -1 with errno on failure. */
 static int
-write_json(const char *path, struct json_object *doc, char *err,
-    size_t errlen)
+write_all(int fd, const char *p, size_t n)
 {
-	char tmp[4200];
-	const char *text = json_object_to_json_string_ext(doc,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	FILE *f;
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
 
-	/* Write then rename, so a reader never sees half a file. */
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "wb")) == NULL ||
-	    fputs(text, f) == EOF || fputc('\n', f) == EOF ||
-	    fclose(f) != 0 || rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* Make `dir`'s entries (a rename into it) durable. */
+static int
+sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, saved;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	/* Some file systems cannot sync a folder; nothing more to do there. */
+	return r != 0 && saved != EINVAL ? -1 : 0;
+}
+
+/*
+ * Put `text` and a newline at `dir`/`name` so that a reader, or the disk
+ * after a crash, holds either the old file or the whole new one: write a
+ * temporary file beside it, fsync it, rename it over the name, fsync the
+ * folder. On failure the temporary file is gone and the old file is as
+ * it was; err names the file and the reason.
+ */
+static int
+write_file_durably(const char *dir, const char *name, const char *text,
+    char *err, size_t errlen)
+{
+	char path[4200], tmp[4300];
+	int fd, saved;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	/* A stale one from a crash is replaced, never followed if a link. */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0666);
+	if (fd < 0)
+		goto fail;
+	if (write_all(fd, text, strlen(text)) != 0 ||
+	    write_all(fd, "\n", 1) != 0 || fsync(fd) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		goto fail_unlink;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0)
+		goto fail_unlink;
+	if (sync_dir(dir) != 0)
+		goto fail;
+	return 0;
+fail_unlink:
+	saved = errno;
+	unlink(tmp);
+	errno = saved;
+fail:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
+static int
+write_json(const char *dir, const char *name, struct json_object *doc,
+    char *err, size_t errlen)
+{
+	return write_file_durably(dir, name, json_object_to_json_string_ext(
+	    doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	    JSON_C_TO_STRING_NOSLASHESCAPE), err, errlen);
 }
 
 struct fb_export {
@@ -304,14 +369,10 @@ firebase_export(struct emu *emu, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/auth_export/accounts.json", dir);
-	if (write_json(path, accounts, err, errlen))
-		goto out;
-	snprintf(path, sizeof(path), "%s/auth_export/config.json", dir);
-	if (write_json(path, config, err, errlen))
-		goto out;
-	snprintf(path, sizeof(path), "%s/firebase-export-metadata.json", dir);
-	if (write_json(path, meta, err, errlen))
+	/* The metadata last: syncing DIR for it makes auth_export durable. */
+	if (write_json(path, "accounts.json", accounts, err, errlen) ||
+	    write_json(path, "config.json", config, err, errlen) ||
+	    write_json(dir, "firebase-export-metadata.json", meta, err, errlen))
 		goto out;
 	rc = 0;
 out:

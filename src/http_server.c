@@ -18,8 +18,18 @@
 #include "log.h"
 #include "router.h"
 
-/* Past the body limit, bodies up to this size are drained before the 413. */
+/*
+ * Past the body limit, bodies announced (Content-Length) up to this size are
+ * drained before the 413.
+ */
 #define HTTP_DISCARD_LIMIT (16u << 20)
+
+/*
+ * A chunked body announces no size: past the body limit it is drained for
+ * this much more, so a client that overshot a little still reads its 413;
+ * past that its connection is closed, so an endless stream cannot hold it.
+ */
+#define HTTP_CHUNKED_DISCARD (1u << 20)
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -117,6 +127,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 
 	if (req == NULL) {
 		const char *cl;
+		unsigned long long announced = 0;
 
 		if ((req = calloc(1, sizeof(*req))) == NULL)
 			return MHD_NO;
@@ -130,16 +141,23 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		    srv->emu->cfg.max_body);
 		*con_cls = req;
 		atomic_fetch_add(&srv->emu->requests, 1);
-		cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl != NULL && strtoull(cl, NULL, 10) > req->body_cap) {
+		if ((cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH)) != NULL)
+			announced = strtoull(cl, NULL, 10);
+		/*
+		 * A body a little too large is read and dropped, so the
+		 * client, still writing, sees the 413 rather than a reset:
+		 * up to its announced length, or, chunked, up to
+		 * HTTP_CHUNKED_DISCARD past the cap. A huge one is refused
+		 * at once (MHD allows a response now, before "100
+		 * Continue").
+		 */
+		req->body_limit = req->body_cap + HTTP_CHUNKED_DISCARD;
+		if (announced > req->body_limit &&
+		    announced <= HTTP_DISCARD_LIMIT)
+			req->body_limit = (size_t)announced;
+		if (announced > req->body_cap) {
 			req->too_large = true;
-			/*
-			 * A body a little too large is read and dropped, so
-			 * the client, still writing, sees the 413 rather than
-			 * a reset. A huge one is refused at once (MHD allows
-			 * a response now, before "100 Continue").
-			 */
-			if (strtoull(cl, NULL, 10) > HTTP_DISCARD_LIMIT) {
+			if (announced > HTTP_DISCARD_LIMIT) {
 				request_fill(req);
 				router_dispatch(req);
 			}
@@ -152,6 +170,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
+		req->body_seen += *upload_data_size;
+		if (req->body_seen > req->body_limit) {
+			/* MHD takes no response mid-body: close without one. */
+			log_debug("%s %s: body past %zu bytes, closing",
+			    req->method, req->url, req->body_limit);
+			return MHD_NO;
+		}
 		if (!req->too_large && append_body(req, upload_data,
 		    *upload_data_size))
 			return MHD_NO;

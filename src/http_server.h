@@ -55,6 +55,9 @@ struct request {
 	size_t body_len;
 	size_t body_cap;
 	bool too_large;
+	/* Bytes read, kept or dropped; past body_limit the socket closes. */
+	size_t body_seen;
+	size_t body_limit;
 
 	/* What the event log says of the request; handlers fill these. */
 	char ev_local_id[129];

@@ -446,8 +446,7 @@ apply_faults(struct request *req)
 	struct fault_action a;
 	char phone[32];
 
-	/* Unlocked peek: a rule added mid-request applies to the next. */
-	if (__atomic_load_n(&f->n, __ATOMIC_RELAXED) == 0)
+	if (!faults_any(f))
 		return 0;
 	fault_phone(req, phone, sizeof(phone));
 	rq.route_name = req->route->name;

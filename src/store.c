@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -189,13 +190,13 @@
 	    "(SELECT session_info FROM enrollment_sessions WHERE " \
 	    "expires_at < ?1 LIMIT ?2)") \
 	X(OUTBOX_ADD, "INSERT INTO sms_outbox (project_id, tenant_id, " \
-	    "phone_number, code, session_info, created_at) VALUES (?1, ?2, " \
-	    "?3, ?4, ?5, ?6)") \
+	    "phone_number, code, session_info, created_at, expires_at) " \
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)") \
 	X(OUTBOX_LIST, "SELECT id, phone_number, code, session_info, " \
 	    "created_at FROM sms_outbox WHERE project_id = ?1 AND " \
 	    "tenant_id = ?2 ORDER BY id") \
 	X(TOTP_USE, "INSERT OR IGNORE INTO totp_used_steps (enrollment, " \
-	    "step, used_at) VALUES (?1, ?2, ?3)") \
+	    "step, used_at, expires_at) VALUES (?1, ?2, ?3, ?4)") \
 	X(PROOF_INSERT, "INSERT INTO android_proofs (proof, project_id, " \
 	    "tenant_id, phone_number, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)") \
 	X(PROOF_GET, "SELECT proof, project_id, tenant_id, phone_number, " \
@@ -224,10 +225,10 @@
 	    "(SELECT credential FROM pending_credentials WHERE " \
 	    "expires_at < ?1 LIMIT ?2)") \
 	X(PRUNE_OUTBOX, "DELETE FROM sms_outbox WHERE id IN (SELECT id " \
-	    "FROM sms_outbox WHERE created_at < ?1 LIMIT ?2)") \
+	    "FROM sms_outbox WHERE expires_at < ?1 LIMIT ?2)") \
 	X(PRUNE_TOTP, "DELETE FROM totp_used_steps WHERE (enrollment, step) " \
 	    "IN (SELECT enrollment, step FROM totp_used_steps WHERE " \
-	    "used_at < ?1 LIMIT ?2)") \
+	    "expires_at < ?1 LIMIT ?2)") \
 	X(PRUNE_PROOF, "DELETE FROM android_proofs WHERE proof IN (SELECT " \
 	    "proof FROM android_proofs WHERE expires_at < ?1 LIMIT ?2)")
 
@@ -248,8 +249,18 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S__COUNT];
 	pthread_mutex_t lock;
-	char errmsg[256];
+	/* Both below are used only by the thread holding the lock. */
+	int bind_rc;		/* the first failed bind not yet reported */
+	bool abandoned;		/* a ROLLBACK TO failed: only rollback now */
 };
+
+/*
+ * The reason for the calling thread's last store failure. Per thread, not
+ * per store: callers read it after store_commit() or store_rollback() has
+ * released the store, when a buffer in the store could already hold (or
+ * be half way through writing) another thread's failure.
+ */
+static _Thread_local char errmsg[256];
 
 static void
 set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -421,36 +432,96 @@ store_schema_version(struct store *st)
 const char *
 store_errmsg(struct store *st)
 {
-	return st->errmsg;
+	(void)st;
+	return errmsg;
 }
 
-/* Bind helpers: text NULL binds SQL NULL. */
+/* TEST HOOK: see store.h. */
+sqlite3 *
+store_test_db(struct store *st)
+{
+	return st->db;
+}
+
 static sqlite3_stmt *
 stmt(struct store *st, enum store_stmt id)
 {
 	return st->stmt[id];
 }
 
+/*
+ * Bind helpers. A failed bind (a value past SQLite's length limit, a bad
+ * index) leaves its parameter NULL, and stepping would then insert or look
+ * up the wrong values; so the first failure is kept in st->bind_rc, and
+ * step() reports it in place of running the statement.
+ */
 static void
-bind_text(sqlite3_stmt *s, int i, const char *v)
+bound(struct store *st, int rc)
 {
-	if (v == NULL)
-		sqlite3_bind_null(s, i);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	if (rc != SQLITE_OK && st->bind_rc == SQLITE_OK)
+		st->bind_rc = rc;
+}
+
+/* Text NULL binds SQL NULL. */
+static void
+bind_text(struct store *st, sqlite3_stmt *s, int i, const char *v)
+{
+	bound(st, v == NULL ? sqlite3_bind_null(s, i) :
+	    sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC));
+}
+
+/* "" binds SQL NULL too. */
+static void
+bind_opt_text(struct store *st, sqlite3_stmt *s, int i, const char *v)
+{
+	bind_text(st, s, i, v && *v ? v : NULL);
 }
 
 static void
-bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+bind_int(struct store *st, sqlite3_stmt *s, int i, int v)
 {
-	bind_text(s, i, v && *v ? v : NULL);
+	bound(st, sqlite3_bind_int(s, i, v));
+}
+
+static void
+bind_int64(struct store *st, sqlite3_stmt *s, int i, int64_t v)
+{
+	bound(st, sqlite3_bind_int64(s, i, v));
+}
+
+static void
+bind_blob(struct store *st, sqlite3_stmt *s, int i, const void *v, size_t n)
+{
+	bound(st, n > INT_MAX ? SQLITE_TOOBIG :
+	    sqlite3_bind_blob(s, i, v, (int)n, SQLITE_STATIC));
+}
+
+/*
+ * Step `s`, unless it must not run: a bind failed, or the transaction was
+ * abandoned (then every statement fails until store_rollback, so nothing
+ * builds on a half-undone item and nothing of it commits).
+ */
+static int
+step(struct store *st, sqlite3_stmt *s)
+{
+	int rc = st->bind_rc;
+
+	if (st->abandoned)
+		return SQLITE_ABORT_ROLLBACK;
+	if (rc != SQLITE_OK) {
+		st->bind_rc = SQLITE_OK;
+		return rc;
+	}
+	return sqlite3_step(s);
 }
 
 static int
 fail_stmt(struct store *st, sqlite3_stmt *s, int rc)
 {
-	snprintf(st->errmsg, sizeof(st->errmsg), "%s (%d)",
-	    sqlite3_errmsg(st->db), rc);
+	/* SQLite's message is of its last call, which a good bind clears. */
+	snprintf(errmsg, sizeof(errmsg), "%s (%d)",
+	    sqlite3_errcode(st->db) == rc ? sqlite3_errmsg(st->db) :
+	    sqlite3_errstr(rc), rc);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return STORE_ERROR;
@@ -467,7 +538,7 @@ done(sqlite3_stmt *s)
 static int
 run(struct store *st, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = step(st, s);
 
 	if (rc == SQLITE_DONE) {
 		done(s);
@@ -496,7 +567,7 @@ run_changed(struct store *st, sqlite3_stmt *s)
 static int
 row(struct store *st, sqlite3_stmt *s)
 {
-	int rc = sqlite3_step(s);
+	int rc = step(st, s);
 
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
@@ -542,7 +613,7 @@ rows_done(struct store *st, sqlite3_stmt *s, int rc)
 #define EACH_ROW(st, s, item, reader, fn, arg) do {			\
 	int rc_;							\
 									\
-	while ((rc_ = sqlite3_step(s)) == SQLITE_ROW) {			\
+	while ((rc_ = step((st), (s))) == SQLITE_ROW) {			\
 		if ((reader)((s), &(item)) != STORE_OK)			\
 			continue;					\
 		if ((fn)(&(item), (arg)) != 0)				\
@@ -592,11 +663,24 @@ store_lock(struct store *st)
 	pthread_mutex_lock(&st->lock);
 }
 
+/* Roll back the open transaction, if any: 0, or -1 when it stays open. */
+static int
+end_transaction(struct store *st)
+{
+	st->abandoned = false;
+	st->bind_rc = SQLITE_OK;
+	if (sqlite3_get_autocommit(st->db))
+		return 0;
+	return run(st, stmt(st, S_ROLLBACK)) == STORE_OK ? 0 : -1;
+}
+
 int
 store_begin(struct store *st)
 {
 	store_lock(st);
-	if (run(st, stmt(st, S_BEGIN)) != STORE_OK) {
+	/* A ROLLBACK that failed left its transaction open: end it first. */
+	if (end_transaction(st) != 0 ||
+	    run(st, stmt(st, S_BEGIN)) != STORE_OK) {
 		pthread_mutex_unlock(&st->lock);
 		return -1;
 	}
@@ -608,21 +692,20 @@ store_commit(struct store *st)
 {
 	int r = run(st, stmt(st, S_COMMIT));
 
-	if (r != STORE_OK) {
-		/* A failed COMMIT leaves the transaction open: end it. */
-		if (!sqlite3_get_autocommit(st->db))
-			run(st, stmt(st, S_ROLLBACK));
-	}
+	/* A failed (or refused) COMMIT leaves the transaction open. */
+	if (r != STORE_OK)
+		end_transaction(st);
 	pthread_mutex_unlock(&st->lock);
 	return r == STORE_OK ? 0 : -1;
 }
 
-void
+int
 store_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		run(st, stmt(st, S_ROLLBACK));
+	int r = end_transaction(st);
+
 	pthread_mutex_unlock(&st->lock);
+	return r;
 }
 
 static int
@@ -650,8 +733,8 @@ store_realm_get(struct store *st, const char *project, const char *tenant,
 
 	if (strlen(project) > STORE_ID_MAX || strlen(tenant) > STORE_ID_MAX)
 		return STORE_NOT_FOUND;
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = read_realm(s, out);
@@ -674,15 +757,15 @@ store_realm_put(struct store *st, const struct store_realm *realm)
 {
 	sqlite3_stmt *s = stmt(st, S_REALM_PUT);
 
-	bind_text(s, 1, realm->project_id);
-	bind_text(s, 2, realm->tenant_id);
-	sqlite3_bind_int(s, 3, realm->mfa_phone != 0);
-	sqlite3_bind_int(s, 4, realm->mfa_totp != 0);
-	sqlite3_bind_int(s, 5, realm->sms_code_ttl);
-	sqlite3_bind_int(s, 6, realm->sms_code_length);
-	sqlite3_bind_int(s, 7, realm->max_attempts);
-	sqlite3_bind_int(s, 8, realm->credential_ttl);
-	sqlite3_bind_int(s, 9, realm->totp_window);
+	bind_text(st, s, 1, realm->project_id);
+	bind_text(st, s, 2, realm->tenant_id);
+	bind_int(st, s, 3, realm->mfa_phone != 0);
+	bind_int(st, s, 4, realm->mfa_totp != 0);
+	bind_int(st, s, 5, realm->sms_code_ttl);
+	bind_int(st, s, 6, realm->sms_code_length);
+	bind_int(st, s, 7, realm->max_attempts);
+	bind_int(st, s, 8, realm->credential_ttl);
+	bind_int(st, s, 9, realm->totp_window);
 	return run(st, s);
 }
 
@@ -691,8 +774,8 @@ store_realm_ensure(struct store *st, const char *project, const char *tenant)
 {
 	sqlite3_stmt *s = stmt(st, S_REALM_ENSURE);
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
 	return run(st, s);
 }
 
@@ -702,10 +785,10 @@ store_test_phone_put(struct store *st, const char *project,
 {
 	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_PUT);
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	bind_text(s, 3, phone);
-	bind_text(s, 4, code);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
+	bind_text(st, s, 3, phone);
+	bind_text(st, s, 4, code);
 	return run(st, s);
 }
 
@@ -716,9 +799,9 @@ store_test_phone_code(struct store *st, const char *project,
 	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_GET);
 	int r;
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	bind_text(s, 3, phone);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
+	bind_text(st, s, 3, phone);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = col_text(s, 0, code, STORE_CODE_MAX + 1) ? STORE_NOT_FOUND :
@@ -734,20 +817,20 @@ store_user_insert(struct store *st, struct store_user *u,
 	sqlite3_stmt *s = stmt(st, S_USER_INSERT);
 	int r;
 
-	bind_text(s, 1, u->project_id);
-	bind_text(s, 2, u->tenant_id);
-	bind_text(s, 3, u->local_id);
-	bind_opt_text(s, 4, u->email);
+	bind_text(st, s, 1, u->project_id);
+	bind_text(st, s, 2, u->tenant_id);
+	bind_text(st, s, 3, u->local_id);
+	bind_opt_text(st, s, 4, u->email);
 	if (salt != NULL && hash != NULL) {
-		sqlite3_bind_blob(s, 5, salt, (int)saltlen, SQLITE_STATIC);
-		sqlite3_bind_blob(s, 6, hash, (int)hashlen, SQLITE_STATIC);
+		bind_blob(st, s, 5, salt, saltlen);
+		bind_blob(st, s, 6, hash, hashlen);
 	}
-	bind_opt_text(s, 7, u->display_name);
-	bind_opt_text(s, 8, u->phone_number);
-	sqlite3_bind_int(s, 9, u->email_verified != 0);
-	sqlite3_bind_int(s, 10, u->disabled != 0);
-	sqlite3_bind_int64(s, 11, u->created_at);
-	sqlite3_bind_int64(s, 12, u->valid_since);
+	bind_opt_text(st, s, 7, u->display_name);
+	bind_opt_text(st, s, 8, u->phone_number);
+	bind_int(st, s, 9, u->email_verified != 0);
+	bind_int(st, s, 10, u->disabled != 0);
+	bind_int64(st, s, 11, u->created_at);
+	bind_int64(st, s, 12, u->valid_since);
 	r = run(st, s);
 	if (r == STORE_OK)
 		u->id = sqlite3_last_insert_rowid(st->db);
@@ -779,7 +862,7 @@ store_user_get(struct store *st, int64_t id, struct store_user *out)
 	sqlite3_stmt *s = stmt(st, S_USER_GET);
 	int r;
 
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(st, s, 1, id);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = read_user(s, out);
@@ -795,9 +878,9 @@ user_by(struct store *st, enum store_stmt id, const char *project,
 	sqlite3_stmt *s = stmt(st, id);
 	int r;
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	bind_text(s, 3, key);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
+	bind_text(st, s, 3, key);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = read_user(s, out);
@@ -846,7 +929,7 @@ store_user_password(struct store *st, int64_t id, uint8_t *salt,
 	sqlite3_stmt *s = stmt(st, S_USER_PASSWORD);
 	int r, ns, nh;
 
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(st, s, 1, id);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	ns = sqlite3_column_bytes(s, 0);
@@ -871,19 +954,18 @@ store_enrollment_insert(struct store *st, struct store_enrollment *e)
 	int totp = e->kind == STORE_FACTOR_TOTP;
 	int r;
 
-	sqlite3_bind_int64(s, 1, e->user_id);
-	bind_text(s, 2, e->enrollment_id);
-	bind_text(s, 3, totp ? "totp" : "phone");
-	bind_opt_text(s, 4, e->display_name);
-	sqlite3_bind_int64(s, 5, e->enrolled_at);
+	bind_int64(st, s, 1, e->user_id);
+	bind_text(st, s, 2, e->enrollment_id);
+	bind_text(st, s, 3, totp ? "totp" : "phone");
+	bind_opt_text(st, s, 4, e->display_name);
+	bind_int64(st, s, 5, e->enrolled_at);
 	if (totp) {
-		sqlite3_bind_blob(s, 7, e->totp_secret,
-		    (int)e->totp_secret_len, SQLITE_STATIC);
-		bind_text(s, 8, totp_alg_name(e->totp_alg));
-		sqlite3_bind_int(s, 9, e->totp_digits);
-		sqlite3_bind_int(s, 10, e->totp_period);
+		bind_blob(st, s, 7, e->totp_secret, e->totp_secret_len);
+		bind_text(st, s, 8, totp_alg_name(e->totp_alg));
+		bind_int(st, s, 9, e->totp_digits);
+		bind_int(st, s, 10, e->totp_period);
 	} else {
-		bind_text(s, 6, e->phone_number);
+		bind_text(st, s, 6, e->phone_number);
 	}
 	r = run(st, s);
 	if (r == STORE_OK)
@@ -944,8 +1026,8 @@ store_enrollment_get(struct store *st, int64_t user_id,
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_GET);
 
-	sqlite3_bind_int64(s, 1, user_id);
-	bind_text(s, 2, enrollment_id);
+	bind_int64(st, s, 1, user_id);
+	bind_text(st, s, 2, enrollment_id);
 	return enrollment_query(st, s, out);
 }
 
@@ -955,7 +1037,7 @@ store_enrollment_by_rowid(struct store *st, int64_t id,
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_BY_ROWID);
 
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(st, s, 1, id);
 	return enrollment_query(st, s, out);
 }
 
@@ -965,8 +1047,8 @@ store_enrollment_find_phone(struct store *st, int64_t user_id,
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_FIND_PHONE);
 
-	sqlite3_bind_int64(s, 1, user_id);
-	bind_text(s, 2, phone);
+	bind_int64(st, s, 1, user_id);
+	bind_text(st, s, 2, phone);
 	return enrollment_query(st, s, out);
 }
 
@@ -977,7 +1059,7 @@ store_enrollment_list(struct store *st, int64_t user_id,
 	sqlite3_stmt *s = stmt(st, S_ENR_LIST);
 	struct store_enrollment e;
 
-	sqlite3_bind_int64(s, 1, user_id);
+	bind_int64(st, s, 1, user_id);
 	EACH_ROW(st, s, e, read_enrollment, fn, arg);
 }
 
@@ -986,16 +1068,16 @@ store_credential_insert(struct store *st, const struct store_credential *c)
 {
 	sqlite3_stmt *s = stmt(st, S_CRED_INSERT);
 
-	bind_text(s, 1, c->credential);
-	sqlite3_bind_int64(s, 2, c->user_id);
-	bind_text(s, 3, c->project_id);
-	bind_text(s, 4, c->tenant_id);
-	bind_text(s, 5, c->sign_in_provider[0] ? c->sign_in_provider :
+	bind_text(st, s, 1, c->credential);
+	bind_int64(st, s, 2, c->user_id);
+	bind_text(st, s, 3, c->project_id);
+	bind_text(st, s, 4, c->tenant_id);
+	bind_text(st, s, 5, c->sign_in_provider[0] ? c->sign_in_provider :
 	    "password");
-	sqlite3_bind_int64(s, 6, c->created_at);
-	sqlite3_bind_int64(s, 7, c->expires_at);
-	sqlite3_bind_int64(s, 8, c->used_at);
-	sqlite3_bind_int(s, 9, c->failed_attempts);
+	bind_int64(st, s, 6, c->created_at);
+	bind_int64(st, s, 7, c->expires_at);
+	bind_int64(st, s, 8, c->used_at);
+	bind_int(st, s, 9, c->failed_attempts);
 	return run(st, s);
 }
 
@@ -1023,7 +1105,7 @@ store_credential_get(struct store *st, const char *credential,
 	sqlite3_stmt *s = stmt(st, S_CRED_GET);
 	int r;
 
-	bind_text(s, 1, credential);
+	bind_text(st, s, 1, credential);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = read_credential(s, out);
@@ -1036,8 +1118,8 @@ store_credential_use(struct store *st, const char *credential, int64_t now)
 {
 	sqlite3_stmt *s = stmt(st, S_CRED_USE);
 
-	bind_text(s, 1, credential);
-	sqlite3_bind_int64(s, 2, now);
+	bind_text(st, s, 1, credential);
+	bind_int64(st, s, 2, now);
 	return run_changed(st, s);
 }
 
@@ -1046,7 +1128,7 @@ store_credential_fail(struct store *st, const char *credential)
 {
 	sqlite3_stmt *s = stmt(st, S_CRED_FAIL);
 
-	bind_text(s, 1, credential);
+	bind_text(st, s, 1, credential);
 	return run(st, s);
 }
 
@@ -1055,15 +1137,15 @@ store_sms_insert(struct store *st, const struct store_sms_session *x)
 {
 	sqlite3_stmt *s = stmt(st, S_SMS_INSERT);
 
-	bind_text(s, 1, x->session_info);
-	bind_text(s, 2, x->credential);
-	sqlite3_bind_int64(s, 3, x->enrollment);
-	bind_text(s, 4, x->phone_number);
-	bind_text(s, 5, x->code);
-	sqlite3_bind_int64(s, 6, x->created_at);
-	sqlite3_bind_int64(s, 7, x->expires_at);
-	sqlite3_bind_int(s, 8, x->attempts);
-	sqlite3_bind_int64(s, 9, x->consumed_at);
+	bind_text(st, s, 1, x->session_info);
+	bind_text(st, s, 2, x->credential);
+	bind_int64(st, s, 3, x->enrollment);
+	bind_text(st, s, 4, x->phone_number);
+	bind_text(st, s, 5, x->code);
+	bind_int64(st, s, 6, x->created_at);
+	bind_int64(st, s, 7, x->expires_at);
+	bind_int(st, s, 8, x->attempts);
+	bind_int64(st, s, 9, x->consumed_at);
 	return run(st, s);
 }
 
@@ -1091,7 +1173,7 @@ store_sms_get(struct store *st, const char *session_info,
 	sqlite3_stmt *s = stmt(st, S_SMS_GET);
 	int r;
 
-	bind_text(s, 1, session_info);
+	bind_text(st, s, 1, session_info);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = read_sms(s, out);
@@ -1104,7 +1186,7 @@ store_sms_fail(struct store *st, const char *session_info)
 {
 	sqlite3_stmt *s = stmt(st, S_SMS_FAIL);
 
-	bind_text(s, 1, session_info);
+	bind_text(st, s, 1, session_info);
 	return run(st, s);
 }
 
@@ -1113,24 +1195,25 @@ store_sms_consume(struct store *st, const char *session_info, int64_t now)
 {
 	sqlite3_stmt *s = stmt(st, S_SMS_CONSUME);
 
-	bind_text(s, 1, session_info);
-	sqlite3_bind_int64(s, 2, now);
+	bind_text(st, s, 1, session_info);
+	bind_int64(st, s, 2, now);
 	return run_changed(st, s);
 }
 
 int
 store_outbox_add(struct store *st, const char *project, const char *tenant,
     const char *phone, const char *code, const char *session_info,
-    int64_t now)
+    int64_t now, int64_t expires_at)
 {
 	sqlite3_stmt *s = stmt(st, S_OUTBOX_ADD);
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	bind_text(s, 3, phone);
-	bind_text(s, 4, code);
-	bind_text(s, 5, session_info);
-	sqlite3_bind_int64(s, 6, now);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
+	bind_text(st, s, 3, phone);
+	bind_text(st, s, 4, code);
+	bind_text(st, s, 5, session_info);
+	bind_int64(st, s, 6, now);
+	bind_int64(st, s, 7, expires_at);
 	return run(st, s);
 }
 
@@ -1153,20 +1236,21 @@ store_outbox_list(struct store *st, const char *project, const char *tenant,
 	sqlite3_stmt *s = stmt(st, S_OUTBOX_LIST);
 	struct store_outbox_entry e;
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
 	EACH_ROW(st, s, e, read_outbox, fn, arg);
 }
 
 int
 store_totp_use_step(struct store *st, int64_t enrollment, int64_t step,
-    int64_t now)
+    int64_t now, int64_t expires_at)
 {
 	sqlite3_stmt *s = stmt(st, S_TOTP_USE);
 
-	sqlite3_bind_int64(s, 1, enrollment);
-	sqlite3_bind_int64(s, 2, step);
-	sqlite3_bind_int64(s, 3, now);
+	bind_int64(st, s, 1, enrollment);
+	bind_int64(st, s, 2, step);
+	bind_int64(st, s, 3, now);
+	bind_int64(st, s, 4, expires_at);
 	return run_changed(st, s);
 }
 
@@ -1175,11 +1259,11 @@ store_proof_insert(struct store *st, const struct store_proof *p)
 {
 	sqlite3_stmt *s = stmt(st, S_PROOF_INSERT);
 
-	bind_text(s, 1, p->proof);
-	bind_text(s, 2, p->project_id);
-	bind_text(s, 3, p->tenant_id);
-	bind_text(s, 4, p->phone_number);
-	sqlite3_bind_int64(s, 5, p->expires_at);
+	bind_text(st, s, 1, p->proof);
+	bind_text(st, s, 2, p->project_id);
+	bind_text(st, s, 3, p->tenant_id);
+	bind_text(st, s, 4, p->phone_number);
+	bind_int64(st, s, 5, p->expires_at);
 	return run(st, s);
 }
 
@@ -1189,7 +1273,7 @@ store_proof_get(struct store *st, const char *proof, struct store_proof *out)
 	sqlite3_stmt *s = stmt(st, S_PROOF_GET);
 	int r;
 
-	bind_text(s, 1, proof);
+	bind_text(st, s, 1, proof);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	memset(out, 0, sizeof(*out));
@@ -1206,13 +1290,13 @@ store_refresh_insert(struct store *st, const struct store_refresh *x)
 {
 	sqlite3_stmt *s = stmt(st, S_REFRESH_INSERT);
 
-	bind_text(s, 1, x->token);
-	sqlite3_bind_int64(s, 2, x->user_id);
-	bind_text(s, 3, x->sign_in_provider);
-	bind_text(s, 4, x->second_factor);
-	bind_text(s, 5, x->enrollment_id);
-	sqlite3_bind_int64(s, 6, x->auth_time);
-	sqlite3_bind_int64(s, 7, x->created_at);
+	bind_text(st, s, 1, x->token);
+	bind_int64(st, s, 2, x->user_id);
+	bind_text(st, s, 3, x->sign_in_provider);
+	bind_text(st, s, 4, x->second_factor);
+	bind_text(st, s, 5, x->enrollment_id);
+	bind_int64(st, s, 6, x->auth_time);
+	bind_int64(st, s, 7, x->created_at);
 	return run(st, s);
 }
 
@@ -1223,7 +1307,7 @@ store_refresh_get(struct store *st, const char *token,
 	sqlite3_stmt *s = stmt(st, S_REFRESH_GET);
 	int r;
 
-	bind_text(s, 1, token);
+	bind_text(st, s, 1, token);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	memset(out, 0, sizeof(*out));
@@ -1257,9 +1341,9 @@ store_signing_key_put(struct store *st, const char *kid, const char *pem,
 {
 	sqlite3_stmt *s = stmt(st, S_KEY_PUT);
 
-	bind_text(s, 1, kid);
-	bind_text(s, 2, pem);
-	sqlite3_bind_int64(s, 3, now);
+	bind_text(st, s, 1, kid);
+	bind_text(st, s, 2, pem);
+	bind_int64(st, s, 3, now);
 	return run(st, s);
 }
 
@@ -1276,11 +1360,11 @@ store_delete_accounts(struct store *st, const char *project,
 	} else {
 		users = stmt(st, S_DELETE_USERS_REALM);
 		outbox = stmt(st, S_DELETE_OUTBOX_REALM);
-		bind_text(users, 2, tenant);
-		bind_text(outbox, 2, tenant);
+		bind_text(st, users, 2, tenant);
+		bind_text(st, outbox, 2, tenant);
 	}
-	bind_text(users, 1, project);
-	bind_text(outbox, 1, project);
+	bind_text(st, users, 1, project);
+	bind_text(st, outbox, 1, project);
 	if ((r = run(st, users)) != STORE_OK) {
 		done(outbox);
 		return r;
@@ -1299,12 +1383,16 @@ store_prune(struct store *st, int64_t now, int64_t grace_ms, int batch,
 	*more = false;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		sqlite3_stmt *s = stmt(st, order[i]);
-		int64_t cutoff = order[i] == S_PRUNE_TOTP ?
-		    now - 3600 * 1000 : now - grace_ms;
+		/*
+		 * A used TOTP step's expiry already is the last moment its
+		 * code could be accepted; past it the row guards nothing.
+		 */
+		int64_t cutoff = order[i] == S_PRUNE_TOTP ? now :
+		    now - grace_ms;
 		int n;
 
-		sqlite3_bind_int64(s, 1, cutoff);
-		sqlite3_bind_int(s, 2, batch);
+		bind_int64(st, s, 1, cutoff);
+		bind_int(st, s, 2, batch);
 		if (run(st, s) != STORE_OK)
 			return -1;
 		/* A credential's cascade to its sessions is not counted. */
@@ -1324,9 +1412,9 @@ store_test_phone_list(struct store *st, const char *project,
 	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_LIST);
 	int rc;
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
+	while ((rc = step(st, s)) == SQLITE_ROW) {
 		if (fn((const char *)sqlite3_column_text(s, 0),
 		    (const char *)sqlite3_column_text(s, 1), arg) != 0)
 			break;
@@ -1340,8 +1428,8 @@ store_test_phone_clear(struct store *st, const char *project,
 {
 	sqlite3_stmt *s = stmt(st, S_TEST_PHONE_CLEAR);
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
 	return run(st, s);
 }
 
@@ -1372,9 +1460,9 @@ store_reset_realm(struct store *st, const char *project, const char *tenant)
 	list[0] = stmt(st, tenant ? S_RESET_PROOFS_ONE : S_RESET_PROOFS_PROJECT);
 	list[1] = stmt(st, tenant ? S_RESET_REALM_ONE : S_RESET_REALM_PROJECT);
 	for (int i = 0; i < 2; i++) {
-		bind_text(list[i], 1, project);
+		bind_text(st, list[i], 1, project);
 		if (tenant != NULL)
-			bind_text(list[i], 2, tenant);
+			bind_text(st, list[i], 2, tenant);
 		if ((r = run(st, list[i])) != STORE_OK)
 			return r;
 	}
@@ -1386,8 +1474,8 @@ store_outbox_clear(struct store *st, const char *project, const char *tenant)
 {
 	sqlite3_stmt *s = stmt(st, S_OUTBOX_CLEAR);
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
 	return run(st, s);
 }
 
@@ -1404,7 +1492,7 @@ fname(struct store *st, const char *project,				\
 	sqlite3_stmt *s = stmt(st, stmt_id);				\
 	struct type item;						\
 									\
-	bind_text(s, 1, project);					\
+	bind_text(st, s, 1, project);					\
 	EACH_ROW(st, s, item, reader, fn, arg);				\
 }
 
@@ -1420,21 +1508,20 @@ store_enroll_session_insert(struct store *st,
 	sqlite3_stmt *s = stmt(st, S_ENS_INSERT);
 	int totp = x->kind == STORE_FACTOR_TOTP;
 
-	bind_text(s, 1, x->session_info);
-	sqlite3_bind_int64(s, 2, x->user_id);
-	bind_text(s, 3, totp ? "totp" : "phone");
+	bind_text(st, s, 1, x->session_info);
+	bind_int64(st, s, 2, x->user_id);
+	bind_text(st, s, 3, totp ? "totp" : "phone");
 	if (totp) {
-		sqlite3_bind_blob(s, 6, x->totp_secret,
-		    (int)x->totp_secret_len, SQLITE_STATIC);
-		bind_text(s, 7, totp_alg_name(x->totp_alg));
-		sqlite3_bind_int(s, 8, x->totp_digits);
-		sqlite3_bind_int(s, 9, x->totp_period);
+		bind_blob(st, s, 6, x->totp_secret, x->totp_secret_len);
+		bind_text(st, s, 7, totp_alg_name(x->totp_alg));
+		bind_int(st, s, 8, x->totp_digits);
+		bind_int(st, s, 9, x->totp_period);
 	} else {
-		bind_text(s, 4, x->phone_number);
-		bind_text(s, 5, x->code);
+		bind_text(st, s, 4, x->phone_number);
+		bind_text(st, s, 5, x->code);
 	}
-	sqlite3_bind_int64(s, 10, x->created_at);
-	sqlite3_bind_int64(s, 11, x->expires_at);
+	bind_int64(st, s, 10, x->created_at);
+	bind_int64(st, s, 11, x->expires_at);
 	return run(st, s);
 }
 
@@ -1446,7 +1533,7 @@ store_enroll_session_get(struct store *st, const char *session_info,
 	const char *kind, *alg;
 	int r, n;
 
-	bind_text(s, 1, session_info);
+	bind_text(st, s, 1, session_info);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	memset(out, 0, sizeof(*out));
@@ -1484,7 +1571,7 @@ store_enroll_session_fail(struct store *st, const char *session_info)
 {
 	sqlite3_stmt *s = stmt(st, S_ENS_FAIL);
 
-	bind_text(s, 1, session_info);
+	bind_text(st, s, 1, session_info);
 	return run(st, s);
 }
 
@@ -1494,8 +1581,8 @@ store_enroll_session_consume(struct store *st, const char *session_info,
 {
 	sqlite3_stmt *s = stmt(st, S_ENS_CONSUME);
 
-	bind_text(s, 1, session_info);
-	sqlite3_bind_int64(s, 2, now);
+	bind_text(st, s, 1, session_info);
+	bind_int64(st, s, 2, now);
 	return run_changed(st, s);
 }
 
@@ -1506,8 +1593,8 @@ store_enrollment_delete(struct store *st, int64_t user_id,
 	sqlite3_stmt *s = stmt(st, S_ENR_DELETE);
 	int r;
 
-	sqlite3_bind_int64(s, 1, user_id);
-	bind_text(s, 2, enrollment_id);
+	bind_int64(st, s, 1, user_id);
+	bind_text(st, s, 2, enrollment_id);
 	r = run(st, s);
 	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
 		return STORE_NOT_FOUND;
@@ -1522,10 +1609,10 @@ store_user_page(struct store *st, const char *project, const char *tenant,
 	sqlite3_stmt *s = stmt(st, S_USER_PAGE);
 	struct store_user u;
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	sqlite3_bind_int64(s, 3, after);
-	sqlite3_bind_int(s, 4, limit);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
+	bind_int64(st, s, 3, after);
+	bind_int(st, s, 4, limit);
 	EACH_ROW(st, s, u, read_user, fn, arg);
 }
 
@@ -1534,13 +1621,13 @@ store_user_update(struct store *st, const struct store_user *u)
 {
 	sqlite3_stmt *s = stmt(st, S_USER_UPDATE);
 
-	sqlite3_bind_int64(s, 1, u->id);
-	bind_text(s, 2, u->email);
-	bind_text(s, 3, u->display_name);
-	bind_text(s, 4, u->phone_number);
-	sqlite3_bind_int(s, 5, u->email_verified != 0);
-	sqlite3_bind_int(s, 6, u->disabled != 0);
-	sqlite3_bind_int64(s, 7, u->valid_since);
+	bind_int64(st, s, 1, u->id);
+	bind_text(st, s, 2, u->email);
+	bind_text(st, s, 3, u->display_name);
+	bind_text(st, s, 4, u->phone_number);
+	bind_int(st, s, 5, u->email_verified != 0);
+	bind_int(st, s, 6, u->disabled != 0);
+	bind_int64(st, s, 7, u->valid_since);
 	return run(st, s);
 }
 
@@ -1550,9 +1637,9 @@ store_user_set_password(struct store *st, int64_t id, const uint8_t *salt,
 {
 	sqlite3_stmt *s = stmt(st, S_USER_SET_PASSWORD);
 
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_blob(s, 2, salt, (int)saltlen, SQLITE_STATIC);
-	sqlite3_bind_blob(s, 3, hash, (int)hashlen, SQLITE_STATIC);
+	bind_int64(st, s, 1, id);
+	bind_blob(st, s, 2, salt, saltlen);
+	bind_blob(st, s, 3, hash, hashlen);
 	return run(st, s);
 }
 
@@ -1562,7 +1649,7 @@ store_user_delete(struct store *st, int64_t id)
 	sqlite3_stmt *s = stmt(st, S_USER_DELETE);
 	int r;
 
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(st, s, 1, id);
 	r = run(st, s);
 	if (r == STORE_OK && sqlite3_changes(st->db) == 0)
 		return STORE_NOT_FOUND;
@@ -1574,7 +1661,7 @@ store_enrollment_clear(struct store *st, int64_t user_id)
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_CLEAR);
 
-	sqlite3_bind_int64(s, 1, user_id);
+	bind_int64(st, s, 1, user_id);
 	return run(st, s);
 }
 
@@ -1590,12 +1677,19 @@ store_savepoint_release(struct store *st)
 	return run(st, stmt(st, S_SAVEPOINT_RELEASE));
 }
 
-void
+int
 store_savepoint_rollback(struct store *st)
 {
+	/*
+	 * The item's changes may still be in the transaction: refuse every
+	 * statement and the commit from now on (see step()).
+	 */
+	if (run(st, stmt(st, S_SAVEPOINT_ROLLBACK)) != STORE_OK) {
+		st->abandoned = true;
+		return STORE_ERROR;
+	}
 	/* ROLLBACK TO keeps the savepoint; RELEASE then drops it. */
-	run(st, stmt(st, S_SAVEPOINT_ROLLBACK));
-	run(st, stmt(st, S_SAVEPOINT_RELEASE));
+	return run(st, stmt(st, S_SAVEPOINT_RELEASE));
 }
 
 int
@@ -1605,8 +1699,8 @@ store_tenant_name_get(struct store *st, const char *project,
 	sqlite3_stmt *s = stmt(st, S_TENANT_NAME_GET);
 	int r;
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
 	if ((r = row(st, s)) != STORE_OK)
 		return r;
 	r = col_text(s, 0, out, outlen) ? STORE_NOT_FOUND : STORE_OK;
@@ -1620,9 +1714,9 @@ store_tenant_name_put(struct store *st, const char *project,
 {
 	sqlite3_stmt *s = stmt(st, S_TENANT_NAME_PUT);
 
-	bind_text(s, 1, project);
-	bind_text(s, 2, tenant);
-	bind_text(s, 3, name);
+	bind_text(st, s, 1, project);
+	bind_text(st, s, 2, tenant);
+	bind_text(st, s, 3, name);
 	return run(st, s);
 }
 
@@ -1631,8 +1725,8 @@ store_enrollment_fail(struct store *st, int64_t id, int64_t now)
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_FAIL);
 
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
+	bind_int64(st, s, 1, id);
+	bind_int64(st, s, 2, now);
 	return run(st, s);
 }
 
@@ -1641,6 +1735,6 @@ store_enrollment_ok(struct store *st, int64_t id)
 {
 	sqlite3_stmt *s = stmt(st, S_ENR_OK);
 
-	sqlite3_bind_int64(s, 1, id);
+	bind_int64(st, s, 1, id);
 	return run(st, s);
 }

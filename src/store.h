@@ -8,6 +8,10 @@
  * these, a check-then-update sequence in one transaction cannot interleave
  * with another request's, and a crash loses whole transactions only. Keep
  * the time inside short: no signing or other slow work while it is held.
+ * Failure reasons (store_errmsg) are kept per thread, not in the store.
+ *
+ * Every SQLite result is checked, binds included: a call whose statement
+ * could not be bound or run returns STORE_ERROR and changes nothing.
  *
  * Rows come back in fixed-size structs; the limits below are enforced
  * where data enters (fixtures, requests), and text that does not fit a
@@ -162,13 +166,33 @@ void store_close(struct store *st);
 /* The schema version the store is at (PRAGMA user_version). */
 int store_schema_version(struct store *st);
 
-/* Transactions. store_begin blocks until the store is free. */
+/*
+ * Transactions. store_begin blocks until the store is free; commit and
+ * rollback release it whether they succeed or not. A failed commit rolls
+ * back. A failed rollback (-1) leaves the transaction open but never
+ * committed, and the next store_begin rolls it back before it begins.
+ */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
-void store_rollback(struct store *st);
+int store_rollback(struct store *st);
 
-/* The reason for the last STORE_ERROR on this store (for the log). */
+/*
+ * The reason for the calling thread's last store failure (STORE_ERROR,
+ * or -1 from begin, commit or rollback), for the log. Each thread has its
+ * own: it may be read after commit or rollback released the store, and
+ * another thread's failure never changes it. Valid until the thread's
+ * next store call.
+ */
 const char *store_errmsg(struct store *st);
+
+/*
+ * TEST HOOK, for tests/unit/test_store.c only; the daemon never calls it.
+ * The store's SQLite connection, so that a test can make SQLite itself
+ * fail (a lower length limit, an authorizer that denies a statement) and
+ * check that the store reports the failure instead of going on.
+ */
+struct sqlite3;
+struct sqlite3 *store_test_db(struct store *st);
 
 /* Everything below must be called between begin and commit/rollback. */
 
@@ -223,11 +247,13 @@ int store_enrollment_clear(struct store *st, int64_t user_id);
 
 /*
  * Savepoints nest inside the open transaction, so one item of a batch can
- * be undone without losing the others.
+ * be undone without losing the others. When store_savepoint_rollback
+ * fails, the item may be half applied: the transaction is abandoned (every
+ * further call fails, store_commit too) and only store_rollback ends it.
  */
 int store_savepoint(struct store *st);
 int store_savepoint_release(struct store *st);
-void store_savepoint_rollback(struct store *st);
+int store_savepoint_rollback(struct store *st);
 
 /* A tenant's display name (Admin API), "" when none. */
 int store_tenant_name_get(struct store *st, const char *project,
@@ -299,9 +325,10 @@ int store_enrollment_ok(struct store *st, int64_t id);
 int store_enrollment_delete(struct store *st, int64_t user_id,
     const char *enrollment_id);
 
+/* `expires_at` is its session's, so the entry lives as long as the code. */
 int store_outbox_add(struct store *st, const char *project,
     const char *tenant, const char *phone, const char *code,
-    const char *session_info, int64_t now);
+    const char *session_info, int64_t now, int64_t expires_at);
 int store_outbox_clear(struct store *st, const char *project,
     const char *tenant);
 /* Calls fn for each entry of the realm, oldest first; stops if fn != 0. */
@@ -309,9 +336,13 @@ int store_outbox_list(struct store *st, const char *project,
     const char *tenant, int (*fn)(const struct store_outbox_entry *, void *),
     void *arg);
 
-/* STORE_OK when recorded, STORE_EXISTS when the step was used before. */
+/*
+ * STORE_OK when recorded, STORE_EXISTS when the step was used before. The
+ * record is kept until `expires_at` (totp_step_expiry_ms()), the last
+ * moment a window could accept the step again.
+ */
 int store_totp_use_step(struct store *st, int64_t enrollment, int64_t step,
-    int64_t now);
+    int64_t now, int64_t expires_at);
 
 int store_proof_insert(struct store *st, const struct store_proof *p);
 int store_proof_get(struct store *st, const char *proof,
@@ -358,11 +389,12 @@ int store_delete_accounts(struct store *st, const char *project,
     const char *tenant);
 
 /*
- * Drop what can no longer be used: SMS sessions and credentials expired
- * more than `grace_ms` ago, outbox entries older than that, used TOTP steps
- * older than an hour, expired Android proofs. At most `batch` rows of each
- * kind, so one call holds the store briefly; `*more` is set when some kind
- * had more to remove. Returns rows removed or -1.
+ * Drop what can no longer be used: SMS sessions, credentials and outbox
+ * entries expired more than `grace_ms` ago (each on its own expiry, which
+ * the realm's settings set), used TOTP steps past their expiry, expired
+ * Android proofs. At most `batch` rows of each kind, so one call holds the
+ * store briefly; `*more` is set when some kind had more to remove. Returns
+ * rows removed or -1.
  */
 int64_t store_prune(struct store *st, int64_t now, int64_t grace_ms,
     int batch, bool *more);

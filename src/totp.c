@@ -114,6 +114,21 @@ totp_step(int64_t unix_seconds, int period)
 	return (uint64_t)unix_seconds / (uint64_t)period;
 }
 
+int64_t
+totp_step_expiry_ms(uint64_t step, int period)
+{
+	uint64_t limit;
+
+	if (period <= 0)
+		return 0;
+	/* The last step whose window still holds `step`, then its end. */
+	limit = (uint64_t)INT64_MAX / 1000 / (uint64_t)period;
+	if (step >= limit - TOTP_MAX_WINDOW - 1)
+		return INT64_MAX;
+	return (int64_t)((step + TOTP_MAX_WINDOW + 1) * (uint64_t)period *
+	    1000);
+}
+
 int
 totp_verify(const uint8_t *key, size_t keylen, enum totp_alg alg,
     int digits, int period, int64_t now_unix_seconds, int window,

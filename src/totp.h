@@ -32,6 +32,15 @@ int totp_hotp(const uint8_t *key, size_t keylen, enum totp_alg alg,
 uint64_t totp_step(int64_t unix_seconds, int period);
 
 /*
+ * Unix milliseconds from which no window totp_verify() allows accepts
+ * `step` any more: how long a used step must be remembered to refuse its
+ * code again. The widest window counts, not the realm's, because the
+ * window can be widened after the code was used. INT64_MAX when the time
+ * does not fit; 0 for a period <= 0.
+ */
+int64_t totp_step_expiry_ms(uint64_t step, int period);
+
+/*
  * Check `code` against the steps step(now) - window .. step(now) + window.
  * Every candidate is compared in constant time and all are computed, so
  * timing does not reveal which step matched. On a match returns 1 and stores

@@ -80,8 +80,12 @@ accounts_sign_in_with_password(struct request *req)
 	now = clock_now_ms(&emu->clock);
 	r = strlen(tenant) > STORE_ID_MAX ? STORE_NOT_FOUND :
 	    store_user_find_email(st, emu->cfg.project, tenant, email, &u);
-	if (r == STORE_OK)
-		r = password_ok(st, &u, password) ? STORE_OK : STORE_NOT_FOUND;
+	if (r == STORE_OK) {
+		/* -1, a store failure, must not read as "matches". */
+		int ok = password_ok(st, &u, password);
+
+		r = ok < 0 ? STORE_ERROR : ok ? STORE_OK : STORE_NOT_FOUND;
+	}
 	if (r == STORE_NOT_FOUND) {
 		/* Google no longer says which of the two was wrong. */
 		fail(req, ERR_INVALID_LOGIN_CREDENTIALS, NULL);

@@ -9,6 +9,7 @@
  * exactly one a fixture file would have made.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,7 +365,8 @@ admin_accounts_update(struct request *req)
 	const char *uid = NULL, *email = NULL, *password = NULL, *name = NULL,
 	    *phone = NULL;
 	int verified = -1, disable = -1;
-	int64_t valid_since = -1;
+	/* Absent: reqparse refuses INT64_MIN, so no client can send it. */
+	int64_t valid_since = INT64_MIN;
 	struct json_object *mfa = NULL, *del_attr = NULL, *del_provider = NULL,
 	    *enrollments = NULL, *body;
 	struct reqparse_field f[] = {
@@ -414,6 +416,13 @@ admin_accounts_update(struct request *req)
 	if (name != NULL && strlen(name) > STORE_TEXT_MAX) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "displayName is too "
 		    "long");
+		return;
+	}
+	/* Seconds, kept in ms: past INT64_MAX / 1000 the product overflows. */
+	if (valid_since != INT64_MIN && (valid_since < 0 ||
+	    valid_since > INT64_MAX / 1000)) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "validSince must be "
+		    "0-%lld seconds", (long long)(INT64_MAX / 1000));
 		return;
 	}
 	if (txn_begin_or_reply(req) != 0 || realm_exists_or_reply(req, &r))
@@ -466,7 +475,7 @@ admin_accounts_update(struct request *req)
 		u.email_verified = verified;
 	if (disable >= 0)
 		u.disabled = disable;
-	if (valid_since >= 0)
+	if (valid_since != INT64_MIN)
 		u.valid_since = valid_since * 1000;
 	rc = store_user_update(st, &u);
 	if (rc == STORE_EXISTS) {
@@ -694,7 +703,12 @@ admin_accounts_batch_create(struct request *req)
 			}
 			continue;
 		}
-		store_savepoint_rollback(st);
+		/* Failed, the item may be half applied: the batch stops. */
+		if (store_savepoint_rollback(st) != STORE_OK) {
+			json_object_put(errors);
+			txn_fail(req);
+			return;
+		}
 		{
 			struct json_object *e = json_object_new_object();
 

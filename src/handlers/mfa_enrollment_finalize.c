@@ -189,7 +189,8 @@ mfa_enrollment_finalize(struct request *req)
 	    store_enroll_session_consume(st, x.session_info, ctx.now) !=
 	    STORE_OK || store_enrollment_insert(st, &e) != STORE_OK ||
 	    (x.kind == STORE_FACTOR_TOTP && store_totp_use_step(st, e.id,
-	    (int64_t)step, ctx.now) != STORE_OK)) {
+	    (int64_t)step, ctx.now, totp_step_expiry_ms(step,
+	    x.totp_period)) != STORE_OK)) {
 		txn_fail(req);
 		goto out;
 	}

@@ -42,7 +42,7 @@ start_phone(struct request *req, struct account_ctx *ctx,
 	if (r != STORE_OK || store_enroll_session_insert(emu->store, x) !=
 	    STORE_OK || store_outbox_add(emu->store, ctx->user.project_id,
 	    ctx->user.tenant_id, x->phone_number, x->code, x->session_info,
-	    ctx->now) != STORE_OK) {
+	    ctx->now, x->expires_at) != STORE_OK) {
 		txn_fail(req);
 		return;
 	}

@@ -154,7 +154,10 @@ finalize_sms(struct request *req, struct mfa_ctx *ctx,
 		mfa_fail(req, true, ERR_INVALID_CODE, NULL);
 		return;
 	}
-	if (store_sms_consume(st, s.session_info, ctx->now) != STORE_OK) {
+	r = store_sms_consume(st, s.session_info, ctx->now);
+	if (txn_check_or_reply(req, r))
+		return;
+	if (r != STORE_OK) {
 		mfa_fail(req, false, ERR_INVALID_SESSION_INFO, "sessionInfo "
 		    "has already been used");
 		return;
@@ -199,6 +202,8 @@ finalize_proof(struct request *req, struct mfa_ctx *ctx,
 	if (mfa_factor_allowed_or_reply(req, ctx, STORE_FACTOR_PHONE))
 		return;
 	r = store_proof_get(st, fr->proof, &p);
+	if (txn_check_or_reply(req, r))
+		return;
 	if (r != STORE_OK || strcmp(p.phone_number, fr->phone_number) != 0 ||
 	    strcmp(p.project_id, ctx->cred.project_id) != 0 ||
 	    strcmp(p.tenant_id, ctx->cred.tenant_id) != 0 ||
@@ -240,8 +245,8 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 		    "enrollment %s are invalid", enr.enrollment_id);
 		return;
 	}
-	r = ok ? store_totp_use_step(st, enr.id, (int64_t)step, ctx->now) :
-	    STORE_NOT_FOUND;
+	r = ok ? store_totp_use_step(st, enr.id, (int64_t)step, ctx->now,
+	    totp_step_expiry_ms(step, enr.totp_period)) : STORE_NOT_FOUND;
 	if (r == STORE_OK) {
 		mfa_complete(req, ctx, &enr, NULL);
 		return;

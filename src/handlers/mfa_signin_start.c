@@ -96,13 +96,13 @@ mfa_signin_start(struct request *req)
 	memset(&s, 0, sizeof(s));
 	r = store_test_phone_code(emu->store, ctx.cred.project_id,
 	    ctx.cred.tenant_id, enr.phone_number, s.code);
-	if (r == STORE_NOT_FOUND && sms_code_generate(s.code,
-	    ctx.set.sms_code_length) == 0)
-		r = STORE_OK;
-	if (r != STORE_OK || tokens_random("", 32, s.session_info,
-	    sizeof(s.session_info)) != 0) {
-		mfa_fail(req, false, ERR_INTERNAL_ERROR, "making the code: %s",
-		    store_errmsg(emu->store));
+	if (txn_check_or_reply(req, r))
+		return;
+	/* Only randomness is left to fail here: that is no store failure. */
+	if ((r == STORE_NOT_FOUND && sms_code_generate(s.code,
+	    ctx.set.sms_code_length) != 0) || tokens_random("", 32,
+	    s.session_info, sizeof(s.session_info)) != 0) {
+		mfa_fail(req, false, ERR_INTERNAL_ERROR, "RAND_bytes failed");
 		return;
 	}
 	strcpy(s.credential, ctx.cred.credential);
@@ -113,7 +113,7 @@ mfa_signin_start(struct request *req)
 	if (store_sms_insert(emu->store, &s) != STORE_OK ||
 	    store_outbox_add(emu->store, ctx.cred.project_id,
 	    ctx.cred.tenant_id, s.phone_number, s.code, s.session_info,
-	    ctx.now) != STORE_OK) {
+	    ctx.now, s.expires_at) != STORE_OK) {
 		txn_fail(req);
 		return;
 	}

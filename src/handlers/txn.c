@@ -35,3 +35,13 @@ txn_fail(struct request *req)
 	store_rollback(req->emu->store);
 	txn_unavailable(req);
 }
+
+int
+txn_check_or_reply(struct request *req, int store_result)
+{
+	if (store_result == STORE_OK || store_result == STORE_NOT_FOUND ||
+	    store_result == STORE_EXISTS)
+		return 0;
+	txn_fail(req);
+	return -1;
+}

@@ -2,26 +2,18 @@
 // rootUrl pointed at mfaemu, drives accounts.mfaSignIn.start/finalize with
 // no prefix (bare routes), and surfaces mfaemu's errors as GaxiosError.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { identitytoolkit } from '@googleapis/identitytoolkit';
 import {
   API_KEY, BOB, CAROL, PROJECT, ISSUER,
-  startDaemon, smsFor, mintCredential, freshTotpStep, totpAt, decodeJwt,
+  useDaemon, smsFor, mintCredential, freshTotpStep, totpAt, decodeJwt,
   traceReportTest,
 } from './harness.mjs';
 
 const GAXIOS_ERROR = Symbol.for('gaxios-gaxios-error');
 
-let d;
-
-before(async () => {
-  d = await startDaemon();
-});
-
-after(async () => {
-  await d?.stop();
-});
+const d = useDaemon();
 
 function client(opts = {}) {
   return identitytoolkit({ version: 'v2', rootUrl: `${d.url}/`, ...opts });

@@ -1,12 +1,14 @@
 // Shared helpers for mfaemu's end-to-end tests: REAL clients (the Firebase
 // JS SDK, @googleapis/identitytoolkit, jose) against the real daemon.
 //
-// Each test file starts its own daemon on an ephemeral port
-// ($MFAEMU_BIN --port 0 --fixtures FILE), waits for the line
-// "mfaemu listening on http://HOST:PORT" and stops it with SIGTERM. The
-// harness reads SMS codes from the emulator's outbox, moves the emulator's
-// clock, and computes TOTP codes for the emulator's clock (nowMillis), never
-// for the wall clock.
+// The daemon, the outbox, the clock and the control plane come from the
+// harness every black-box suite shares, tests/lib/daemon.mjs (re-exported
+// here under the names these suites use); this file adds the demo users,
+// the SDK set-up, TOTP codes from otplib and the client trace. Each test
+// file starts its own daemon on an ephemeral port with fixtures/demo.json
+// unless it says otherwise (useDaemon() for the usual set-up), reads SMS
+// codes from the emulator's outbox, and computes TOTP codes for the
+// emulator's clock (nowMillis), never for the wall clock.
 //
 // Tracing: with MFAEMU_E2E_TRACE=1 the daemon runs with --log-level debug;
 // its "mfaemu: debug: METHOD PATH -> STATUS" lines are collected, and the
@@ -15,21 +17,26 @@
 // test that prints both as TAP diagnostics.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { generate } from 'otplib';
+import {
+  DEMO_FIXTURES, PROJECT, codeFor, control, freshTotpStep,
+  mintCredential as mintCredentialFor, startDaemon as startBareDaemon,
+  useDaemon as useSharedDaemon,
+} from '../lib/daemon.mjs';
+
+export {
+  BIN, SOURCE_ROOT, DEMO_FIXTURES, PROJECT, JWKS_PATH,
+  writeFixture, passwordUser, readCodes, getClock, serverNow, advanceClock,
+  freshTotpStep, wrongCode, decodeJwt,
+} from '../lib/daemon.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-export const BIN = process.env.MFAEMU_BIN;
-export const SOURCE_ROOT = process.env.MFAEMU_SOURCE_ROOT ?? path.resolve(HERE, '..', '..');
-export const DEMO_FIXTURES = path.join(SOURCE_ROOT, 'fixtures', 'demo.json');
-export const PROJECT = 'demo-project';
 export const API_KEY = 'fake-api-key';
 export const FIREBASE_CONFIG = Object.freeze({
   apiKey: API_KEY,
@@ -37,8 +44,6 @@ export const FIREBASE_CONFIG = Object.freeze({
   authDomain: `${PROJECT}.firebaseapp.com`,
 });
 export const TRACE = process.env.MFAEMU_E2E_TRACE === '1';
-
-export const JWKS_PATH = '/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com';
 export const ISSUER = `https://securetoken.google.com/${PROJECT}`;
 
 /** The demo fixture's users (fixtures/demo.json). */
@@ -61,190 +66,89 @@ export const CAROL = Object.freeze({
   credential: 'demo-cred-carol',
 });
 
-const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 10_000;
-const LISTENING = /^mfaemu listening on (http:\/\/\S+)$/;
 const DEBUG_LINE = /^mfaemu: debug: ([A-Z]+) (\/\S*) -> (\d{3})\b.*$/;
 
-// The harness's own requests (outbox, clock, control plane) use the fetch
-// captured here, so the client-side trace shows only what the clients did.
+// The harness's own requests (outbox, clock, control plane) go through
+// tests/lib/daemon.mjs, which keeps the fetch it found at load time, so the
+// client-side trace shows only what the clients did; so does the tracer.
 const rawFetch = globalThis.fetch;
 
 // ------------------------------------------------------------ daemon
 
-const live = new Set();
-const tempDirs = new Set();
-process.on('exit', () => {
-  for (const p of live) {
-    try { p.kill('SIGKILL'); } catch { /* already gone */ }
-  }
-  for (const d of tempDirs) {
-    try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* ignore */ }
-  }
-});
-
-/** Write a fixture object to a temporary JSON file; returns its path. */
-export function writeFixture(obj) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfaemu-e2e-'));
-  tempDirs.add(dir);
-  const file = path.join(dir, 'fixture.json');
-  fs.writeFileSync(file, JSON.stringify(obj, null, 2));
-  return file;
-}
-
-function childEnv() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (!k.startsWith('MFAEMU_')) env[k] = v;
-  }
-  return env;
-}
-
 /** Every daemon this process started: {url, routes} for the trace report. */
 const daemons = [];
 
-/**
- * Start the daemon with the given fixture files (paths or objects) and wait
- * for its listening line. Returns {url, stop(), output(), routes()}.
- */
-export async function startDaemon({ fixtures = [DEMO_FIXTURES], args = [] } = {}) {
-  assert.ok(BIN, 'MFAEMU_BIN must name the mfaemu binary');
-  assert.ok(fs.existsSync(BIN), `MFAEMU_BIN ${BIN} does not exist`);
-  const argv = ['--port', '0'];
-  for (const f of fixtures) argv.push('--fixtures', typeof f === 'string' ? f : writeFixture(f));
-  if (TRACE) argv.push('--log-level', 'debug');
-  argv.push(...args);
-
-  const proc = spawn(BIN, argv, { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(proc);
-  const exited = new Promise((resolve) => {
-    proc.once('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); });
-  });
-  let out = '';
+/** The "METHOD PATH -> STATUS" lines of the daemon's debug log in text. */
+function debugRoutes(text) {
   const routes = [];
-  let listeningUrl = null;
-  let onListening = null;
-  const lineReader = () => {
-    let pending = '';
-    return (chunk) => {
-      out += chunk;
-      pending += chunk;
-      let nl;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl).replace(/\r$/, '');
-        pending = pending.slice(nl + 1);
-        const m = LISTENING.exec(line);
-        if (m && !listeningUrl) {
-          listeningUrl = m[1];
-          onListening?.(m[1]);
-        }
-        const r = DEBUG_LINE.exec(line);
-        if (r) routes.push({ method: r[1], path: r[2], status: Number(r[3]), line });
-      }
-    };
-  };
-  proc.stdout.setEncoding('utf8');
-  proc.stderr.setEncoding('utf8');
-  proc.stdout.on('data', lineReader());
-  proc.stderr.on('data', lineReader());
+  for (const line of text.split('\n')) {
+    const r = DEBUG_LINE.exec(line.replace(/\r$/, ''));
+    if (r) routes.push({ method: r[1], path: r[2], status: Number(r[3]), line: r[0] });
+  }
+  return routes;
+}
 
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`mfaemu did not report listening within ${START_TIMEOUT_MS} ms\n` +
-        `argv: ${argv.join(' ')}\noutput:\n${out}`));
-    }, START_TIMEOUT_MS);
-    onListening = (u) => { clearTimeout(timer); resolve(u); };
-    if (listeningUrl) onListening(listeningUrl);
-    exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`mfaemu exited (code ${code}, signal ${signal}) before listening\n` +
-        `argv: ${argv.join(' ')}\noutput:\n${out}`));
-    });
+/**
+ * Start the daemon (startDaemon of tests/lib/daemon.mjs) with the demo
+ * fixtures unless fixtures are given, with --log-level debug when tracing.
+ * Returns its handle ({url, stop(), output(), ...}) with routes(), the
+ * requests its debug log shows.
+ */
+export async function startDaemon({ fixtures = [DEMO_FIXTURES], args = [], ...opts } = {}) {
+  const d = await startBareDaemon({
+    ...opts, fixtures, args: TRACE ? ['--log-level', 'debug', ...args] : args,
   });
-
-  let stopped = null;
-  const stop = () => {
-    if (stopped) return stopped;
-    stopped = (async () => {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      let timer;
-      const killed = new Promise((resolve) => {
-        timer = setTimeout(() => { proc.kill('SIGKILL'); resolve(null); }, STOP_TIMEOUT_MS);
-      });
-      const first = await Promise.race([exited, killed]);
-      clearTimeout(timer);
-      assert.ok(first !== null, `mfaemu did not exit within ${STOP_TIMEOUT_MS} ms of SIGTERM\n${out}`);
-      assert.equal(first.code, 0, `mfaemu exit status after SIGTERM (signal ${first.signal})\n${out}`);
-      return first;
-    })();
-    return stopped;
-  };
-
-  const d = { url, stop, output: () => out, routes: () => routes.slice() };
+  d.routes = () => [...debugRoutes(d.stdout()), ...debugRoutes(d.stderr())];
   daemons.push(d);
   return d;
 }
 
+/**
+ * The set-up of a test file that drives one daemon with the SDK: useDaemon
+ * of tests/lib/daemon.mjs with this file's startDaemon, and app() and
+ * auth() for Firebase apps pointed at it, all deleted after the file's
+ * tests before the daemon stops. d.url is there once tests run.
+ */
+export function useDaemon(opts) {
+  const apps = [];
+  const d = useSharedDaemon(opts, {
+    start: startDaemon,
+    beforeStop: async () => {
+      for (const a of apps) await a.close();
+    },
+  });
+  /** A fresh {app, auth, close} from newAuth, deleted after the tests. */
+  d.app = () => {
+    const a = newAuth(d.url);
+    apps.push(a);
+    return a;
+  };
+  /** A fresh Auth pointed at the emulator, deleted after the tests. */
+  d.auth = () => d.app().auth;
+  return d;
+}
+
 // ------------------------------------------------------------ control plane
-
-async function getJson(url, p, init = {}) {
-  const res = await rawFetch(url + p, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const text = await res.text();
-  assert.equal(res.status, 200, `${init.method ?? 'GET'} ${p}: ${res.status} ${text}`);
-  return JSON.parse(text);
-}
-
-/** The SMS outbox of a project (or one of its tenants): [{phoneNumber, code, sessionInfo}]. */
-export async function readCodes(url, project = PROJECT, tenant = null) {
-  const body = await getJson(url, `/emulator/v1/projects/${encodeURIComponent(project)}` +
-    (tenant ? `/tenants/${encodeURIComponent(tenant)}` : '') + '/verificationCodes');
-  assert.ok(Array.isArray(body.verificationCodes), `verificationCodes: ${JSON.stringify(body)}`);
-  return body.verificationCodes;
-}
 
 /**
  * The outbox entry whose sessionInfo is the SDK's verificationId (the SDK
  * hands mfaSignIn:start's sessionInfo back as the verification id).
  */
 export async function smsFor(url, verificationId, project = PROJECT, tenant = null) {
-  const codes = await readCodes(url, project, tenant);
-  const hits = codes.filter((c) => c.sessionInfo === verificationId);
-  assert.equal(hits.length, 1,
-    `outbox entries for verificationId ${verificationId}: ${JSON.stringify(codes)}`);
-  return hits[0];
-}
-
-/** {now, nowMillis, offsetMillis} from the emulator. */
-export async function getClock(url) {
-  const c = await getJson(url, '/emulator/v1/clock');
-  assert.equal(typeof c.nowMillis, 'number', JSON.stringify(c));
-  return c;
-}
-
-export async function serverNow(url) {
-  return (await getClock(url)).nowMillis;
-}
-
-/** Move the emulator's clock by seconds (may be negative). */
-export async function advanceClock(url, seconds) {
-  return getJson(url, '/emulator/v1/clock', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ advanceSeconds: seconds }),
-  });
+  return codeFor(url, verificationId, project, tenant);
 }
 
 /** Mint a pending credential for a user through the control plane. */
 export async function mintCredential(url, localId, project = PROJECT) {
-  const json = await getJson(url, `/emulator/v1/projects/${encodeURIComponent(project)}/pendingCredentials`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ localId }),
-  });
-  assert.equal(typeof json.mfaPendingCredential, 'string', JSON.stringify(json));
-  return json.mfaPendingCredential;
+  return mintCredentialFor(url, project, localId);
+}
+
+/**
+ * A control-plane request (METHOD /emulator/v1 + p, optional JSON body)
+ * through the harness's untraced fetch. Returns {status, headers, json, text}.
+ */
+export function controlRequest(url, method, p, body) {
+  return control(url, method, p, body);
 }
 
 // ------------------------------------------------------------ TOTP
@@ -260,18 +164,6 @@ export async function totpAt(user, nowMs) {
   });
 }
 
-/**
- * Move the emulator's clock to 3 s into a TOTP step that no earlier test
- * used (three whole steps past now), so codes computed for nowMillis cannot
- * race a step boundary or be refused as a replay. Returns nowMillis.
- */
-export async function freshTotpStep(url, period = 30) {
-  const now = await serverNow(url);
-  const pos = (now / 1000) % period;
-  await advanceClock(url, Math.ceil(period - pos) + 3 * period + 3);
-  return serverNow(url);
-}
-
 /** A code of the right length that is wrong for every step within ±2 of nowMs. */
 export async function wrongTotpAt(user, nowMs) {
   const near = new Set();
@@ -280,11 +172,6 @@ export async function wrongTotpAt(user, nowMs) {
     const c = String((123457 + i * 7919) % 10 ** user.digits).padStart(user.digits, '0');
     if (!near.has(c)) return c;
   }
-}
-
-/** A different SMS code of the same length. */
-export function wrongCode(code) {
-  return String((Number(code) + 1) % 10 ** code.length).padStart(code.length, '0');
 }
 
 // ------------------------------------------------------------ Firebase JS SDK
@@ -408,18 +295,6 @@ export async function sdkTotpSignIn(url, auth, user = BOB) {
   return resolver.resolveSignIn(s.TotpMultiFactorGenerator.assertionForSignIn(hint.uid, code));
 }
 
-// ------------------------------------------------------------ tokens
-
-export function decodeJwt(jwt) {
-  assert.equal(typeof jwt, 'string');
-  const parts = jwt.split('.');
-  assert.equal(parts.length, 3, `not a JWS compact token: ${jwt}`);
-  return {
-    header: JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')),
-    claims: JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')),
-  };
-}
-
 // ------------------------------------------------------------ client trace
 
 const clientRequests = [];
@@ -520,23 +395,3 @@ export function traceReportTest(label) {
 
 /** Optional JSON-lines file the trace report also appends to. */
 const TRACE_FILE = process.env.MFAEMU_E2E_TRACE_FILE;
-
-
-// ------------------------------------------------------------ control plane requests
-
-/**
- * A control-plane request (METHOD /emulator/v1 + p, optional JSON body)
- * through the harness's untraced fetch. Returns {status, json, text}.
- */
-export async function controlRequest(url, method, p, body) {
-  const init = { method, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
-  if (body !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
-    init.body = JSON.stringify(body);
-  }
-  const res = await rawFetch(`${url}/emulator/v1${p}`, init);
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}

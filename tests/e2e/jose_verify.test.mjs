@@ -4,46 +4,32 @@
 // certificate map as firebase-admin style verifiers use it; a token with
 // one byte changed does not.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';
 import { identitytoolkit } from '@googleapis/identitytoolkit';
 import {
   ALICE, API_KEY, BOB, CAROL, PROJECT, ISSUER, JWKS_PATH,
-  startDaemon, loadSdk, newAuth, sdkPhoneSignIn, sdkTotpSignIn, smsFor, advanceClock,
+  useDaemon, loadSdk, sdkPhoneSignIn, sdkTotpSignIn, smsFor, advanceClock,
   traceReportTest,
 } from './harness.mjs';
 
 const X509_PATH = '/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com';
 
-let d;
+const d = useDaemon();
+const auth = () => d.auth();
 let JWKS;
-const apps = [];
+/** The emulator's JWKS for jose, made on first use (the daemon is up by then). */
+const jwks = () => (JWKS ??= jose.createRemoteJWKSet(new URL(d.url + JWKS_PATH)));
 /** name -> {token, sub, factor, enrollmentId} */
 const tokens = new Map();
-
-before(async () => {
-  d = await startDaemon();
-  JWKS = jose.createRemoteJWKSet(new URL(d.url + JWKS_PATH));
-});
-
-after(async () => {
-  for (const a of apps) await a.close();
-  await d?.stop();
-});
-
-function auth() {
-  const a = newAuth(d.url);
-  apps.push(a);
-  return a.auth;
-}
 
 const VERIFY = { issuer: ISSUER, audience: PROJECT, algorithms: ['RS256'] };
 
 async function verifyAndCheck(name) {
   const t = tokens.get(name);
   assert.ok(t, `no ${name} token: an earlier test in this file failed`);
-  const { payload, protectedHeader } = await jose.jwtVerify(t.token, JWKS, VERIFY);
+  const { payload, protectedHeader } = await jose.jwtVerify(t.token, jwks(), VERIFY);
   assert.equal(protectedHeader.alg, 'RS256');
   assert.equal(typeof protectedHeader.kid, 'string');
   assert.equal(payload.sub, t.sub);
@@ -133,20 +119,20 @@ test('the same tokens verify against the x509 certificate map (importX509 by kid
 test('a token with one byte changed (signature, payload or header) fails verification', async () => {
   const t = tokens.get('phone') ?? tokens.values().next().value;
   assert.ok(t, 'no token from the flows above');
-  await assert.rejects(jose.jwtVerify(tamper(t.token, 2), JWKS, VERIFY),
+  await assert.rejects(jose.jwtVerify(tamper(t.token, 2), jwks(), VERIFY),
     (e) => e.code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || assert.fail(`${e.code}: ${e.message}`));
-  await assert.rejects(jose.jwtVerify(tamper(t.token, 1), JWKS, VERIFY),
+  await assert.rejects(jose.jwtVerify(tamper(t.token, 1), jwks(), VERIFY),
     (e) => e instanceof jose.errors.JOSEError || assert.fail(`${e?.code}: ${e?.message}`));
-  await assert.rejects(jose.jwtVerify(tamper(t.token, 0), JWKS, VERIFY),
+  await assert.rejects(jose.jwtVerify(tamper(t.token, 0), jwks(), VERIFY),
     (e) => e instanceof jose.errors.JOSEError || assert.fail(`${e?.code}: ${e?.message}`));
 });
 
 test('a token for the wrong audience or issuer is refused by the claim checks', async () => {
   const t = tokens.get('phone') ?? tokens.values().next().value;
   assert.ok(t, 'no token from the flows above');
-  await assert.rejects(jose.jwtVerify(t.token, JWKS, { ...VERIFY, audience: 'other-project' }),
+  await assert.rejects(jose.jwtVerify(t.token, jwks(), { ...VERIFY, audience: 'other-project' }),
     (e) => e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'aud');
-  await assert.rejects(jose.jwtVerify(t.token, JWKS, { ...VERIFY, issuer: 'https://securetoken.google.com/other-project' }),
+  await assert.rejects(jose.jwtVerify(t.token, jwks(), { ...VERIFY, issuer: 'https://securetoken.google.com/other-project' }),
     (e) => e.code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && e.claim === 'iss');
 });
 

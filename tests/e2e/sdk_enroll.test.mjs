@@ -7,25 +7,18 @@
 // factors sign in through the MultiFactorResolver. Errors are checked as the
 // AuthError codes the SDK maps the server's CODEs to.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import {
-  PROJECT, ISSUER,
-  startDaemon, loadSdk, newAuth, fakeVerifier, smsFor, phoneAssertion, firstFactor, hintFor,
+  PROJECT, ISSUER, passwordUser,
+  useDaemon, loadSdk, fakeVerifier, smsFor, phoneAssertion, firstFactor, hintFor,
   sendSms, expectAuthError, advanceClock, serverNow, decodeJwt, controlRequest, traceReportTest,
 } from './harness.mjs';
 
 const USERS = {};
 function user(localId, extra = {}) {
-  const u = {
-    localId,
-    email: `${localId}@example.com`,
-    password: `${localId}-password`,
-    displayName: localId,
-    emailVerified: true,
-    ...extra,
-  };
+  const u = passwordUser(localId, extra);
   USERS[localId] = u;
   return u;
 }
@@ -47,30 +40,16 @@ user('four', {
 });
 user('not-found');
 
-let d;
-const apps = [];
-
-before(async () => {
-  d = await startDaemon({
-    fixtures: [{
-      projectId: PROJECT,
-      mfa: { phone: true, totp: true },
-      testPhoneNumbers: {},
-      users: Object.values(USERS),
-    }],
-  });
+const d = useDaemon({
+  fixtures: [{
+    projectId: PROJECT,
+    mfa: { phone: true, totp: true },
+    testPhoneNumbers: {},
+    users: Object.values(USERS),
+  }],
 });
-
-after(async () => {
-  for (const a of apps) await a.close();
-  await d?.stop();
-});
-
-function auth() {
-  const a = newAuth(d.url);
-  apps.push(a);
-  return a;
-}
+/** A fresh {app, auth, close}, deleted after the tests. */
+const auth = () => d.app();
 
 let phoneSeq = 0;
 function freshPhone() {

@@ -3,32 +3,17 @@
 // reused after success, the attempt limit, a wrong TOTP code, a wrong
 // password and a disabled user.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ALICE, BOB,
-  startDaemon, loadSdk, newAuth, firstFactor, hintFor, sendSms, phoneAssertion,
+  useDaemon, loadSdk, firstFactor, hintFor, sendSms, phoneAssertion,
   expectAuthError, advanceClock, freshTotpStep, totpAt, wrongTotpAt, wrongCode,
   traceReportTest,
 } from './harness.mjs';
 
-let d;
-const apps = [];
-
-before(async () => {
-  d = await startDaemon();
-});
-
-after(async () => {
-  for (const a of apps) await a.close();
-  await d?.stop();
-});
-
-function auth() {
-  const a = newAuth(d.url);
-  apps.push(a);
-  return a.auth;
-}
+const d = useDaemon();
+const auth = () => d.auth();
 
 /** First factor for alice and an SMS: {a, resolver, verificationId, code}. */
 async function aliceSms() {

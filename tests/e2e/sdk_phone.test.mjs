@@ -5,31 +5,16 @@
 // the code from the emulator's SMS outbox, resolveSignIn; then a forced
 // token refresh through securetoken.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ALICE, CAROL, ERIN, PROJECT, ISSUER,
-  startDaemon, loadSdk, newAuth, firstFactor, hintFor, sendSms, phoneAssertion,
+  useDaemon, loadSdk, firstFactor, hintFor, sendSms, phoneAssertion,
   advanceClock, decodeJwt, expectAuthError, traceReportTest,
 } from './harness.mjs';
 
-let d;
-const apps = [];
-
-before(async () => {
-  d = await startDaemon();
-});
-
-after(async () => {
-  for (const a of apps) await a.close();
-  await d?.stop();
-});
-
-function auth() {
-  const a = newAuth(d.url);
-  apps.push(a);
-  return a.auth;
-}
+const d = useDaemon();
+const auth = () => d.auth();
 
 test('phone MFA sign-in through the SDK: first factor, SMS from the outbox, resolveSignIn signs alice in', async () => {
   const s = loadSdk();

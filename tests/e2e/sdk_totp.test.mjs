@@ -3,31 +3,16 @@
 // TotpMultiFactorGenerator.assertionForSignIn with a code computed (otplib)
 // for the emulator's clock.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BOB, CAROL, PROJECT, ISSUER,
-  startDaemon, loadSdk, newAuth, firstFactor, hintFor, freshTotpStep, totpAt,
+  useDaemon, loadSdk, firstFactor, hintFor, freshTotpStep, totpAt,
   advanceClock, decodeJwt, traceReportTest,
 } from './harness.mjs';
 
-let d;
-const apps = [];
-
-before(async () => {
-  d = await startDaemon();
-});
-
-after(async () => {
-  for (const a of apps) await a.close();
-  await d?.stop();
-});
-
-function auth() {
-  const a = newAuth(d.url);
-  apps.push(a);
-  return a.auth;
-}
+const d = useDaemon();
+const auth = () => d.auth();
 
 test('TOTP MFA sign-in through the SDK: resolver hint "totp", assertionForSignIn signs bob in', async () => {
   const s = loadSdk();

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/test_env.h"
 #include "config.h"
 #include "emu.h"
 #include "fuzz_common.h"
@@ -11,8 +12,6 @@
 #ifndef FUZZ_SOURCE_ROOT
 #define FUZZ_SOURCE_ROOT "."
 #endif
-
-extern char **environ;
 
 /* Generated for the fuzzers with openssl genrsa; protects nothing. */
 const char fuzz_key_pem[] =
@@ -48,21 +47,7 @@ const char fuzz_key_pem[] =
 void
 fuzz_quiet(void)
 {
-	for (int again = 1; again;) {
-		again = 0;
-		for (char **e = environ; *e != NULL; e++) {
-			char name[128];
-			size_t n = strcspn(*e, "=");
-
-			if (strncmp(*e, "MFAEMU_", 7) != 0 || n >= sizeof(name))
-				continue;
-			memcpy(name, *e, n);
-			name[n] = '\0';
-			unsetenv(name);
-			again = 1;
-			break;
-		}
-	}
+	test_env_clear();
 	log_set_level(LOG_ERROR);
 }
 

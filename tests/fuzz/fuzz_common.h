@@ -12,6 +12,10 @@
 struct emu;
 struct json_object;
 
+/* The libFuzzer entry points; every target defines both. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 /* A 2048-bit RSA private key (traditional PEM), for tests only. */
 extern const char fuzz_key_pem[];
 

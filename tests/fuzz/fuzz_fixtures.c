@@ -24,8 +24,6 @@
 
 static struct emu emu;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -37,8 +35,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	clock_set_ms(&emu.clock, FUZZ_T0_MS);
 	return 0;
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -140,8 +140,6 @@ reset(struct variant *v)
 	v->dirty = 0;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -692,8 +690,6 @@ keep_response(const struct request *req)
 		    req->response : "");
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -742,8 +738,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			req->acr_headers = sr.hdr[3];
 			req->body = sr.body;
 			req->body_len = sr.body_len;
-			faults_set = __atomic_load_n(&emu->faults.n,
-			    __ATOMIC_RELAXED) > 0;
+			faults_set = faults_any(&emu->faults);
 			http_server_run(req);
 			if (trace)
 				fprintf(stderr, "> %s %s (%zu body bytes)\n"
@@ -751,8 +746,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    req->body_len, req->status,
 				    req->response ? req->response : "");
 			check_response(req, faults_set ||
-			    __atomic_load_n(&emu->faults.n,
-			    __ATOMIC_RELAXED) > 0);
+			    faults_any(&emu->faults));
 			keep_response(req);
 			http_server_request_free(req);
 		}

@@ -32,8 +32,6 @@ fail(const char *what)
 	abort();
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -196,8 +194,6 @@ pem_mode(const uint8_t *data, size_t size)
 	free(jwt);
 	tokens_key_free(k);
 }
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Write the seed corpora in tests/fuzz/corpus/<target>/ from the tests.
+"""Write the seed corpora, OUT/<target>/, from the tests.
 
 Unit-test tables (test_reqparse.c, test_base32.c, test_clock.c,
 test_totp.c, test_tokens.c, test_fixtures.c) are read with the C
 preprocessor, so their macros expand as the compiler sees them; the
 integration tests' requests (errors, http, signin_phone, signin_totp) are
 restated as fuzz_router scripts against fixtures/demo.json. Files are named
-by content kind; files whose names start with "regress-" are findings kept
-as regression inputs and are never rewritten or removed by this script.
+by content kind. The seeds are not committed: the meson build of the fuzz
+targets (-Dfuzz=true, tests/fuzz/meson.build) runs this script whenever a
+file it reads changes, so the seeds follow the tests. Hand-found inputs
+live apart, in tests/fuzz/regress/ and tests/fuzz/findings/.
 
-Run from anywhere: python3 tests/fuzz/make_corpus.py [--check]
---check only reports whether the committed seeds are up to date.
+Run from anywhere: python3 tests/fuzz/make_corpus.py --out DIR [--stamp FILE]
+--stamp names a file to touch when done (meson's output).
 """
 import base64
 import hashlib
@@ -26,7 +28,6 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
 UNIT = os.path.join(ROOT, 'tests', 'unit')
-CORPUS = os.path.join(HERE, 'corpus')
 
 # 2026-03-01T00:00:00Z: fuzz_router freezes its clock here (FUZZ_T0_MS).
 T0 = 1772323200
@@ -786,37 +787,36 @@ def totp_seeds():
 # ------------------------------------------------------------ main
 
 def main():
-    check = '--check' in sys.argv[1:]
+    args = sys.argv[1:]
+    if len(args) not in (2, 4) or args[0] != '--out' or \
+            (len(args) == 4 and args[2] != '--stamp'):
+        raise SystemExit('usage: make_corpus.py --out DIR [--stamp FILE]')
+    corpus = args[1]
     reqparse_seeds()
     router_seeds()
     fixtures_seeds()
     tokens_seeds()
     totp_seeds()
-    stale = 0
     for target in sorted({t for t, _ in written}):
-        d = os.path.join(CORPUS, target)
+        d = os.path.join(corpus, target)
         os.makedirs(d, exist_ok=True)
         want = {n: data for (tt, n), data in written.items() if tt == target}
         for f in os.listdir(d):
-            if f not in want and not f.startswith('regress-'):
-                stale += 1
-                if not check:
-                    os.remove(os.path.join(d, f))
+            if f not in want:
+                os.remove(os.path.join(d, f))
         for n, data in want.items():
             p = os.path.join(d, n)
             if os.path.exists(p) and open(p, 'rb').read() == data:
                 continue
-            # Keys made here are random: keep the committed ones.
+            # Keys made here are random: keep those of an earlier run, so
+            # a build folder's seeds (and FUZZ_SEED runs) stay the same.
             if os.path.exists(p) and n.startswith('pem-'):
                 continue
-            stale += 1
-            if not check:
-                open(p, 'wb').write(data)
-    if check:
-        print('make_corpus: %s' % ('up to date' if stale == 0 else
-                                   '%d files differ' % stale))
-        return 1 if stale else 0
-    print('make_corpus: %d seed files in %s' % (len(written), CORPUS))
+            open(p, 'wb').write(data)
+    if len(args) == 4:
+        open(args[3], 'w').write('%d seed files in %s\n' %
+                                 (len(written), corpus))
+    print('make_corpus: %d seed files in %s' % (len(written), corpus))
     return 0
 
 

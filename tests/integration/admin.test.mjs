@@ -422,6 +422,28 @@ test('update: validSince revokes refresh tokens and ID tokens issued before it (
   expectError(await call(d.url, '/v1/accounts:lookup', { idToken: signIn.idToken }), 400, 'TOKEN_EXPIRED');
 });
 
+test('update: a validSince out of range (negative, or too large to hold in ms) is INVALID_ARGUMENT naming validSince; the user is unchanged', async () => {
+  expectOk(await admin(d.url, 'POST', v1('/accounts'),
+    { localId: 'u-vs', email: 'u-vs@example.com', password: 'u-vs-password', emailVerified: true }));
+  const before_ = (await oneUser(d.url, 'u-vs')).validSince;
+  // 9223372036854776 s is the first second whose ms overflow an int64.
+  for (const validSince of ['9223372036854776', 9223372036854776, '9223372036854775807', -1, '-5']) {
+    const msg = expectError(await admin(d.url, 'POST', v1('/accounts:update'),
+      { localId: 'u-vs', displayName: 'Changed', validSince }), 400, 'INVALID_ARGUMENT');
+    assert.ok(msg.includes('validSince'), `${validSince}: ${msg}`);
+    const u = await oneUser(d.url, 'u-vs');
+    assert.equal(u.validSince, before_, `${validSince}: ${JSON.stringify(u)}`);
+    assert.equal(u.displayName, undefined, `${validSince}: ${JSON.stringify(u)}`);
+  }
+  // The largest second that still fits is taken, and revokes the tokens.
+  const signIn = expectOk(await call(d.url, '/v1/accounts:signInWithPassword',
+    { email: 'u-vs@example.com', password: 'u-vs-password', returnSecureToken: true }));
+  expectOk(await admin(d.url, 'POST', v1('/accounts:update'), { localId: 'u-vs', validSince: '9223372036854775' }));
+  assert.equal((await oneUser(d.url, 'u-vs')).validSince, '9223372036854775');
+  expectError(await call(d.url, '/v1/token', { grant_type: 'refresh_token', refresh_token: signIn.refreshToken }),
+    400, 'TOKEN_EXPIRED');
+});
+
 // ---------------------------------------------------------------- delete
 
 test('delete: unknown user is USER_NOT_FOUND, no localId MISSING_LOCAL_ID; a deleted user is gone', async () => {

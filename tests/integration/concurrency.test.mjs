@@ -1,24 +1,19 @@
 // Races: a credential is consumed once under concurrent finalizes, attempt
 // counters hold under concurrent wrong codes, TOTP replay protection holds
-// under concurrent replays, and many independent sign-ins run in parallel.
+// under concurrent replays, many independent sign-ins run in parallel, and
+// fault rules change while requests are in flight (under a ThreadSanitizer
+// build, a data race there makes the daemon's exit code non-zero).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PROJECT, TOTP,
-  startDaemon, start, finalize, expectOk, expectError, errorCode, mintCredential,
+  startDaemon, useDaemon, start, finalize, expectOk, expectError, errorCode, mintCredential,
   readCodes, startPhone, freshTotpStep, totp, wrongCode, verifyIdToken, fixture,
+  control,
 } from './harness.mjs';
 
-let d;
-
-before(async () => {
-  d = await startDaemon({ fixtures: [fixture()] });
-});
-
-after(async () => {
-  await d?.stop();
-});
+const d = useDaemon({ fixtures: [fixture()] });
 
 function tally(results) {
   const t = {};
@@ -135,4 +130,36 @@ test('50 parallel sign-ins across different users, factors and tenants all succe
     assert.equal(claims.firebase.second_factor_identifier, u.enrollmentId);
     if (u.tenantId) assert.equal(claims.firebase.tenant, u.tenantId);
   }
+});
+
+test('fault rules added and removed while starts run on other connections: each start gets its own answer or the rule\'s error, and the daemon exits cleanly', async () => {
+  // Its own daemon, so that stop() checks the exit code right here.
+  const own = await startDaemon({ fixtures: [fixture()] });
+  const body = { mfaPendingCredential: 'no-such-credential', mfaEnrollmentId: 'alice-phone' };
+  // The rule changes come on new connections, which an idle worker thread
+  // accepts, while the starts keep theirs: so they meet on different
+  // threads, where a data race can show under ThreadSanitizer.
+  const closing = { headers: { connection: 'close' } };
+  const rule = { route: 'accounts.mfaSignIn.start', error: 'QUOTA_EXCEEDED' };
+  let writing = true;
+  const writer = (async () => {
+    try {
+      for (let i = 0; i < 100; i++) {
+        expectOk(await control(own.url, 'POST', '/faults', rule, closing));
+        expectOk(await control(own.url, 'DELETE', '/faults', undefined, closing));
+      }
+    } finally {
+      writing = false;
+    }
+  })();
+  const readers = Array.from({ length: 4 }, async () => {
+    const seen = [];
+    while (writing) seen.push(errorCode(await start(own.url, body)));
+    return seen;
+  });
+  const [, ...seen] = await Promise.all([writer, ...readers]);
+  for (const code of seen.flat()) {
+    assert.ok(['INVALID_MFA_PENDING_CREDENTIAL', 'QUOTA_EXCEEDED'].includes(code), code);
+  }
+  await own.stop();
 });

@@ -806,6 +806,32 @@ test('smsCodeTtlSeconds 10: a code is good at 9 s and expired at 11 s of emulato
   expectError(await finalize(d.url, { mfaPendingCredential: 'cred-carol', phoneVerificationInfo: { sessionInfo: c.sessionInfo, code: c.code } }), 400, 'SESSION_EXPIRED');
 });
 
+// The pruner runs every second on the emulator's clock. A canary row that
+// must go on that clock tells the test a prune ran after an advance: poll
+// for it (bounded) instead of sleeping and hoping.
+async function until(pred, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() > end) return false;
+    await sleep(50);
+  }
+  return true;
+}
+
+test('smsCodeTtlSeconds 3600: the pruner keeps the code in verificationCodes past the daemon-wide --sms-code-ttl, and it finalizes', async () => {
+  const d = await fresh({ fixtures: [fixture()], args: ['--sms-code-ttl', '300'] });
+  expectOk(await patchConfig(d.url, { smsCodeTtlSeconds: 3600 }));
+  // The canary: tenant-a's codes live 1 s, so theirs is pruned 301 s on.
+  expectOk(await patchConfig(d.url, { smsCodeTtlSeconds: 1 }, { tenant: 'tenant-a' }));
+  const a = await startPhone(d.url, 'cred-alice', 'alice-phone');
+  await startPhone(d.url, 'cred-erin', 'erin-phone', { tenantId: 'tenant-a' });
+  await advanceClock(d.url, 400);
+  assert.ok(await until(async () => (await readCodes(d.url, PROJECT, 'tenant-a')).length === 0),
+    'the pruner did not run within 5 s of advancing the clock');
+  assert.deepEqual(await readCodes(d.url), [{ phoneNumber: '+15555550101', code: a.code, sessionInfo: a.sessionInfo }]);
+  expectOk(await finalize(d.url, { mfaPendingCredential: 'cred-alice', phoneVerificationInfo: { sessionInfo: a.sessionInfo, code: a.code } }));
+});
+
 test('pendingCredentialTtlSeconds applies to credentials minted after the change', async () => {
   const d = await fresh({ fixtures: [fixture()] });
   const old = await mintCredential(d.url, PROJECT, 'alice');
@@ -838,6 +864,28 @@ test('totpAdjacentIntervals 0 rejects the previous step; 3 accepts a code three 
   now = await freshTotpStep(d.url, b.period);
   expectError(await fin(now - 120_000), 400, 'INVALID_CODE');
   expectOk(await fin(now - 90_000));
+});
+
+test('periodSec 300 and totpAdjacentIntervals 6: a used code stays used past an hour while the window still accepts its step', async () => {
+  const pat = { enrollmentId: 'pat-totp', secret: SECRET_SHA1, algorithm: 'SHA1', digits: 6, period: 300 };
+  const d = await fresh({ fixtures: [fixture({ extraUsers: [totpUser('pat', pat)] })] });
+  expectOk(await patchConfig(d.url, { totpAdjacentIntervals: 6 }));
+  const now = await freshTotpStep(d.url, pat.period);
+  // The code of step n + 6, used 3 s into step n: the window accepts it
+  // until step n + 12 ends, 65 minutes on.
+  const code = totp(pat.secret, { ...pat, nowMs: now + 6 * 300_000 });
+  const fin = async () => finalize(d.url, {
+    mfaPendingCredential: await mintCredential(d.url, PROJECT, 'pat'), mfaEnrollmentId: pat.enrollmentId,
+    totpVerificationInfo: { verificationCode: code },
+  });
+  expectOk(await fin());
+  // The canary: a code of the daemon's 300 s TTL, pruned 600 s on.
+  await startPhone(d.url, 'cred-alice', 'alice-phone');
+  await advanceClock(d.url, 3700);
+  assert.ok(await until(async () => (await readCodes(d.url)).length === 0),
+    'the pruner did not run within 5 s of advancing the clock');
+  const msg = expectError(await fin(), 400, 'INVALID_CODE');
+  assert.match(msg, /already been used/);
 });
 
 test('mfa.totp false refuses TOTP finalize and mfa.phone false refuses start, with OPERATION_NOT_ALLOWED', async () => {

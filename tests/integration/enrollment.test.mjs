@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PROJECT, GOOGLE_PREFIX, FINALIZE, START,
-  startDaemon, call, expectOk, expectError,
+  startDaemon, call, expectOk, expectError, passwordUser,
   advanceClock, serverNow, freshTotpStep, totp, wrongTotp, wrongCode,
   codeFor, readCodes, verifyIdToken, decodeJwt,
 } from './harness.mjs';
@@ -68,14 +68,7 @@ function freshPhone() {
 async function newUser(prefix, extra = {}) {
   seq += 1;
   const localId = `${prefix}-${seq}`;
-  const user = {
-    localId,
-    email: `${localId}@example.com`,
-    password: `${localId}-password`,
-    displayName: localId,
-    emailVerified: true,
-    ...extra,
-  };
+  const user = passwordUser(localId, extra);
   const res = await call(d.url, '/emulator/v1/fixtures', { users: [user] }, { key: null });
   const counts = expectOk(res);
   assert.equal(counts.users, 1, res.text);

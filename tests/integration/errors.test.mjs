@@ -4,10 +4,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
 import {
   PROJECT, START, FINALIZE, TOTP,
   startDaemon, call, start, finalize, expectOk, expectError,
   advanceClock, serverNow, mintCredential, totp, fixture, phoneUser,
+  tempDir, signInWithPassword,
 } from './harness.mjs';
 
 let d;
@@ -218,6 +221,83 @@ test('$.xgafv=2 drops the errors[] array', async () => {
 test('$.xgafv=3 is rejected with 400 INVALID_ARGUMENT', async () => {
   const res = await call(d.url, `${START}?$.xgafv=3`, { mfaPendingCredential: 'cred-alice', mfaEnrollmentId: 'alice-phone' });
   expectError(res, 400, 'INVALID_ARGUMENT');
+});
+
+// ------------------------------------------------------------ store failures
+// One statement of the store made to fail from outside, with the sqlite3
+// shell on the daemon's --db file: a table or column gone (the statement
+// no longer compiles) or a trigger that aborts one write. Whatever fails,
+// the answer is the one rule: 503 UNAVAILABLE, no internals, nothing done.
+
+const haveSqlite = spawnSync('sqlite3', ['-version'], { stdio: 'ignore' }).status === 0;
+const noSqlite = !haveSqlite && 'the sqlite3 shell is not installed';
+
+/** A daemon of its own on a file store, and a way to break that store. */
+async function fileDaemon() {
+  const db = path.join(tempDir(), 'store.db');
+  const dd = await startDaemon({ fixtures: [fixture()], db });
+  const sql = (q) => execFileSync('sqlite3', ['-bail', db, q], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return { dd, sql };
+}
+
+function expectUnavailable(res, ctx) {
+  expectError(res, 503, 'SERVICE_UNAVAILABLE', { googleStatus: 'UNAVAILABLE' });
+  assert.ok(!/sqlite|no such|column|table|trigger|injected|store/i.test(res.text), `${ctx}: internals in a 503: ${res.text}`);
+}
+
+test('a store failure in mfaSignIn:start (reading the test phone numbers) is 503 UNAVAILABLE like every other, not 500', { skip: noSqlite }, async () => {
+  const { dd, sql } = await fileDaemon();
+  try {
+    sql('DROP TABLE test_phone_numbers');
+    expectUnavailable(await start(dd.url, { mfaPendingCredential: 'cred-alice', mfaEnrollmentId: 'alice-phone' }), 'start');
+  } finally {
+    await dd.stop();
+  }
+});
+
+test('a store failure reading the password in signInWithPassword is 503, never a sign-in with a wrong password', { skip: noSqlite }, async () => {
+  const { dd, sql } = await fileDaemon();
+  try {
+    expectError(await signInWithPassword(dd.url, 'alice@example.com', 'not-her-password'), 400, 'INVALID_LOGIN_CREDENTIALS');
+    sql('ALTER TABLE users DROP COLUMN password_hash');
+    expectUnavailable(await signInWithPassword(dd.url, 'alice@example.com', 'not-her-password'), 'wrong password');
+    expectUnavailable(await signInWithPassword(dd.url, 'alice@example.com', 'alice-password'), 'right password');
+  } finally {
+    await dd.stop();
+  }
+});
+
+test('a store failure consuming the SMS session at finalize is 503, not INVALID_SESSION_INFO; the code works once the store does', { skip: noSqlite }, async () => {
+  const { dd, sql } = await fileDaemon();
+  try {
+    const s = expectOk(await start(dd.url, { mfaPendingCredential: 'cred-carol', mfaEnrollmentId: 'carol-phone' }));
+    const body = { mfaPendingCredential: 'cred-carol', phoneVerificationInfo: { sessionInfo: s.phoneResponseInfo.sessionInfo, code: '123456' } };
+    sql(`CREATE TRIGGER no_consume BEFORE UPDATE OF consumed_at ON sms_sessions
+         BEGIN SELECT RAISE(ABORT, 'injected'); END`);
+    expectUnavailable(await finalize(dd.url, body), 'finalize');
+    sql('DROP TRIGGER no_consume');
+    const done = expectOk(await finalize(dd.url, body));
+    assert.equal(typeof done.idToken, 'string', JSON.stringify(done));
+  } finally {
+    await dd.stop();
+  }
+});
+
+test('a store failure reading an androidVerificationProof at finalize is 503, not INVALID_ARGUMENT', { skip: noSqlite }, async () => {
+  const { dd, sql } = await fileDaemon();
+  try {
+    const s = expectOk(await start(dd.url, { mfaPendingCredential: 'cred-carol', mfaEnrollmentId: 'carol-phone' }));
+    const first = expectOk(await finalize(dd.url, { mfaPendingCredential: 'cred-carol',
+      phoneVerificationInfo: { sessionInfo: s.phoneResponseInfo.sessionInfo, code: '123456', phoneNumber: '+15555550100' } }));
+    const proof = first.phoneAuthInfo.androidVerificationProof;
+    assert.equal(typeof proof, 'string', JSON.stringify(first));
+    const cred = await mintCredential(dd.url, PROJECT, 'carol');
+    sql('DROP TABLE android_proofs');
+    expectUnavailable(await finalize(dd.url, { mfaPendingCredential: cred,
+      phoneVerificationInfo: { androidVerificationProof: proof, phoneNumber: '+15555550100' } }), 'finalize with a proof');
+  } finally {
+    await dd.stop();
+  }
 });
 
 // ------------------------------------------------------------ lifetimes

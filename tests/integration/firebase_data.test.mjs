@@ -6,6 +6,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -197,6 +198,35 @@ test("mfaemu --import reads mfaemu's own --export-on-exit output", async () => {
   const { claims } = await phoneMfa(d.url, cred, alice.mfaInfo[0].mfaEnrollmentId, '+15555550142');
   assert.equal(claims.sub, alice.localId);
 });
+
+const canPrlimit = spawnSync('prlimit', ['--version'], { stdio: 'ignore' }).status === 0;
+test('an --export-on-exit that cannot be written (file-size limit hit mid-file) exits non-zero naming the file, leaves no partial file, and the previous export stays whole',
+  { skip: !canPrlimit && 'prlimit is not installed' }, async () => {
+    const out = path.join(tempDir(), 'export');
+    const accounts = path.join(out, 'auth_export', 'accounts.json');
+    const first = await startDaemon({ args: ['--import', FB_DIR, '--project', FB_PROJECT, '--export-on-exit', out] });
+    await first.stop();
+    const good = fs.readFileSync(accounts, 'utf8');
+    const files = () => ({ top: fs.readdirSync(out).sort(), auth: fs.readdirSync(path.join(out, 'auth_export')).sort() });
+    const before = files();
+
+    // Enough users that accounts.json outgrows any write buffer.
+    const users = Array.from({ length: 100 }, (_, i) => ({
+      localId: `bulk${i}`, email: `bulk${i}@example.com`, displayName: `Bulk user ${i}`,
+    }));
+    const d = await startDaemon({
+      fixtures: [writeFixture({ projectId: FB_PROJECT, users })],
+      args: ['--import', FB_DIR, '--project', FB_PROJECT, '--export-on-exit', out],
+    });
+    // The soft limit only (the hard one could not be raised again).
+    execFileSync('prlimit', ['--pid', String(d.proc.pid), '--fsize=1024:']);
+    d.proc.kill('SIGTERM');
+    const { code } = await d.exited;
+    assert.notEqual(code, 0, d.output());
+    assert.match(d.output(), /export failed: .*accounts\.json/, d.output());
+    assert.deepEqual(files(), before, 'a partial or temporary file was left behind');
+    assert.equal(fs.readFileSync(accounts, 'utf8'), good, 'the previous export was changed');
+  });
 
 test('--import with a missing directory exits non-zero naming accounts.json', async () => {
   const dir = path.join(tempDir(), 'no-such-export');

@@ -2,26 +2,19 @@
 // CORS, system parameters, content types and malformed bodies; the public key
 // endpoints; and start-up failures.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import {
   PROJECT, DEMO_FIXTURES, GOOGLE_PREFIX, START, FINALIZE, JWKS_PATH, X509_PATH,
-  startDaemon, runDaemon, call, start, expectOk, expectError, fixture, writeFixture,
+  startDaemon, useDaemon, runDaemon, call, start, expectOk, expectError, fixture, writeFixture,
   rawRequest, fetchJwks, phoneSignIn, mintCredential, decodeJwt, phoneUser,
+  verifyIdToken,
 } from './harness.mjs';
 
-let d;
-
-before(async () => {
-  d = await startDaemon({ fixtures: [fixture()] });
-});
-
-after(async () => {
-  await d?.stop();
-});
+const d = useDaemon({ fixtures: [fixture()] });
 
 const VALID_START = { mfaPendingCredential: 'cred-alice', mfaEnrollmentId: 'alice-phone' };
 
@@ -341,6 +334,71 @@ test('an unknown command-line flag exits non-zero', async () => {
   assert.ok(!r.timedOut, r.output);
   assert.notEqual(r.code, 0, r.output);
   assert.ok(!/mfaemu listening on/.test(r.output), r.output);
+});
+
+// A private key for the inline-PEM tests: MFAEMU_SIGNING_KEY="$(cat k.pem)".
+const INLINE_PEM = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+  .export({ type: 'pkcs1', format: 'pem' });
+
+/** Assert `output` quotes no line of the key's base64 body, nor its header. */
+function assertNoKeyMaterial(output, pem, ctx) {
+  assert.ok(!/PRIVATE KEY/.test(output), `${ctx}: the PEM header is in the message:\n${output}`);
+  for (const line of pem.split('\n').filter((l) => l.length >= 16 && !l.startsWith('-----'))) {
+    for (let i = 0; i + 16 <= line.length; i += 8) {
+      assert.ok(!output.includes(line.slice(i, i + 16)), `${ctx}: key material in the message:\n${output}`);
+    }
+  }
+}
+
+test('--signing-key or MFAEMU_SIGNING_KEY holding the PEM text itself is the key: ID tokens verify against the JWKS, which serves that key', async () => {
+  const want = crypto.createPublicKey(INLINE_PEM).export({ format: 'jwk' });
+  for (const how of ['flag', 'env']) {
+    const dd = await startDaemon({
+      fixtures: [fixture()],
+      args: how === 'flag' ? ['--signing-key', INLINE_PEM] : [],
+      env: how === 'env' ? { MFAEMU_SIGNING_KEY: INLINE_PEM } : {},
+    });
+    try {
+      const cred = await mintCredential(dd.url, PROJECT, 'alice');
+      const out = await phoneSignIn(dd.url, cred, 'alice-phone');
+      const claims = await verifyIdToken(dd.url, out.idToken);
+      assert.equal(claims.sub, 'alice', how);
+      const jwks = await fetchJwks(dd.url);
+      assert.deepEqual(jwks.keys.map((k) => [k.n, k.e]), [[want.n, want.e]], `${how}: ${JSON.stringify(jwks)}`);
+      assertNoKeyMaterial(dd.output(), INLINE_PEM, how);
+    } finally {
+      await dd.stop();
+    }
+  }
+});
+
+test('a broken inline PEM stops start-up with a message that names the setting and holds no key material', async () => {
+  const lines = INLINE_PEM.trimEnd().split('\n');
+  // Base64 lines dropped from the middle: still PEM-shaped, not a key.
+  const broken = [...lines.slice(0, 4), ...lines.slice(9)].join('\n') + '\n';
+  const cases = [
+    ['flag', ['--signing-key', broken], {}],
+    ['env', [], { MFAEMU_SIGNING_KEY: broken }],
+    // A leading blank line, as "$(printf '\n'; cat k.pem)" gives.
+    ['env, leading newline', [], { MFAEMU_SIGNING_KEY: `\n${broken}` }],
+  ];
+  for (const [how, args, env] of cases) {
+    const r = await runDaemon(['--port', '0', ...args], { env, timeoutMs: 5000 });
+    assert.ok(!r.timedOut, `${how}: daemon kept running with a broken key:\n${r.output}`);
+    assert.notEqual(r.code, 0, `${how}: ${r.output}`);
+    assert.ok(!/mfaemu listening on/.test(r.output), `${how}: ${r.output}`);
+    assert.match(r.output, /signing-key|SIGNING_KEY/, `${how}: the message does not name the setting`);
+    assert.match(r.output, /PEM/, `${how}: the message does not say what is wrong`);
+    assertNoKeyMaterial(r.output, INLINE_PEM, how);
+  }
+});
+
+test('a misspelt flag given the PEM text (--signing_key=PEM) is refused without quoting the key', async () => {
+  const r = await runDaemon(['--port', '0', `--signing_key=${INLINE_PEM}`], { timeoutMs: 5000 });
+  assert.ok(!r.timedOut, r.output);
+  assert.notEqual(r.code, 0, r.output);
+  assert.match(r.output, /--signing_key/, r.output);
+  assertNoKeyMaterial(r.output, INLINE_PEM, 'misspelt flag');
 });
 
 test('a port already in use makes the daemon exit non-zero', async () => {

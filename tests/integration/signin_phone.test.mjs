@@ -1,29 +1,18 @@
 // Phone (SMS) second-factor sign-in: mfaSignIn:start, the SMS outbox and
 // log, mfaSignIn:finalize, sessions, attempts, proofs and the demo fixtures.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PROJECT, DEMO_FIXTURES, GOOGLE_PREFIX, START, FINALIZE,
-  startDaemon, call, start, finalize, expectOk, expectError,
+  useDaemon, call, start, finalize, expectOk, expectError,
   readCodes, codeFor, advanceClock, serverNow, mintCredential,
   startPhone, phoneSignIn, verifyIdToken, checkMfaClaims, fixture,
   wrongCode, waitForStdout,
 } from './harness.mjs';
 
-let d;      // default scenario (harness fixture())
-let demo;   // fixtures/demo.json
-
-before(async () => {
-  [d, demo] = await Promise.all([
-    startDaemon({ fixtures: [fixture()] }),
-    startDaemon({ fixtures: [DEMO_FIXTURES] }),
-  ]);
-});
-
-after(async () => {
-  await Promise.all([d?.stop(), demo?.stop()]);
-});
+const d = useDaemon({ fixtures: [fixture()] });         // default scenario
+const demo = useDaemon({ fixtures: [DEMO_FIXTURES] });  // fixtures/demo.json
 
 const SESSION_RE = /^[A-Za-z0-9_-]{22,}$/;
 

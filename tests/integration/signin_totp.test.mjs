@@ -1,28 +1,17 @@
 // TOTP second-factor sign-in: RFC 6238 codes against the emulator's clock,
 // the ±1 step window, replay protection and the attempt limit.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   PROJECT, DEMO_FIXTURES, GOOGLE_PREFIX, FINALIZE, TOTP,
-  startDaemon, call, start, finalize, expectOk, expectError,
+  useDaemon, call, start, finalize, expectOk, expectError,
   advanceClock, getClock, serverNow, mintCredential, freshTotpStep,
   totp, wrongTotp, verifyIdToken, checkMfaClaims, fixture,
 } from './harness.mjs';
 
-let d;      // default scenario (harness fixture())
-let demo;   // fixtures/demo.json
-
-before(async () => {
-  [d, demo] = await Promise.all([
-    startDaemon({ fixtures: [fixture()] }),
-    startDaemon({ fixtures: [DEMO_FIXTURES] }),
-  ]);
-});
-
-after(async () => {
-  await Promise.all([d?.stop(), demo?.stop()]);
-});
+const d = useDaemon({ fixtures: [fixture()] });         // default scenario
+const demo = useDaemon({ fixtures: [DEMO_FIXTURES] });  // fixtures/demo.json
 
 const bob = TOTP.bob;
 

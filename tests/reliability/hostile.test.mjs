@@ -17,7 +17,7 @@
 // (--connection-timeout 2) and the daemon's sockets and descriptors must go
 // back to where they started.
 
-import { test, before, after } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import net from 'node:net';
 import {
   assert, startDaemon, keepAliveClient, fixture, tempDir, signingKeyFile,
@@ -45,8 +45,8 @@ after(async () => {
 });
 
 /** A socket to the daemon from localAddress, with its fate recorded. */
-function open(localAddress) {
-  const s = net.connect({ host: '127.0.0.1', port, localAddress });
+function open(localAddress, toPort = port) {
+  const s = net.connect({ host: '127.0.0.1', port: toPort, localAddress });
   const rec = { s, openedAt: Date.now(), connected: false, closedAt: null, data: [], error: null };
   s.on('connect', () => { rec.connected = true; });
   s.on('data', (c) => rec.data.push(c));
@@ -492,4 +492,145 @@ test('past the global --max-connections, new connections wait in the backlog and
   } finally {
     await g.stop();
   }
+});
+
+// ------------------------------------------------------------------ chunked
+
+// A chunked body announces no length, so there is nothing to refuse on the
+// headers alone: the daemon counts the body as it arrives. One a little
+// over --max-body is read to its end and answered 413; one that goes on
+// (an endless stream, at any pace) has its connection closed soon after the
+// limit; one within the limit that falls silent is closed by the idle
+// timeout like any other. Each test has its own timeout, so a daemon that
+// keeps reading fails it rather than hanging the suite.
+describe('chunked request bodies', () => {
+  const MAX_BODY = 65536; // the default --max-body
+  const CLOSE_BOUND_MS = 5000;
+  let c;
+  let cport;
+
+  before(async () => {
+    c = await startDaemon({
+      fixtures: [fixture()],
+      args: ['--connection-timeout', String(TIMEOUT_S), '--signing-key', signingKeyFile(tempDir('mfaemu-hostile-')),
+        '--log-level', 'warn'],
+    });
+    cport = Number(new URL(c.url).port);
+  });
+
+  after(async () => {
+    await c?.stop();
+  });
+
+  const head = (extra = '') => 'POST /v2/accounts/mfaSignIn:finalize?key=k HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+    `Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n${extra}\r\n`;
+  const chunkOf = (buf) => Buffer.concat([Buffer.from(`${buf.length.toString(16)}\r\n`), buf, Buffer.from('\r\n')]);
+
+  /** A whole chunked request written at once; its reply (or why none). */
+  async function chunkedPost(body) {
+    const r = open('127.0.0.9', cport);
+    await r.connectedP;
+    const pieces = [Buffer.from(head('Connection: close\r\n'))];
+    for (let off = 0; off < body.length; off += 16 * 1024) pieces.push(chunkOf(body.subarray(off, off + 16 * 1024)));
+    pieces.push(Buffer.from('0\r\n\r\n'));
+    r.s.write(Buffer.concat(pieces));
+    await Promise.race([r.closedP, sleep(10_000)]);
+    r.s.destroy();
+    const res = parseResponses(r.bytes()).responses[0];
+    if (!res) return { status: `no reply (${r.error ?? 'closed'})` };
+    let json = null;
+    try { json = JSON.parse(res.body); } catch { /* not JSON */ }
+    return { status: res.status, json, text: res.body };
+  }
+
+  /** A finalize body (unknown credential) padded with leading blanks to `len` bytes. */
+  function finalizeBody(len) {
+    const json = '{"mfaPendingCredential": "no-such-credential", ' +
+      '"phoneVerificationInfo": {"sessionInfo": "s", "code": "123456"}}';
+    return Buffer.concat([Buffer.alloc(len - json.length, 0x20), Buffer.from(json)]);
+  }
+
+  test('a chunked body of exactly --max-body bytes is processed normally', { timeout: 20_000 }, async () => {
+    const res = await chunkedPost(finalizeBody(MAX_BODY));
+    assert.equal(outcome(res), '400 INVALID_MFA_PENDING_CREDENTIAL', res.text ?? String(res.status));
+  });
+
+  test('a chunked body one byte over --max-body, sent at once, gets 413 with the Google error body', { timeout: 20_000 }, async () => {
+    const res = await chunkedPost(finalizeBody(MAX_BODY + 1));
+    const message = `PAYLOAD_TOO_LARGE : the request body is larger than ${MAX_BODY} bytes`;
+    assert.equal(res.status, 413, res.text ?? String(res.status));
+    assert.deepEqual(res.json, {
+      error: {
+        code: 413, message, errors: [{ message, domain: 'global', reason: 'invalid' }], status: 'INVALID_ARGUMENT',
+      },
+    });
+  });
+
+  test(`an endless chunked body is cut off within ${CLOSE_BOUND_MS / 1000} s while a well-behaved client is served`, { timeout: 30_000 }, async () => {
+    const r = open('127.0.0.9', cport);
+    await r.connectedP;
+    r.s.write(head());
+    // 16 KiB every 20 ms (under 1 MiB/s), for at most 8 s (under 7 MiB).
+    const t0 = Date.now();
+    const stopAt = t0 + CLOSE_BOUND_MS + 3000;
+    const piece = chunkOf(Buffer.alloc(16 * 1024, 0x20));
+    let sent = 0;
+    let flooding = true;
+    const flood = (async () => {
+      while (r.closedAt === null && Date.now() < stopAt) {
+        if (!r.s.write(piece)) {
+          await Promise.race([new Promise((ok) => r.s.once('drain', ok)), r.closedP, sleep(stopAt - Date.now())]);
+        }
+        sent += piece.length;
+        await sleep(20);
+      }
+      flooding = false;
+    })();
+    const good = (async () => {
+      const cl = keepAliveClient(c.url, { keepAlive: false, sockets: 1, timeoutMs: 2000, localAddress: '127.0.0.1' });
+      const got = [];
+      while (flooding || got.length < 3) {
+        try {
+          got.push(String((await cl.request('GET', '/')).status));
+        } catch (e) {
+          got.push(e.message);
+        }
+        await sleep(50);
+      }
+      cl.close();
+      return got;
+    })();
+    await flood;
+    const served = await good;
+    const heldMs = (r.closedAt ?? Date.now()) - t0;
+    r.s.destroy();
+    const replies = parseResponses(r.bytes()).responses.map((x) => {
+      let json = null;
+      try { json = JSON.parse(x.body); } catch { /* not JSON */ }
+      return outcome({ status: x.status, json });
+    });
+    figure('hostile endless chunked body', `${sent} bytes sent; ${r.closedAt === null ? 'still open' : 'closed'} after ${heldMs} ms; replies ${JSON.stringify(replies)}; good client ${served.length} requests`);
+    assert.ok(r.closedAt !== null && heldMs <= CLOSE_BOUND_MS,
+      `connection ${r.closedAt === null ? 'still open' : 'closed'} after ${heldMs} ms, ${sent} bytes sent`);
+    for (const o of replies) assert.equal(o, '413 PAYLOAD_TOO_LARGE', JSON.stringify(replies));
+    assert.deepEqual(served.filter((s) => s !== '200'), [], `good client: ${JSON.stringify(served)}`);
+  });
+
+  test('a chunked body trickling in within --max-body is closed by the idle timeout once it falls silent', { timeout: 30_000 }, async () => {
+    const r = open('127.0.0.9', cport);
+    await r.connectedP;
+    r.s.write(head());
+    // Ten bytes every 500 ms for twice the idle timeout, then silence.
+    const until = Date.now() + 2 * TIMEOUT_S * 1000;
+    while (r.closedAt === null && Date.now() < until) {
+      r.s.write(chunkOf(Buffer.alloc(10, 0x20)));
+      await sleep(500);
+    }
+    const silentAt = Date.now();
+    await Promise.race([r.closedP, sleep(SILENT_CLOSE_MS + 2000)]);
+    const closedAfterMs = r.closedAt === null ? null : r.closedAt - silentAt;
+    r.s.destroy();
+    assert.ok(closedAfterMs !== null && closedAfterMs <= SILENT_CLOSE_MS,
+      `closed ${closedAfterMs} ms after the body fell silent (idle timeout ${TIMEOUT_S} s)`);
+  });
 });

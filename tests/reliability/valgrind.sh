@@ -13,8 +13,9 @@
 # with one log per process, and adds --signing-key (a 2048-bit key made once
 # with openssl) unless the test passes its own: RSA key generation under
 # valgrind takes most of a minute. The suites run from a copy of
-# tests/integration whose harness waits longer (start, stop, requests,
-# runDaemon) since everything is ~20x slower; the real harness is untouched.
+# tests/integration and tests/lib whose daemon harness (lib/daemon.mjs)
+# waits longer (start, stop, requests, runDaemon) since everything is ~20x
+# slower; the real harness is untouched.
 # A daemon exiting 99 fails its test (the harness checks exit codes), and
 # the logs are read here too, so an error is counted even where a test does
 # not look at the exit code.
@@ -73,9 +74,10 @@ exec valgrind --error-exitcode=99 --leak-check=full \\
 EOF
 chmod +x "$W/mfaemu"
 
-# Our copy of the suites, with the harness's waits stretched.
+# Our copy of the suites, with the daemon harness's waits stretched.
 cp -R tests/integration "$W/integration"
-H=$W/integration/harness.mjs
+cp -R tests/lib "$W/lib"
+H=$W/lib/daemon.mjs
 sed -i \
     -e 's/^const START_TIMEOUT_MS = .*/const START_TIMEOUT_MS = 90_000;/' \
     -e 's/^const STOP_TIMEOUT_MS = .*/const STOP_TIMEOUT_MS = 60_000;/' \

@@ -14,8 +14,6 @@
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 #define MAX_ARGS 16
 
-extern char **environ;
-
 /* Per-test state; the fixture frees it so a failed assertion leaks none. */
 static struct config cfg;
 static char err[512];
@@ -199,6 +197,44 @@ START_TEST(config_fixtures_flags_replace_env)
 }
 END_TEST
 
+/*
+ * MFAEMU_SIGNING_KEY="$(cat k.pem)": a value holding a PEM block (or any
+ * line break) is the key itself, never a file name; the last setting wins.
+ */
+#define PEM_TEXT "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n" \
+	"-----END PRIVATE KEY-----\n"
+
+START_TEST(config_signing_key_inline_pem)
+{
+	setenv("MFAEMU_SIGNING_KEY", PEM_TEXT, 1);
+	assert_loads(NULL);
+	ck_assert_ptr_nonnull(cfg.signing_key_pem);
+	ck_assert_str_eq(cfg.signing_key_pem, PEM_TEXT);
+	ck_assert_ptr_null(cfg.signing_key_path);
+
+	/* A file named on the command line replaces the variable's PEM. */
+	assert_loads(ARGS("--signing-key", "k.pem"));
+	ck_assert_str_eq(cfg.signing_key_path, "k.pem");
+	ck_assert_ptr_null(cfg.signing_key_pem);
+
+	/* And PEM text on the command line replaces a file from the env. */
+	setenv("MFAEMU_SIGNING_KEY", "/keys/k.pem", 1);
+	assert_loads(ARGS("--signing-key", "\n" PEM_TEXT));
+	ck_assert_str_eq(cfg.signing_key_pem, "\n" PEM_TEXT);
+	ck_assert_ptr_null(cfg.signing_key_path);
+}
+END_TEST
+
+/* A misspelt flag given the key (--signing_key=PEM) is named, not quoted. */
+START_TEST(config_unknown_option_hides_its_value)
+{
+	ck_assert_int_eq(load(ARGS("--signing_key=" PEM_TEXT)), CONFIG_ERROR);
+	ck_assert_msg(strstr(err, "--signing_key") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "PRIVATE") == NULL &&
+	    strstr(err, "MIIE") == NULL, "key material in '%s'", err);
+}
+END_TEST
+
 /* Bad settings: CONFIG_ERROR and a message naming where and what. */
 static const struct {
 	const char *env;		/* variable to set, or NULL */
@@ -336,6 +372,8 @@ config_suite(void)
 	tcase_add_test(tc, config_fixtures_flag_repeatable);
 	tcase_add_test(tc, config_fixtures_env_comma_separated);
 	tcase_add_test(tc, config_fixtures_flags_replace_env);
+	tcase_add_test(tc, config_signing_key_inline_pem);
+	tcase_add_test(tc, config_unknown_option_hides_its_value);
 	tcase_add_loop_test(tc, config_rejects_bad_values, 0, N(bad));
 	tcase_add_test(tc, config_help_exits);
 	tcase_add_test(tc, config_version_exits);

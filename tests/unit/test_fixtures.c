@@ -20,8 +20,6 @@
 #define DEMO "fixtures/demo.json"
 #define PROJECT "demo-project"
 
-extern char **environ;
-
 static struct emu emu;
 static char err[2048];
 static char tmp_paths[4][64];

@@ -4,6 +4,8 @@
  * account deletion and pruning.
  */
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -829,16 +831,16 @@ START_TEST(store_outbox_order_and_realm)
 
 	begin();
 	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550102",
-	    "222222", "s2", 300), STORE_OK);
+	    "222222", "s2", 300, 300300), STORE_OK);
 	ck_assert_int_eq(store_outbox_add(st, "p-project", "t1",
-	    "+15555550109", "999999", "s9", 100), STORE_OK);
+	    "+15555550109", "999999", "s9", 100, 300100), STORE_OK);
 	/* Order is insertion order even when created_at is not. */
 	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550101",
-	    "111111", "s1", 200), STORE_OK);
+	    "111111", "s1", 200, 300200), STORE_OK);
 	ck_assert_int_eq(store_outbox_add(st, "q-project", "", "+15555550108",
-	    "888888", "s8", 400), STORE_OK);
+	    "888888", "s8", 400, 300400), STORE_OK);
 	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550103",
-	    "333333", "s3", 500), STORE_OK);
+	    "333333", "s3", 500, 300500), STORE_OK);
 
 	memset(&seen, 0, sizeof(seen));
 	ck_assert_int_eq(store_outbox_list(st, "p-project", "", collect,
@@ -900,20 +902,20 @@ START_TEST(store_totp_step_used_once)
 	ck_assert_int_eq(store_enrollment_insert(st, &e), STORE_OK);
 	enr2 = e.id;
 
-	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 1000),
-	    STORE_OK);
-	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 2000),
-	    STORE_EXISTS);
-	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925001, 2000),
-	    STORE_OK);
-	ck_assert_int_eq(store_totp_use_step(st, enr2, 58925000, 2000),
-	    STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 1000,
+	    3600000), STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 2000,
+	    3600000), STORE_EXISTS);
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925001, 2000,
+	    3600000), STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr2, 58925000, 2000,
+	    3600000), STORE_OK);
 	commit();
 
 	/* Still used in a later transaction. */
 	begin();
-	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 3000),
-	    STORE_EXISTS);
+	ck_assert_int_eq(store_totp_use_step(st, enr1, 58925000, 3000,
+	    3600000), STORE_EXISTS);
 	commit();
 }
 END_TEST
@@ -1027,15 +1029,15 @@ add_account(struct account *a, const char *project, const char *tenant,
 	    tenant, local_id);
 	add_credential(a->credential, a->user, project, tenant, 600000);
 	add_sms(a->session, a->credential, a->enrollment, 300000);
-	ck_assert_int_eq(store_totp_use_step(st, a->enrollment, 1, 1000),
-	    STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, a->enrollment, 1, 1000,
+	    3600000), STORE_OK);
 	memset(&r, 0, sizeof(r));
 	snprintf(r.token, sizeof(r.token), "rt-%s", a->credential);
 	r.user_id = a->user;
 	strcpy(r.sign_in_provider, "password");
 	ck_assert_int_eq(store_refresh_insert(st, &r), STORE_OK);
 	ck_assert_int_eq(store_outbox_add(st, project, tenant, "+15555550101",
-	    "123456", a->session, 1000), STORE_OK);
+	    "123456", a->session, 1000, 300000), STORE_OK);
 }
 
 static int
@@ -1104,8 +1106,8 @@ START_TEST(store_delete_accounts_cascades_in_realm)
 	ck_assert_int_eq(store_test_phone_code(st, "p-project", "",
 	    "+15555550100", code), STORE_OK);
 	/* Other projects keep what hangs off their users. */
-	ck_assert_int_eq(store_totp_use_step(st, q_a.enrollment, 1, 2000),
-	    STORE_EXISTS);
+	ck_assert_int_eq(store_totp_use_step(st, q_a.enrollment, 1, 2000,
+	    3600000), STORE_EXISTS);
 	commit();
 
 	/* tenant NULL: the whole project, tenants included. */
@@ -1143,14 +1145,15 @@ START_TEST(store_prune_removes_expired_only)
 	add_credential("cred-dead", user, "p-project", "", now - 1);
 	add_sms("sms-live", "cred-live", enr, now + 1);
 	add_sms("sms-dead", "cred-live", enr, now - 1);
+	/* Rows go on their own expiry, whatever their age. */
 	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550101",
-	    "111111", "old", now - 1), STORE_OK);
+	    "111111", "old", now - 2, now - 1), STORE_OK);
 	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550101",
-	    "222222", "new", now), STORE_OK);
-	ck_assert_int_eq(store_totp_use_step(st, enr, 1, now - hour - 1),
+	    "222222", "new", now - 2 * hour, now), STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 1, now - 2, now - 1),
 	    STORE_OK);
-	ck_assert_int_eq(store_totp_use_step(st, enr, 2, now - hour + 1),
-	    STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 2, now - 2 * hour,
+	    now), STORE_OK);
 	add_proof("proof-dead", now - 1);
 	add_proof("proof-live", now + 1);
 	commit();
@@ -1168,8 +1171,10 @@ START_TEST(store_prune_removes_expired_only)
 	ck_assert_int_eq(store_sms_get(st, "sms-live", &s), STORE_OK);
 	ck_assert_int_eq(store_sms_get(st, "sms-dead", &s), STORE_NOT_FOUND);
 	ck_assert_uint_eq(outbox_count("p-project", ""), 1);
-	ck_assert_int_eq(store_totp_use_step(st, enr, 1, now), STORE_OK);
-	ck_assert_int_eq(store_totp_use_step(st, enr, 2, now), STORE_EXISTS);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 1, now, now + hour),
+	    STORE_OK);
+	ck_assert_int_eq(store_totp_use_step(st, enr, 2, now, now + hour),
+	    STORE_EXISTS);
 	ck_assert_int_eq(store_proof_get(st, "proof-live", &p), STORE_OK);
 	ck_assert_int_eq(store_proof_get(st, "proof-dead", &p),
 	    STORE_NOT_FOUND);
@@ -1197,7 +1202,8 @@ START_TEST(store_prune_batches)
 		snprintf(name, sizeof(name), "sms-%d", i);
 		add_sms(name, "cred", enr, now - 1 - i);
 		ck_assert_int_eq(store_outbox_add(st, "p-project", "",
-		    "+15555550101", "111111", name, now - 1 - i), STORE_OK);
+		    "+15555550101", "111111", name, 1000, now - 1 - i),
+		    STORE_OK);
 	}
 	add_sms("sms-live", "cred", enr, now + 1);
 	commit();
@@ -1232,14 +1238,86 @@ START_TEST(store_prune_keeps_grace)
 	enr = add_phone(user, "alice-phone", "+15555550101");
 	add_credential("cred", user, "p-project", "", now - 5000);
 	add_sms("sms", "cred", enr, now - 5000);
+	/* Its outbox entry goes with the session. */
+	ck_assert_int_eq(store_outbox_add(st, "p-project", "", "+15555550101",
+	    "123456", "sms", 1000, now - 5000), STORE_OK);
 	ck_assert_int_eq(store_prune(st, now, 10000, 1000, &more), 0);
 	ck_assert_int_eq(store_credential_get(st, "cred", &c), STORE_OK);
 	ck_assert_int_eq(store_sms_get(st, "sms", &s), STORE_OK);
-	ck_assert_int_eq(store_prune(st, now, 1000, 1000, &more), 2);
+	ck_assert_uint_eq(outbox_count("p-project", ""), 1);
+	ck_assert_int_eq(store_prune(st, now, 1000, 1000, &more), 3);
 	ck_assert_int_eq(store_credential_get(st, "cred", &c),
 	    STORE_NOT_FOUND);
 	ck_assert_int_eq(store_sms_get(st, "sms", &s), STORE_NOT_FOUND);
+	ck_assert_uint_eq(outbox_count("p-project", ""), 0);
 	commit();
+}
+END_TEST
+
+/*
+ * Migration 007 gives the rows an older store holds their expiry: an
+ * outbox entry its session's (else its send time), a used TOTP step the
+ * end of the widest window at its enrollment's period, never less than
+ * the hour it was kept before.
+ */
+START_TEST(store_migration_007_sets_row_expiry)
+{
+	const int64_t hour = 3600 * 1000;
+	const int64_t totp_end = (100 + 11) * 300 * 1000;
+	char path[64], *msg = NULL;
+	sqlite3 *db;
+	bool more;
+
+	temp_path(path, sizeof(path));
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < 6; i++)
+		ck_assert_int_eq(sqlite3_exec(db, store_migrations[i].sql,
+		    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, "PRAGMA user_version = 6;"
+	    "INSERT INTO tenants (project_id) VALUES ('p-project');"
+	    "INSERT INTO users (id, project_id, local_id, created_at) "
+	    "VALUES (1, 'p-project', 'alice', 0);"
+	    "INSERT INTO mfa_enrollments (id, user_id, enrollment_id, kind, "
+	    "enrolled_at, totp_secret, totp_digits, totp_period) "
+	    "VALUES (1, 1, 'alice-totp', 'totp', 0, x'00', 6, 300);"
+	    "INSERT INTO pending_credentials (credential, user_id, "
+	    "project_id, created_at, expires_at) "
+	    "VALUES ('cred', 1, 'p-project', 0, 100000000);"
+	    "INSERT INTO sms_sessions (session_info, credential, enrollment, "
+	    "phone_number, code, created_at, expires_at) "
+	    "VALUES ('sess', 'cred', 1, '+15555550101', '123456', 0, "
+	    "10800000);"
+	    "INSERT INTO sms_outbox (project_id, phone_number, code, "
+	    "session_info, created_at) VALUES "
+	    "('p-project', '+15555550101', '123456', 'sess', 0), "
+	    "('p-project', '+15555550101', '654321', 'gone', 0);"
+	    "INSERT INTO totp_used_steps VALUES (1, 100, 0);",
+	    NULL, NULL, &msg) == SQLITE_OK, "v6 rows: %s", msg);
+	sqlite3_close(db);
+
+	store_close(st);
+	st = store_open(path, err, sizeof(err));
+	ck_assert_msg(st != NULL, "migrating: %s", err);
+	ck_assert_int_eq(store_schema_version(st), (int)store_migrations_count);
+
+	begin();
+	/* Two hours on: only the entry without a session has expired. */
+	ck_assert_int_eq(store_prune(st, 2 * hour, 300000, 1000, &more), 1);
+	ck_assert_uint_eq(outbox_count("p-project", ""), 1);
+	ck_assert_int_eq(store_totp_use_step(st, 1, 100, 2 * hour, 0),
+	    STORE_EXISTS);
+	/* Past the session's expiry and grace: it goes with its entry. */
+	ck_assert_int_eq(store_prune(st, totp_end - 1, 300000, 1000, &more),
+	    2);
+	ck_assert_uint_eq(outbox_count("p-project", ""), 0);
+	ck_assert_int_eq(store_totp_use_step(st, 1, 100, totp_end - 1, 0),
+	    STORE_EXISTS);
+	ck_assert_int_eq(store_prune(st, totp_end + 1, 300000, 1000, &more),
+	    1);
+	ck_assert_int_eq(store_totp_use_step(st, 1, 100, totp_end + 1, 0),
+	    STORE_OK);
+	store_rollback(st);
+	remove_db(path);
 }
 END_TEST
 
@@ -1274,6 +1352,174 @@ START_TEST(store_rollback_discards)
 	ck_assert_int_eq(store_user_find(st, "p-project", "", "kept", &u),
 	    STORE_OK);
 	commit();
+}
+END_TEST
+
+/*
+ * SQLite failures that the store once ignored. A failed bind leaves its
+ * parameter NULL: going on would insert a row without the email, or look
+ * up NULL and answer "not found". The test lowers SQLite's length limit
+ * (through the test hook) so that binding a long value fails for real.
+ */
+START_TEST(store_bind_failure_fails_the_call)
+{
+	sqlite3 *db = store_test_db(st);
+	char email[160];
+	struct store_user u;
+	int limit, r;
+
+	memset(email, 'e', sizeof(email) - 1);
+	email[sizeof(email) - 1] = '\0';
+	begin();
+	ck_assert_int_eq(store_realm_ensure(st, "p-project", ""), STORE_OK);
+	limit = sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 100);
+	r = user_insert("p-project", "", "long-email", email, NULL);
+	ck_assert_int_eq(r, STORE_ERROR);
+	ck_assert_msg(strstr(store_errmsg(st), "too big") != NULL, "%s",
+	    store_errmsg(st));
+	/* A query and a listing report it too, instead of matching NULL. */
+	ck_assert_int_eq(store_user_find_email(st, "p-project", "", email, &u),
+	    STORE_ERROR);
+	ck_assert_int_eq(store_outbox_list(st, email, "", NULL, NULL),
+	    STORE_ERROR);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, limit);
+	/* The failure was reported once; the statements work again. */
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "long-email", &u),
+	    STORE_NOT_FOUND);
+	add_user("p-project", "", "after");
+	commit();
+}
+END_TEST
+
+/* An authorizer that refuses one kind of statement: a failure on demand. */
+static int
+deny_statement(void *what, int action, const char *a1, const char *a2,
+    const char *db, const char *trigger)
+{
+	const char *verb = what;
+
+	(void)a2;
+	(void)db;
+	(void)trigger;
+	if ((action == SQLITE_SAVEPOINT || action == SQLITE_TRANSACTION) &&
+	    a1 != NULL && strcmp(a1, verb) == 0)
+		return SQLITE_DENY;
+	return SQLITE_OK;
+}
+
+/*
+ * A batch item is undone with ROLLBACK TO; when that fails the item is
+ * half applied, and nothing of the transaction may be committed.
+ */
+START_TEST(store_savepoint_rollback_failure_abandons_the_transaction)
+{
+	sqlite3 *db = store_test_db(st);
+	struct store_user u;
+
+	begin();
+	add_user("p-project", "", "earlier-item");
+	ck_assert_int_eq(store_savepoint(st), STORE_OK);
+	add_user("p-project", "", "half-applied");
+	sqlite3_set_authorizer(db, deny_statement, "ROLLBACK");
+	ck_assert_int_eq(store_savepoint_rollback(st), STORE_ERROR);
+	ck_assert_msg(strstr(store_errmsg(st), "not authorized") != NULL,
+	    "%s", store_errmsg(st));
+	sqlite3_set_authorizer(db, NULL, NULL);
+	/* The batch cannot go on, nor commit what it did. */
+	ck_assert_int_eq(store_realm_ensure(st, "p-project", "next-item"),
+	    STORE_ERROR);
+	ck_assert_int_ne(store_commit(st), 0);
+
+	begin();
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "half-applied",
+	    &u), STORE_NOT_FOUND);
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "earlier-item",
+	    &u), STORE_NOT_FOUND);
+	commit();
+}
+END_TEST
+
+/* A failed ROLLBACK must not leave the store stuck in its transaction. */
+START_TEST(store_rollback_failure_is_reported_and_recovered)
+{
+	sqlite3 *db = store_test_db(st);
+	struct store_user u;
+
+	begin();
+	add_user("p-project", "", "rolled-back");
+	sqlite3_set_authorizer(db, deny_statement, "ROLLBACK");
+	ck_assert_int_eq(store_rollback(st), -1);
+	ck_assert_msg(strstr(store_errmsg(st), "not authorized") != NULL,
+	    "%s", store_errmsg(st));
+	sqlite3_set_authorizer(db, NULL, NULL);
+
+	begin();
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "rolled-back",
+	    &u), STORE_NOT_FOUND);
+	add_user("p-project", "", "next");
+	commit();
+}
+END_TEST
+
+/*
+ * Two threads each fail their own way, over and over, and read the reason
+ * after the store is released, as handlers do: each must read its own.
+ */
+struct failer {
+	int (*provoke)(void);
+	const char *want;	/* in the reason for that failure */
+	int wrong;		/* failures whose reason was not */
+};
+
+static int
+fail_no_savepoint(void)
+{
+	return store_savepoint_release(st);
+}
+
+static int
+fail_foreign_key(void)
+{
+	return phone_insert(999999, "orphan", "+15555550199", NULL);
+}
+
+static void *
+fail_repeatedly(void *arg)
+{
+	struct failer *f = arg;
+	char why[256];
+
+	/* No ck_assert off the main thread: count, and check there. */
+	for (int i = 0; i < 5000; i++) {
+		int r;
+
+		if (store_begin(st) != 0) {
+			f->wrong++;
+			continue;
+		}
+		r = f->provoke();
+		store_rollback(st);
+		/* A handler may be preempted before it formats its reply. */
+		sched_yield();
+		snprintf(why, sizeof(why), "%s", store_errmsg(st));
+		if (r != STORE_ERROR || strstr(why, f->want) == NULL)
+			f->wrong++;
+	}
+	return NULL;
+}
+
+START_TEST(store_errmsg_is_the_failing_callers_own)
+{
+	struct failer a = { fail_no_savepoint, "no such savepoint", 0 };
+	struct failer b = { fail_foreign_key, "FOREIGN KEY", 0 };
+	pthread_t ta, tb;
+
+	ck_assert_int_eq(pthread_create(&ta, NULL, fail_repeatedly, &a), 0);
+	ck_assert_int_eq(pthread_create(&tb, NULL, fail_repeatedly, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	ck_assert_int_eq(a.wrong, 0);
+	ck_assert_int_eq(b.wrong, 0);
 }
 END_TEST
 
@@ -1314,8 +1560,14 @@ store_suite(void)
 	tcase_add_test(tc, store_delete_accounts_cascades_in_realm);
 	tcase_add_test(tc, store_prune_removes_expired_only);
 	tcase_add_test(tc, store_prune_keeps_grace);
+	tcase_add_test(tc, store_migration_007_sets_row_expiry);
 	tcase_add_test(tc, store_prune_batches);
 	tcase_add_test(tc, store_rollback_discards);
+	tcase_add_test(tc, store_bind_failure_fails_the_call);
+	tcase_add_test(tc,
+	    store_savepoint_rollback_failure_abandons_the_transaction);
+	tcase_add_test(tc, store_rollback_failure_is_reported_and_recovered);
+	tcase_add_test(tc, store_errmsg_is_the_failing_callers_own);
 	suite_add_tcase(s, tc);
 	return s;
 }

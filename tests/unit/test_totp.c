@@ -271,6 +271,44 @@ START_TEST(totp_step_boundaries)
 }
 END_TEST
 
+/*
+ * A used step must be remembered until no window accepts it: the widest
+ * window (10, the most totp_verify allows) takes it up to the expiry and
+ * not from there on, whatever the period.
+ */
+static const int totp_periods[] = { 15, 30, 60, 300 };
+#define TOTP_NPERIODS (sizeof(totp_periods) / sizeof(totp_periods[0]))
+
+START_TEST(totp_step_expiry_ends_the_widest_window)
+{
+	const uint8_t *key = (const uint8_t *)totp_seed20;
+	const int period = totp_periods[_i];
+	uint64_t s = totp_step(1111111111, period), step = 0;
+	char code[TOTP_MAX_DIGITS + 1];
+	int64_t end = totp_step_expiry_ms(s, period);
+
+	ck_assert_int_eq(totp_verify(key, 20, TOTP_SHA1, 8, period, 0, 11,
+	    "00000000", &step), -1);
+	ck_assert_int_eq(totp_hotp(key, 20, TOTP_SHA1, s, 8, code), 0);
+	ck_assert_int_eq(end % 1000, 0);
+	ck_assert_int_eq(totp_verify(key, 20, TOTP_SHA1, 8, period,
+	    end / 1000 - 1, 10, code, &step), 1);
+	ck_assert_uint_eq(step, s);
+	ck_assert_int_eq(totp_verify(key, 20, TOTP_SHA1, 8, period,
+	    end / 1000, 10, code, &step), 0);
+}
+END_TEST
+
+START_TEST(totp_step_expiry_saturates)
+{
+	ck_assert_int_eq(totp_step_expiry_ms(UINT64_MAX, 30), INT64_MAX);
+	ck_assert_int_eq(totp_step_expiry_ms(INT64_MAX / 1000 / 300, 300),
+	    INT64_MAX);
+	ck_assert_int_eq(totp_step_expiry_ms(0, 30), 11 * 30 * 1000);
+	ck_assert_int_eq(totp_step_expiry_ms(5, 0), 0);
+}
+END_TEST
+
 START_TEST(totp_alg_parse_names)
 {
 	const struct totp_alg_case *c = &totp_alg_cases[_i];
@@ -320,6 +358,9 @@ totp_suite(void)
 	tcase_add_test(tc, totp_verify_rejects_malformed_codes);
 	tcase_add_test(tc, totp_verify_rejects_bad_params);
 	tcase_add_test(tc, totp_step_boundaries);
+	tcase_add_loop_test(tc, totp_step_expiry_ends_the_widest_window, 0,
+	    TOTP_NPERIODS);
+	tcase_add_test(tc, totp_step_expiry_saturates);
 	tcase_add_loop_test(tc, totp_alg_parse_names, 0, TOTP_NALG);
 	tcase_add_test(tc, totp_alg_name_round_trips);
 	suite_add_tcase(s, tc);

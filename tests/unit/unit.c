@@ -1,7 +1,6 @@
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
+#include "../lib/test_env.h"
 #include "unit.h"
 
 int
@@ -20,19 +19,5 @@ unit_run(Suite *suite)
 void
 unit_clear_env(void)
 {
-	for (int again = 1; again;) {
-		again = 0;
-		for (char **e = environ; *e != NULL; e++) {
-			char name[128];
-			size_t n = strcspn(*e, "=");
-
-			if (strncmp(*e, "MFAEMU_", 7) != 0 || n >= sizeof(name))
-				continue;
-			memcpy(name, *e, n);
-			name[n] = '\0';
-			unsetenv(name);
-			again = 1;
-			break;
-		}
-	}
+	test_env_clear();
 }
