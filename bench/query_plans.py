@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """EXPLAIN QUERY PLAN for every statement the store prepares.
 
-  query_plans.py STORE_C DB
+  query_plans.py STATEMENTS DB
 
-STORE_C is src/store.c (its STORE_STATEMENTS X-macro table is read, so the
-check follows the code); DB a store that mfaemu made (`mfaemu --check --db
-DB --fixtures ...`), so the schema and its indexes are the shipped ones.
+STATEMENTS is src/store_statements.def, the store's STMT(NAME, SQL) table
+(read, so the check follows the code; src/store.c, or any file beside the
+table, names it too); DB a store that mfaemu made (`mfaemu --check --db DB
+--fixtures ...`), so the schema and its indexes are the shipped ones.
 
 Statements that run on every sign-in request (HOT below) must not scan a
 table: a full scan there makes start and finalize O(users) or O(sessions).
@@ -18,6 +19,7 @@ the child table once per deleted row.
 
 Prints one line per statement and "query plans: N passed, N failed".
 """
+import os
 import re
 import sqlite3
 import sys
@@ -40,19 +42,37 @@ PERIODIC = {"PRUNE_SMS", "PRUNE_CRED", "PRUNE_OUTBOX", "PRUNE_TOTP",
 NO_PLAN = {"BEGIN", "COMMIT", "ROLLBACK"}
 
 
-def statements(store_c):
-    src = open(store_c, encoding="utf-8").read()
-    start = src.index("#define STORE_STATEMENTS(X)")
-    lines = []
-    for line in src[start:].splitlines()[1:]:
-        lines.append(line.rstrip("\\").strip())
-        if not line.rstrip().endswith("\\"):
-            break
-    text = " ".join(lines)
+STRING = r'"(?:[^"\\]|\\.)*"'
+TABLE = "store_statements.def"
+
+
+def strings(text, macros):
+    """Concatenate the C string literals and macro names in `text`."""
     out = []
-    for m in re.finditer(r'X\((\w+),\s*((?:"(?:[^"\\]|\\.)*"\s*)+)\)', text):
-        sql = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
-        out.append((m.group(1), sql.replace('\\"', '"')))
+    for tok in re.findall(STRING + r"|\w+", text):
+        if tok.startswith('"'):
+            out.append(tok[1:-1].replace('\\"', '"'))
+        elif tok in macros:
+            out.append(macros[tok])
+        else:
+            raise ValueError("unknown name %s in a statement" % tok)
+    return "".join(out)
+
+
+def statements(path):
+    """(NAME, SQL) for each STMT row of the table, its macros expanded."""
+    if os.path.basename(path) != TABLE:
+        path = os.path.join(os.path.dirname(path), TABLE)
+    src = open(path, encoding="utf-8").read()
+    src = re.sub(r"/\*.*?\*/", "", src, flags=re.S)
+    src = src.replace("\\\n", " ")
+    macros = {}
+    for m in re.finditer(r"^#define\s+(\w+)\s+(.*)$", src, flags=re.M):
+        macros[m.group(1)] = strings(m.group(2), macros)
+    out = []
+    for m in re.finditer(r"^STMT\((\w+),((?:\s*(?:%s|\w+))+)\s*\)" %
+                         STRING, src, flags=re.M):
+        out.append((m.group(1), strings(m.group(2), macros)))
     return out
 
 

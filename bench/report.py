@@ -313,7 +313,7 @@ def main(argv):
         w("## Query plans")
         w("")
         w("bench/query_plans.py: EXPLAIN QUERY PLAN for every statement in "
-          "src/store.c against a store mfaemu made.")
+          "src/store_statements.def against a store mfaemu made.")
         w("")
         w("```")
         for line in open(plans, encoding="utf-8"):

@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,7 @@ clock_now_s(struct clock *c)
 {
 	int64_t ms = clock_now_ms(c);
 
-	/* Floor, so times before the epoch (a clock moved far back) stay sane. */
+	/* Floor, so times before the epoch (a clock moved back) stay sane. */
 	return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
 
@@ -125,13 +126,74 @@ parse_digits(const char **p, int n, int *out)
 	return 0;
 }
 
+/* ".ddd" (optional): milliseconds; digits past the third are ignored. */
+static int
+parse_fraction(const char **p, int *ms)
+{
+	int scale = 100, digits = 0;
+
+	*ms = 0;
+	if (**p != '.')
+		return 0;
+	for ((*p)++; **p >= '0' && **p <= '9'; (*p)++, digits++) {
+		*ms += (**p - '0') * scale;
+		scale /= 10;
+	}
+	return digits > 0 ? 0 : -1;
+}
+
+/* "Z", "+hh:mm" or "-hh:mm": the offset east of UTC, in seconds. */
+static int
+parse_zone(const char **p, int64_t *east_s)
+{
+	int sign, tzh, tzm;
+
+	*east_s = 0;
+	if (**p == 'Z' || **p == 'z') {
+		(*p)++;
+		return 0;
+	}
+	if (**p != '+' && **p != '-')
+		return -1;
+	sign = **p == '+' ? 1 : -1;
+	(*p)++;
+	if (parse_digits(p, 2, &tzh) || *(*p)++ != ':' ||
+	    parse_digits(p, 2, &tzm) || tzh > 23 || tzm > 59)
+		return -1;
+	*east_s = sign * (tzh * 3600 + tzm * 60);
+	return 0;
+}
+
+static bool
+date_valid(int year, int mon, int day)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1])
+		return false;
+	return mon != 2 || day != 29 ||
+	    (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0));
+}
+
+/* Days from civil (Howard Hinnant's algorithm), no timegm() needed. */
+static int64_t
+days_from_civil(int year, int mon, int day)
+{
+	int y = year - (mon <= 2);
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return (int64_t)era * 146097 + doe - 719468;
+}
+
 int
 clock_parse_rfc3339(const char *s, int64_t *unix_ms)
 {
-	int year, mon, day, hour, min, sec, ms = 0, tzh = 0, tzm = 0;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	int64_t days, sign = 0;
+	int year, mon, day, hour, min, sec, ms;
+	int64_t east_s;
 	const char *p = s;
 
 	if (parse_digits(&p, 4, &year) || *p++ != '-' ||
@@ -141,50 +203,13 @@ clock_parse_rfc3339(const char *s, int64_t *unix_ms)
 	p++;
 	if (parse_digits(&p, 2, &hour) || *p++ != ':' ||
 	    parse_digits(&p, 2, &min) || *p++ != ':' ||
-	    parse_digits(&p, 2, &sec))
+	    parse_digits(&p, 2, &sec) || parse_fraction(&p, &ms) ||
+	    parse_zone(&p, &east_s))
 		return -1;
-	if (*p == '.') {
-		int scale = 100, digits = 0;
-
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			ms += (*p - '0') * scale;
-			scale /= 10;
-			p++;
-			digits++;
-		}
-		if (digits == 0)
-			return -1;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p == '+' ? 1 : -1;
-		p++;
-		if (parse_digits(&p, 2, &tzh) || *p++ != ':' ||
-		    parse_digits(&p, 2, &tzm))
-			return -1;
-	} else {
+	if (*p != '\0' || !date_valid(year, mon, day) || hour > 23 ||
+	    min > 59 || sec > 60)
 		return -1;
-	}
-	if (*p != '\0' || mon < 1 || mon > 12 || day < 1 ||
-	    day > mdays[mon - 1] || (mon == 2 && day == 29 &&
-	    (year % 4 != 0 || (year % 100 == 0 && year % 400 != 0))) ||
-	    hour > 23 || min > 59 || sec > 60 ||
-	    tzh > 23 || tzm > 59)
-		return -1;
-
-	/* Days from civil (Howard Hinnant's algorithm), no timegm() needed. */
-	{
-		int y = year - (mon <= 2);
-		int era = (y >= 0 ? y : y - 399) / 400;
-		int yoe = y - era * 400;
-		int doy = (153 * (mon + (mon > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-		days = (int64_t)era * 146097 + doe - 719468;
-	}
-	*unix_ms = ((days * 86400 + hour * 3600 + min * 60 + sec) -
-	    sign * (tzh * 3600 + tzm * 60)) * 1000 + ms;
+	*unix_ms = (days_from_civil(year, mon, day) * 86400 + hour * 3600 +
+	    min * 60 + sec - east_s) * 1000 + ms;
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,74 +13,120 @@
 #include "config.h"
 #include "version.h"
 
-enum {
-	OPT_HOST = 256, OPT_PORT, OPT_DB, OPT_FIXTURES, OPT_PROJECT,
-	OPT_SIGNING_KEY, OPT_LOG_LEVEL, OPT_CHECK, OPT_HELP, OPT_VERSION,
-	OPT_REQUIRE_KEY, OPT_MAX_BODY, OPT_THREADS, OPT_CONN_TIMEOUT,
-	OPT_MAX_CONNECTIONS, OPT_SMS_CODE_TTL, OPT_MAX_ATTEMPTS,
-	OPT_CREDENTIAL_TTL, OPT_PROBE, OPT_CONTROL_TOKEN, OPT_IMPORT,
-	OPT_EXPORT_ON_EXIT, OPT_MAX_CONN_PER_IP, OPT_ID_TOKEN_ALG,
-};
+struct config_opt;
 
-/* One row per setting: its flag, its environment variable, its help. */
-static const struct config_opt {
-	int id;
+/*
+ * Sets one setting from `val`; `src` names where it came from ("--port",
+ * "MFAEMU_PORT") for messages.
+ */
+typedef enum config_result config_set_fn(struct config *cfg,
+    const struct config_opt *o, const char *val, const char *src,
+    char *err, size_t errlen);
+
+static config_set_fn set_uint, set_bool, set_true, set_string,
+    set_host, set_fixtures, set_project, set_signing_key, set_log_level,
+    set_id_token_alg, set_help, set_version;
+
+/*
+ * One row per setting: its flag, its environment variable, its help, and
+ * how a value sets it. The generic setters (set_uint, set_bool, set_true,
+ * set_string) write the field at `field`, within [min, max] (a string's
+ * length for set_string, 0: no maximum), and refuse a value with
+ * "SRC: <must>, got 'VALUE'" (set_string: "SRC: <must>").
+ */
+struct config_opt {
 	const char *flag;
 	const char *env;	/* NULL: flag only */
-	int has_arg;
-	const char *arg;
+	const char *arg;	/* the value in --help; NULL: takes none */
 	const char *help;
-} config_opts[] = {
-	{ OPT_HOST, "host", "MFAEMU_HOST", 1, "ADDR",
-	    "address to listen on (default 127.0.0.1)" },
-	{ OPT_PORT, "port", "MFAEMU_PORT", 1, "N",
-	    "port to listen on, 0 picks a free one (default 9099)" },
-	{ OPT_DB, "db", "MFAEMU_DB", 1, "PATH",
-	    "SQLite file that keeps state across restarts (default: memory)" },
-	{ OPT_FIXTURES, "fixtures", "MFAEMU_FIXTURES", 1, "FILE",
-	    "fixture file to load at start; repeatable (env: comma-separated)" },
-	{ OPT_PROJECT, "project", "MFAEMU_PROJECT", 1, "ID",
-	    "project id for requests and fixtures (default demo-project)" },
-	{ OPT_SIGNING_KEY, "signing-key", "MFAEMU_SIGNING_KEY", 1, "PEM",
+	config_set_fn *set;
+	size_t field;		/* offsetof(struct config, ...) */
+	unsigned long min, max;
+	const char *must;
+};
+
+#define F(name) offsetof(struct config, name)
+
+static const struct config_opt config_opts[] = {
+	{ "host", "MFAEMU_HOST", "ADDR",
+	    "address to listen on (default 127.0.0.1)", set_host },
+	{ "port", "MFAEMU_PORT", "N",
+	    "port to listen on, 0 picks a free one (default 9099)",
+	    set_uint, F(port), 0, 65535, "port must be 0-65535" },
+	{ "db", "MFAEMU_DB", "PATH",
+	    "SQLite file that keeps state across restarts (default: memory)",
+	    set_string, F(db_path), 1, 0, "empty path" },
+	{ "fixtures", "MFAEMU_FIXTURES", "FILE",
+	    "fixture file to load at start; repeatable (env: comma-separated)",
+	    set_fixtures },
+	{ "project", "MFAEMU_PROJECT", "ID",
+	    "project id for requests and fixtures (default demo-project)",
+	    set_project },
+	{ "signing-key", "MFAEMU_SIGNING_KEY", "PEM",
 	    "RSA private key for ID tokens: a file, or the PEM text itself "
-	    "(default: generated, kept in store)" },
-	{ OPT_LOG_LEVEL, "log-level", "MFAEMU_LOG_LEVEL", 1, "LEVEL",
-	    "error, warn, info or debug (default info)" },
-	{ OPT_ID_TOKEN_ALG, "id-token-alg", "MFAEMU_ID_TOKEN_ALG", 1, "ALG",
-	    "RS256, or none for firebase-admin's emulator mode (default RS256)" },
-	{ OPT_REQUIRE_KEY, "require-key", "MFAEMU_REQUIRE_KEY", 1, "BOOL",
-	    "refuse Identity Toolkit calls without ?key= (default true)" },
-	{ OPT_MAX_BODY, "max-body", "MFAEMU_MAX_BODY", 1, "BYTES",
-	    "largest request body accepted (default 65536)" },
-	{ OPT_THREADS, "threads", "MFAEMU_THREADS", 1, "N",
-	    "HTTP worker threads (default 2)" },
-	{ OPT_CONN_TIMEOUT, "connection-timeout", "MFAEMU_CONNECTION_TIMEOUT",
-	    1, "SECONDS", "close idle connections after this (default 30)" },
-	{ OPT_MAX_CONNECTIONS, "max-connections", "MFAEMU_MAX_CONNECTIONS", 1,
-	    "N", "most concurrent connections (default 1024)" },
-	{ OPT_MAX_CONN_PER_IP, "max-connections-per-ip",
-	    "MFAEMU_MAX_CONNECTIONS_PER_IP", 1, "N",
-	    "most concurrent connections from one address (default 512)" },
-	{ OPT_SMS_CODE_TTL, "sms-code-ttl", "MFAEMU_SMS_CODE_TTL", 1,
-	    "SECONDS", "lifetime of an SMS sign-in session (default 300)" },
-	{ OPT_MAX_ATTEMPTS, "max-attempts", "MFAEMU_MAX_ATTEMPTS", 1, "N",
-	    "wrong codes before a session or credential dies (default 5)" },
-	{ OPT_CREDENTIAL_TTL, "credential-ttl", "MFAEMU_CREDENTIAL_TTL", 1,
-	    "SECONDS", "lifetime of a pending credential (default 600)" },
-	{ OPT_IMPORT, "import", "MFAEMU_IMPORT", 1, "DIR",
-	    "load a Firebase Auth Emulator export (auth_export/accounts.json)" },
-	{ OPT_EXPORT_ON_EXIT, "export-on-exit", "MFAEMU_EXPORT_ON_EXIT", 1,
-	    "DIR", "write users in the Firebase emulator's layout at exit" },
-	{ OPT_CONTROL_TOKEN, "control-token", "MFAEMU_CONTROL_TOKEN", 1, "T",
-	    "require 'Authorization: Bearer T' on /emulator/v1 (default: open)" },
-	{ OPT_CHECK, "check", NULL, 0, NULL,
-	    "validate configuration and fixtures, then exit" },
-	{ OPT_PROBE, "probe", NULL, 0, NULL,
-	    "exit 0 if a daemon answers at --host/--port (health checks)" },
-	{ OPT_HELP, "help", NULL, 0, NULL, "show this help" },
-	{ OPT_VERSION, "version", NULL, 0, NULL, "show the version" },
+	    "(default: generated, kept in store)", set_signing_key },
+	{ "log-level", "MFAEMU_LOG_LEVEL", "LEVEL",
+	    "error, warn, info or debug (default info)", set_log_level },
+	{ "id-token-alg", "MFAEMU_ID_TOKEN_ALG", "ALG",
+	    "RS256, or none for firebase-admin's emulator mode (default RS256)",
+	    set_id_token_alg },
+	{ "require-key", "MFAEMU_REQUIRE_KEY", "BOOL",
+	    "refuse Identity Toolkit calls without ?key= (default true)",
+	    set_bool, F(require_key) },
+	{ "max-body", "MFAEMU_MAX_BODY", "BYTES",
+	    "largest request body accepted (default 65536)",
+	    set_uint, F(max_body), 1024, 64UL << 20,
+	    "body limit must be 1024-67108864 bytes" },
+	{ "threads", "MFAEMU_THREADS", "N",
+	    "HTTP worker threads (default 2)",
+	    set_uint, F(threads), 1, 256, "threads must be 1-256" },
+	{ "connection-timeout", "MFAEMU_CONNECTION_TIMEOUT", "SECONDS",
+	    "close idle connections after this (default 30)",
+	    set_uint, F(connection_timeout), 1, 86400,
+	    "timeout must be 1-86400 seconds" },
+	{ "max-connections", "MFAEMU_MAX_CONNECTIONS", "N",
+	    "most concurrent connections (default 1024)",
+	    set_uint, F(max_connections), 1, 100000,
+	    "connections must be 1-100000" },
+	{ "max-connections-per-ip", "MFAEMU_MAX_CONNECTIONS_PER_IP", "N",
+	    "most concurrent connections from one address (default 512)",
+	    set_uint, F(max_connections_per_ip), 0, 100000,
+	    "connections must be 0-100000 (0: no limit)" },
+	{ "sms-code-ttl", "MFAEMU_SMS_CODE_TTL", "SECONDS",
+	    "lifetime of an SMS sign-in session (default 300)",
+	    set_uint, F(sms_code_ttl), 1, 31536000,
+	    "lifetime must be 1-31536000 seconds" },
+	{ "max-attempts", "MFAEMU_MAX_ATTEMPTS", "N",
+	    "wrong codes before a session or credential dies (default 5)",
+	    set_uint, F(max_attempts), 1, 1000, "attempts must be 1-1000" },
+	{ "credential-ttl", "MFAEMU_CREDENTIAL_TTL", "SECONDS",
+	    "lifetime of a pending credential (default 600)",
+	    set_uint, F(credential_ttl), 1, 31536000,
+	    "lifetime must be 1-31536000 seconds" },
+	{ "import", "MFAEMU_IMPORT", "DIR",
+	    "load a Firebase Auth Emulator export (auth_export/accounts.json)",
+	    set_string, F(import_dir), 1, 3000, "a directory path" },
+	{ "export-on-exit", "MFAEMU_EXPORT_ON_EXIT", "DIR",
+	    "write users in the Firebase emulator's layout at exit",
+	    set_string, F(export_dir), 1, 3000, "a directory path" },
+	{ "control-token", "MFAEMU_CONTROL_TOKEN", "T",
+	    "require 'Authorization: Bearer T' on /emulator/v1 (default: open)",
+	    set_string, F(control_token), 1, 256,
+	    "the token must be 1-256 characters" },
+	{ "check", NULL, NULL,
+	    "validate configuration and fixtures, then exit",
+	    set_true, F(check_only) },
+	{ "probe", NULL, NULL,
+	    "exit 0 if a daemon answers at --host/--port (health checks)",
+	    set_true, F(probe) },
+	{ "help", NULL, NULL, "show this help", set_help },
+	{ "version", NULL, NULL, "show the version", set_version },
 };
 #define NOPTS (sizeof(config_opts) / sizeof(config_opts[0]))
+#undef F
+
+/* getopt_long's value for row i: past every character option. */
+#define OPT_VAL0 256
 
 static enum config_result
 fail(char *err, size_t errlen, const char *fmt, ...)
@@ -201,151 +248,153 @@ add_fixture(struct config *cfg, const char *path, char *err, size_t errlen)
 	return CONFIG_OK;
 }
 
-/* Apply one setting; `src` names where it came from, for messages. */
+/* The field of cfg that row o sets. */
+static void *
+field(struct config *cfg, const struct config_opt *o)
+{
+	return (char *)cfg + o->field;
+}
+
 static enum config_result
-apply(struct config *cfg, int id, const char *val, const char *src,
-    char *err, size_t errlen)
+set_uint(struct config *cfg, const struct config_opt *o, const char *val,
+    const char *src, char *err, size_t errlen)
 {
 	unsigned long n;
 
-	switch (id) {
-	case OPT_HOST:
-		if (*val == '\0' || strlen(val) >= sizeof(cfg->host))
-			return fail(err, errlen, "%s: invalid host '%s'", src,
-			    val);
-		strcpy(cfg->host, val);
-		return CONFIG_OK;
-	case OPT_PORT:
-		if (parse_uint(val, 0, 65535, &n))
-			return fail(err, errlen,
-			    "%s: port must be 0-65535, got '%s'", src, val);
-		cfg->port = (unsigned)n;
-		return CONFIG_OK;
-	case OPT_DB:
-		if (*val == '\0')
-			return fail(err, errlen, "%s: empty path", src);
-		return replace_str(&cfg->db_path, val) ? fail(err, errlen,
-		    "out of memory") : CONFIG_OK;
-	case OPT_FIXTURES: {
-		/* The environment form is comma-separated. */
-		char *copy, *tok, *save = NULL;
-		enum config_result r = CONFIG_OK;
+	if (parse_uint(val, o->min, o->max, &n))
+		return fail(err, errlen, "%s: %s, got '%s'", src, o->must, val);
+	*(unsigned *)field(cfg, o) = (unsigned)n;
+	return CONFIG_OK;
+}
 
-		if (strncmp(src, "--", 2) == 0)
-			return add_fixture(cfg, val, err, errlen);
-		if ((copy = strdup(val)) == NULL)
-			return fail(err, errlen, "out of memory");
-		for (tok = strtok_r(copy, ",", &save); tok != NULL &&
-		    r == CONFIG_OK; tok = strtok_r(NULL, ",", &save))
-			r = add_fixture(cfg, tok, err, errlen);
-		free(copy);
-		return r;
-	}
-	case OPT_PROJECT:
-		if (!valid_project(val))
-			return fail(err, errlen, "%s: '%s' is not a valid "
-			    "project id (6-30 characters of a-z, 0-9 and '-', "
-			    "starting with a letter)", src, val);
-		strcpy(cfg->project, val);
-		return CONFIG_OK;
-	case OPT_SIGNING_KEY:
-		if (*val == '\0')
-			return fail(err, errlen, "%s: empty path", src);
-		/* The last setting wins, whichever form it takes. */
-		free_secret(&cfg->signing_key_pem);
-		free(cfg->signing_key_path);
-		cfg->signing_key_path = NULL;
-		if (is_inline_pem(val))
-			return (cfg->signing_key_pem = strdup(val)) == NULL ?
-			    fail(err, errlen, "out of memory") : CONFIG_OK;
-		return replace_str(&cfg->signing_key_path, val) ?
+static enum config_result
+set_bool(struct config *cfg, const struct config_opt *o, const char *val,
+    const char *src, char *err, size_t errlen)
+{
+	if (parse_bool(val, (bool *)field(cfg, o)))
+		return fail(err, errlen, "%s: expected true or false, got '%s'",
+		    src, val);
+	return CONFIG_OK;
+}
+
+static enum config_result
+set_true(struct config *cfg, const struct config_opt *o, const char *val,
+    const char *src, char *err, size_t errlen)
+{
+	*(bool *)field(cfg, o) = true;
+	return CONFIG_OK;
+}
+
+/* A malloc'd string of min to max (0: any) bytes; the last one wins. */
+static enum config_result
+set_string(struct config *cfg, const struct config_opt *o, const char *val,
+    const char *src, char *err, size_t errlen)
+{
+	size_t n = strlen(val);
+
+	if (n < o->min || (o->max != 0 && n > o->max))
+		return fail(err, errlen, "%s: %s", src, o->must);
+	if (replace_str((char **)field(cfg, o), val))
+		return fail(err, errlen, "out of memory");
+	return CONFIG_OK;
+}
+
+static enum config_result
+set_host(struct config *cfg, const struct config_opt *o, const char *val,
+    const char *src, char *err, size_t errlen)
+{
+	if (*val == '\0' || strlen(val) >= sizeof(cfg->host))
+		return fail(err, errlen, "%s: invalid host '%s'", src, val);
+	strcpy(cfg->host, val);
+	return CONFIG_OK;
+}
+
+/* A flag names one file; the environment form is comma-separated. */
+static enum config_result
+set_fixtures(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	char *copy, *tok, *save = NULL;
+	enum config_result r = CONFIG_OK;
+
+	if (strncmp(src, "--", 2) == 0)
+		return add_fixture(cfg, val, err, errlen);
+	if ((copy = strdup(val)) == NULL)
+		return fail(err, errlen, "out of memory");
+	for (tok = strtok_r(copy, ",", &save); tok != NULL &&
+	    r == CONFIG_OK; tok = strtok_r(NULL, ",", &save))
+		r = add_fixture(cfg, tok, err, errlen);
+	free(copy);
+	return r;
+}
+
+static enum config_result
+set_project(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	if (!valid_project(val))
+		return fail(err, errlen, "%s: '%s' is not a valid project id "
+		    "(6-30 characters of a-z, 0-9 and '-', starting with a "
+		    "letter)", src, val);
+	strcpy(cfg->project, val);
+	return CONFIG_OK;
+}
+
+static enum config_result
+set_signing_key(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	if (*val == '\0')
+		return fail(err, errlen, "%s: empty path", src);
+	/* The last setting wins, whichever form it takes. */
+	free_secret(&cfg->signing_key_pem);
+	free(cfg->signing_key_path);
+	cfg->signing_key_path = NULL;
+	if (is_inline_pem(val))
+		return (cfg->signing_key_pem = strdup(val)) == NULL ?
 		    fail(err, errlen, "out of memory") : CONFIG_OK;
-	case OPT_IMPORT:
-	case OPT_EXPORT_ON_EXIT:
-		if (*val == '\0' || strlen(val) > 3000)
-			return fail(err, errlen, "%s: a directory path", src);
-		return replace_str(id == OPT_IMPORT ? &cfg->import_dir :
-		    &cfg->export_dir, val) ? fail(err, errlen,
-		    "out of memory") : CONFIG_OK;
-	case OPT_CONTROL_TOKEN:
-		if (*val == '\0' || strlen(val) > 256)
-			return fail(err, errlen, "%s: the token must be 1-256 "
-			    "characters", src);
-		return replace_str(&cfg->control_token, val) ?
-		    fail(err, errlen, "out of memory") : CONFIG_OK;
-	case OPT_LOG_LEVEL:
-		if (log_level_parse(val, &cfg->log_level))
-			return fail(err, errlen, "%s: log level must be error, "
-			    "warn, info or debug, got '%s'", src, val);
-		return CONFIG_OK;
-	case OPT_ID_TOKEN_ALG:
-		if (strcmp(val, "RS256") == 0)
-			cfg->unsigned_id_tokens = false;
-		else if (strcmp(val, "none") == 0)
-			cfg->unsigned_id_tokens = true;
-		else
-			return fail(err, errlen, "%s: expected RS256 or none, "
-			    "got '%s'", src, val);
-		return CONFIG_OK;
-	case OPT_REQUIRE_KEY:
-		if (parse_bool(val, &cfg->require_key))
-			return fail(err, errlen,
-			    "%s: expected true or false, got '%s'", src, val);
-		return CONFIG_OK;
-	case OPT_MAX_BODY:
-		if (parse_uint(val, 1024, 64UL << 20, &n))
-			return fail(err, errlen, "%s: body limit must be "
-			    "1024-67108864 bytes, got '%s'", src, val);
-		cfg->max_body = n;
-		return CONFIG_OK;
-	case OPT_THREADS:
-		if (parse_uint(val, 1, 256, &n))
-			return fail(err, errlen,
-			    "%s: threads must be 1-256, got '%s'", src, val);
-		cfg->threads = (unsigned)n;
-		return CONFIG_OK;
-	case OPT_CONN_TIMEOUT:
-		if (parse_uint(val, 1, 86400, &n))
-			return fail(err, errlen, "%s: timeout must be "
-			    "1-86400 seconds, got '%s'", src, val);
-		cfg->connection_timeout = (unsigned)n;
-		return CONFIG_OK;
-	case OPT_MAX_CONNECTIONS:
-		if (parse_uint(val, 1, 100000, &n))
-			return fail(err, errlen, "%s: connections must be "
-			    "1-100000, got '%s'", src, val);
-		cfg->max_connections = (unsigned)n;
-		return CONFIG_OK;
-	case OPT_MAX_CONN_PER_IP:
-		if (parse_uint(val, 0, 100000, &n))
-			return fail(err, errlen, "%s: connections must be "
-			    "0-100000 (0: no limit), got '%s'", src, val);
-		cfg->max_connections_per_ip = (unsigned)n;
-		return CONFIG_OK;
-	case OPT_SMS_CODE_TTL:
-	case OPT_CREDENTIAL_TTL:
-		if (parse_uint(val, 1, 31536000, &n))
-			return fail(err, errlen, "%s: lifetime must be "
-			    "1-31536000 seconds, got '%s'", src, val);
-		if (id == OPT_SMS_CODE_TTL)
-			cfg->sms_code_ttl = (unsigned)n;
-		else
-			cfg->credential_ttl = (unsigned)n;
-		return CONFIG_OK;
-	case OPT_MAX_ATTEMPTS:
-		if (parse_uint(val, 1, 1000, &n))
-			return fail(err, errlen,
-			    "%s: attempts must be 1-1000, got '%s'", src, val);
-		cfg->max_attempts = (unsigned)n;
-		return CONFIG_OK;
-	case OPT_CHECK:
-		cfg->check_only = true;
-		return CONFIG_OK;
-	case OPT_PROBE:
-		cfg->probe = true;
-		return CONFIG_OK;
-	}
-	return fail(err, errlen, "%s: unknown setting", src);
+	return replace_str(&cfg->signing_key_path, val) ?
+	    fail(err, errlen, "out of memory") : CONFIG_OK;
+}
+
+static enum config_result
+set_log_level(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	if (log_level_parse(val, &cfg->log_level))
+		return fail(err, errlen, "%s: log level must be error, warn, "
+		    "info or debug, got '%s'", src, val);
+	return CONFIG_OK;
+}
+
+static enum config_result
+set_id_token_alg(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	if (strcmp(val, "RS256") == 0)
+		cfg->unsigned_id_tokens = false;
+	else if (strcmp(val, "none") == 0)
+		cfg->unsigned_id_tokens = true;
+	else
+		return fail(err, errlen, "%s: expected RS256 or none, got "
+		    "'%s'", src, val);
+	return CONFIG_OK;
+}
+
+static enum config_result
+set_help(struct config *cfg, const struct config_opt *o, const char *val,
+    const char *src, char *err, size_t errlen)
+{
+	config_usage(stdout);
+	return CONFIG_EXIT;
+}
+
+static enum config_result
+set_version(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	printf("mfaemu %s\n", MFAEMU_VERSION);
+	return CONFIG_EXIT;
 }
 
 void
@@ -353,27 +402,23 @@ config_usage(FILE *out)
 {
 	fprintf(out, "usage: mfaemu [options]\n\n"
 	    "A local emulator of Google Identity Toolkit's MFA sign-in API.\n"
-	    "Each option can also be set by the environment variable shown.\n\n");
+	    "Each option can also be set by the environment variable "
+	    "shown.\n\n");
 	for (size_t i = 0; i < NOPTS; i++) {
 		const struct config_opt *o = &config_opts[i];
 		char left[64];
 
 		snprintf(left, sizeof(left), "--%s%s%s", o->flag,
-		    o->has_arg ? " " : "", o->has_arg ? o->arg : "");
+		    o->arg ? " " : "", o->arg ? o->arg : "");
 		fprintf(out, "  %-28s %s%s%s%s\n", left, o->help,
 		    o->env ? " [" : "", o->env ? o->env : "",
 		    o->env ? "]" : "");
 	}
 }
 
-enum config_result
-config_load(struct config *cfg, int argc, char **argv, char *err,
-    size_t errlen)
+static void
+set_defaults(struct config *cfg)
 {
-	struct option longopts[NOPTS + 1];
-	enum config_result r;
-	int ch;
-
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->host, "127.0.0.1");
 	cfg->port = 9099;
@@ -388,82 +433,94 @@ config_load(struct config *cfg, int argc, char **argv, char *err,
 	cfg->sms_code_ttl = 300;
 	cfg->max_attempts = 5;
 	cfg->credential_ttl = 600;
+}
 
+/* The MFAEMU_* variables that are set and not empty, in table order. */
+static enum config_result
+apply_env(struct config *cfg, char *err, size_t errlen)
+{
 	for (size_t i = 0; i < NOPTS; i++) {
+		const struct config_opt *o = &config_opts[i];
+		enum config_result r;
 		const char *v;
 
-		if (config_opts[i].env == NULL ||
-		    (v = getenv(config_opts[i].env)) == NULL || *v == '\0')
+		if (o->env == NULL || (v = getenv(o->env)) == NULL ||
+		    *v == '\0')
 			continue;
-		r = apply(cfg, config_opts[i].id, v, config_opts[i].env, err,
-		    errlen);
-		if (r != CONFIG_OK)
+		if ((r = o->set(cfg, o, v, o->env, err, errlen)) != CONFIG_OK)
 			return r;
 	}
+	return CONFIG_OK;
+}
+
+/* An unknown option or one without its value (ch '?' or ':'). */
+static enum config_result
+bad_option(int ch, const char *word, char *err, size_t errlen)
+{
+	char name[64];
+
+	/* The name only: a misspelt --signing_key=...'s value may be a key. */
+	if (word == NULL)
+		word = "?";
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(word, "="), word);
+	return fail(err, errlen, "%s '%s' (see --help)", ch == ':' ?
+	    "missing value for" : "unknown option", shown(name));
+}
+
+/* The command line, in order; the last setting of each wins. */
+static enum config_result
+apply_flags(struct config *cfg, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	struct option longopts[NOPTS + 1];
+	bool flag_fixtures = false;
+	int ch;
 
 	for (size_t i = 0; i < NOPTS; i++) {
 		longopts[i].name = config_opts[i].flag;
-		longopts[i].has_arg = config_opts[i].has_arg ?
-		    required_argument : no_argument;
+		longopts[i].has_arg = config_opts[i].arg ? required_argument :
+		    no_argument;
 		longopts[i].flag = NULL;
-		longopts[i].val = config_opts[i].id;
+		longopts[i].val = OPT_VAL0 + (int)i;
 	}
 	memset(&longopts[NOPTS], 0, sizeof(longopts[NOPTS]));
-
-	/* Environment fixtures are replaced, not joined, by flags. */
 	optind = 1;
 	opterr = 0;
-	{
-		bool flag_fixtures = false;
+	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		const struct config_opt *o;
+		enum config_result r;
+		char src[64];
 
-		while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) !=
-		    -1) {
-			char src[64];
-
-			if (ch == '?' || ch == ':') {
-				const char *bad = argv[optind - 1];
-				char name[64];
-
-				/*
-				 * The name only: the value of a misspelt
-				 * --signing_key=... may be the key.
-				 */
-				if (bad == NULL)
-					bad = "?";
-				snprintf(name, sizeof(name), "%.*s",
-				    (int)strcspn(bad, "="), bad);
-				return fail(err, errlen, "%s '%s' (see --help)",
-				    ch == ':' ? "missing value for" :
-				    "unknown option", shown(name));
-			}
-			if (ch == OPT_HELP) {
-				config_usage(stdout);
-				return CONFIG_EXIT;
-			}
-			if (ch == OPT_VERSION) {
-				printf("mfaemu %s\n", MFAEMU_VERSION);
-				return CONFIG_EXIT;
-			}
-			if (ch == OPT_FIXTURES && !flag_fixtures) {
-				for (size_t i = 0; i < cfg->nfixtures; i++)
-					free(cfg->fixtures[i]);
-				cfg->nfixtures = 0;
-				flag_fixtures = true;
-			}
-			for (size_t i = 0; i < NOPTS; i++) {
-				if (config_opts[i].id == ch)
-					snprintf(src, sizeof(src), "--%s",
-					    config_opts[i].flag);
-			}
-			r = apply(cfg, ch, optarg, src, err, errlen);
-			if (r != CONFIG_OK)
-				return r;
+		if (ch < OPT_VAL0 || ch >= OPT_VAL0 + (int)NOPTS)
+			return bad_option(ch, argv[optind - 1], err, errlen);
+		o = &config_opts[ch - OPT_VAL0];
+		/* Environment fixtures are replaced, not joined, by flags. */
+		if (o->set == set_fixtures && !flag_fixtures) {
+			for (size_t i = 0; i < cfg->nfixtures; i++)
+				free(cfg->fixtures[i]);
+			cfg->nfixtures = 0;
+			flag_fixtures = true;
 		}
+		snprintf(src, sizeof(src), "--%s", o->flag);
+		if ((r = o->set(cfg, o, optarg, src, err, errlen)) != CONFIG_OK)
+			return r;
 	}
 	if (optind < argc)
-		return fail(err, errlen, "unexpected argument '%s' (see --help)",
-		    shown(argv[optind]));
+		return fail(err, errlen, "unexpected argument '%s' (see "
+		    "--help)", shown(argv[optind]));
 	return CONFIG_OK;
+}
+
+enum config_result
+config_load(struct config *cfg, int argc, char **argv, char *err,
+    size_t errlen)
+{
+	enum config_result r;
+
+	set_defaults(cfg);
+	if ((r = apply_env(cfg, err, errlen)) != CONFIG_OK)
+		return r;
+	return apply_flags(cfg, argc, argv, err, errlen);
 }
 
 void

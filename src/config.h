@@ -38,7 +38,7 @@ struct config {
 	bool unsigned_id_tokens;	/* --id-token-alg none */
 
 	/* HTTP limits. */
-	size_t max_body;
+	unsigned max_body;		/* bytes, at most 64 MiB */
 	unsigned threads;
 	unsigned connection_timeout;	/* seconds */
 	unsigned max_connections;

@@ -1,5 +1,3 @@
-#include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,55 +7,13 @@
 #include <openssl/crypto.h>
 
 #include "emu.h"
-#include "firebase_data.h"
-#include "fixtures.h"
+#include "file.h"
 #include "log.h"
 #include "store.h"
 #include "tokens.h"
 
-/* Read a whole small file; malloc'd, NUL-terminated. */
-static char *
-read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 8192;
-			if (cap > (64u << 20) || (nb = realloc(buf, cap)) ==
-			    NULL) {
-				snprintf(err, errlen, "%s: too large", path);
-				goto fail;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, cap - n - 1, f);
-
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		goto fail;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
-	return NULL;
-}
+/* A PEM key is a few KiB; anything near this is not a key. */
+#define EMU_KEY_FILE_MAX (64u << 20)
 
 static int
 render(struct json_object *doc, char **pretty, char **compact)
@@ -122,57 +78,39 @@ key_generate_thread(void *arg)
 		log_error("cannot generate a signing key");
 	else if (stored != 0)
 		log_warn("the new signing key could not be stored (%s); tokens "
-		    "will not verify after a restart", store_errmsg(emu->store));
+		    "will not verify after a restart",
+		    store_errmsg(emu->store));
 	key_publish(emu, key);
 	return NULL;
 }
 
 /*
- * The key from --signing-key, else the one kept in the store, else a new
- * one made on a thread (see struct emu).
+ * The key in `pem` (consumed: wiped and freed), published; 0, or -1 with
+ * the reason in `reason`.
  */
 static int
-load_key(struct emu *emu, char *err, size_t errlen)
+key_from_pem(struct emu *emu, char *pem, size_t len, char *reason,
+    size_t reasonlen)
 {
 	struct tokens_key *key;
+
+	key = tokens_key_from_pem(pem, len, reason, reasonlen);
+	OPENSSL_cleanse(pem, len);
+	free(pem);
+	if (key == NULL)
+		return -1;
+	key_publish(emu, key);
+	return 0;
+}
+
+/* The key kept in the store, else a new one made on a thread. */
+static int
+load_stored_key(struct emu *emu, char *err, size_t errlen)
+{
 	char reason[512];
 	char *pem = NULL;
-	size_t len;
 	int r;
 
-	if (emu->cfg.signing_key_pem != NULL) {
-		/* The PEM text itself: say which setting, never quote it. */
-		pem = emu->cfg.signing_key_pem;
-		emu->cfg.signing_key_pem = NULL;
-		len = strlen(pem);
-		key = tokens_key_from_pem(pem, len, reason, sizeof(reason));
-		OPENSSL_cleanse(pem, len);
-		free(pem);
-		if (key == NULL) {
-			snprintf(err, errlen, "--signing-key "
-			    "(MFAEMU_SIGNING_KEY) PEM text: %s", reason);
-			return -1;
-		}
-		key_publish(emu, key);
-		return 0;
-	}
-	if (emu->cfg.signing_key_path != NULL) {
-		if ((pem = read_file(emu->cfg.signing_key_path, &len, reason,
-		    sizeof(reason))) == NULL) {
-			snprintf(err, errlen, "--signing-key %s", reason);
-			return -1;
-		}
-		key = tokens_key_from_pem(pem, len, reason, sizeof(reason));
-		OPENSSL_cleanse(pem, len);
-		free(pem);
-		if (key == NULL) {
-			snprintf(err, errlen, "--signing-key %s: %s",
-			    emu->cfg.signing_key_path, reason);
-			return -1;
-		}
-		key_publish(emu, key);
-		return 0;
-	}
 	if (store_begin(emu->store) != 0) {
 		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
 		return -1;
@@ -180,16 +118,12 @@ load_key(struct emu *emu, char *err, size_t errlen)
 	r = store_signing_key_get(emu->store, &pem);
 	store_rollback(emu->store);
 	if (r == STORE_OK) {
-		key = tokens_key_from_pem(pem, strlen(pem), reason,
-		    sizeof(reason));
-		OPENSSL_cleanse(pem, strlen(pem));
-		free(pem);
-		if (key == NULL) {
+		if (key_from_pem(emu, pem, strlen(pem), reason,
+		    sizeof(reason)) != 0) {
 			snprintf(err, errlen, "the signing key in the store is "
 			    "unusable: %s", reason);
 			return -1;
 		}
-		key_publish(emu, key);
 		return 0;
 	}
 	if (r != STORE_NOT_FOUND) {
@@ -202,6 +136,44 @@ load_key(struct emu *emu, char *err, size_t errlen)
 		return -1;
 	}
 	emu->key_thread_running = true;
+	return 0;
+}
+
+/*
+ * The key from --signing-key, else the one kept in the store, else a new
+ * one made on a thread (see struct emu).
+ */
+static int
+load_key(struct emu *emu, char *err, size_t errlen)
+{
+	char reason[512];
+	char *pem;
+	size_t len;
+
+	if (emu->cfg.signing_key_pem != NULL) {
+		/* The PEM text itself: say which setting, never quote it. */
+		pem = emu->cfg.signing_key_pem;
+		emu->cfg.signing_key_pem = NULL;
+		if (key_from_pem(emu, pem, strlen(pem), reason,
+		    sizeof(reason)) != 0) {
+			snprintf(err, errlen, "--signing-key "
+			    "(MFAEMU_SIGNING_KEY) PEM text: %s", reason);
+			return -1;
+		}
+		return 0;
+	}
+	if (emu->cfg.signing_key_path == NULL)
+		return load_stored_key(emu, err, errlen);
+	if ((pem = file_read_all(emu->cfg.signing_key_path, EMU_KEY_FILE_MAX,
+	    &len, reason, sizeof(reason))) == NULL) {
+		snprintf(err, errlen, "--signing-key %s", reason);
+		return -1;
+	}
+	if (key_from_pem(emu, pem, len, reason, sizeof(reason)) != 0) {
+		snprintf(err, errlen, "--signing-key %s: %s",
+		    emu->cfg.signing_key_path, reason);
+		return -1;
+	}
 	return 0;
 }
 
@@ -248,35 +220,6 @@ emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 		return -1;
 	if (load_key(emu, err, errlen))
 		return -1;
-	if (emu->cfg.import_dir != NULL) {
-		struct fixtures_counts c;
-
-		if (firebase_import(emu, emu->cfg.import_dir, &c, err,
-		    errlen))
-			return -1;
-		log_info("imported %s: %zu users, %zu enrollments; %zu "
-		    "already stored", emu->cfg.import_dir, c.users,
-		    c.enrollments, c.skipped);
-	}
-	if (emu->cfg.nfixtures > 0) {
-		struct fixtures_counts c;
-
-		if (fixtures_load_files(emu, emu->cfg.fixtures, emu->cfg.nfixtures,
-		    &c, err, errlen))
-			return -1;
-		log_info("fixtures: %zu users, %zu enrollments, %zu pending "
-		    "credentials, %zu test numbers loaded; %zu already stored",
-		    c.users, c.enrollments, c.credentials, c.test_numbers,
-		    c.skipped);
-	}
-	/*
-	 * Parsed fixture and import files are freed by now, but glibc keeps
-	 * the heap they grew (about 16 bytes per byte of JSON): give it back
-	 * (0.2 s for 100,000 users; --check exits instead).
-	 */
-	if ((emu->cfg.nfixtures > 0 || emu->cfg.import_dir != NULL) &&
-	    !emu->cfg.check_only)
-		malloc_trim(0);
 	return 0;
 }
 

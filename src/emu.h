@@ -1,13 +1,12 @@
 /*
  * struct emu: the one context every handler receives. Set up before the
  * HTTP server starts; afterwards its fields are read-only, except the clock
- * (atomic), the store (own locking) and the atomic counters.
+ * (atomic) and the store (own locking).
  */
 #ifndef MFAEMU_EMU_H
 #define MFAEMU_EMU_H
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,7 +33,7 @@ struct emu {
 	pthread_cond_t key_cond;
 	pthread_t key_thread;
 	bool key_thread_running;
-	bool key_done;			/* key (or its failure) is final */
+	bool key_done;		/* key (or its failure) is final */
 	struct tokens_key *key;
 	char *jwks_pretty, *jwks_compact;
 	char *x509_pretty, *x509_compact;
@@ -43,14 +42,13 @@ struct emu {
 	struct faults faults;
 
 	int64_t started_at_ms;
-	_Atomic uint64_t requests;
-	_Atomic uint64_t sms_sent;
 };
 
 /*
- * Open the store, load or create the signing key, load fixtures. Takes
- * ownership of *cfg (the caller's copy is cleared). On failure returns -1
- * with one clear line in err.
+ * Open the store, load or create the signing key. Takes ownership of *cfg
+ * (the caller's copy is cleared). On failure returns -1 with one clear
+ * line in err. Fixtures and imports are loaded by the caller, above: the
+ * loaders take a struct emu.
  */
 int emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen);
 void emu_close(struct emu *emu);

@@ -68,13 +68,15 @@ event_json(const struct event *e)
 	struct json_object *o = json_object_new_object();
 	char when[32];
 
-	json_object_object_add(o, "seq", json_object_new_int64((int64_t)e->seq));
+	json_object_object_add(o, "seq",
+	    json_object_new_int64((int64_t)e->seq));
 	if (clock_format_rfc3339(e->time_ms, when, sizeof(when)) == 0)
 		json_object_object_add(o, "time", json_object_new_string(when));
 	add_opt(o, "method", e->method);
 	add_opt(o, "path", e->path);
 	add_opt(o, "route", e->route);
-	json_object_object_add(o, "status", json_object_new_int((int)e->status));
+	json_object_object_add(o, "status",
+	    json_object_new_int((int)e->status));
 	add_opt(o, "code", e->code);
 	add_opt(o, "localId", e->local_id);
 	add_opt(o, "tenantId", e->tenant_id);

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,18 +72,127 @@ rule_json(const struct fault_rule *r)
 	return o;
 }
 
+/* Write the reason into err; returns -1. */
+static int __attribute__((format(printf, 3, 4)))
+bad(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A rule as POST /emulator/v1/faults gives it, its fields borrowed. */
+struct rule_spec {
+	const char *route, *error;
+	const char *enrollment_id, *phone_number, *tenant_id;	/* match */
+	struct json_object *match;
+	int64_t count, latency;
+	int drop;
+};
+
+static int
+spec_parse(struct json_object *spec, struct rule_spec *s, char *err,
+    size_t errlen)
+{
+	const struct reqparse_field match[] = {
+		{ "mfaEnrollmentId", RP_STRING, &s->enrollment_id },
+		{ "phoneNumber", RP_STRING, &s->phone_number },
+		{ "tenantId", RP_STRING, &s->tenant_id },
+	};
+	const struct reqparse_field fields[] = {
+		{ "route", RP_STRING, &s->route, ERR_INVALID_ARGUMENT,
+		    "route is required: a method name like "
+		    "accounts.mfaSignIn.start, a path, or \"*\"" },
+		{ "match", RP_OBJECT, &s->match, .sub = match, .nsub = 3 },
+		{ "count", RP_INT, &s->count },
+		{ "error", RP_STRING, &s->error },
+		{ "latencyMs", RP_INT, &s->latency },
+		{ "drop", RP_BOOL, &s->drop },
+	};
+
+	memset(s, 0, sizeof(*s));
+	s->count = -1;
+	return reqparse_fields(spec, NULL, fields, 6, err, errlen);
+}
+
 static int
 copy_field(char *dst, size_t cap, const char *src, const char *name,
     char *err, size_t errlen)
 {
 	if (src == NULL)
 		return 0;
-	if (strlen(src) >= cap) {
-		snprintf(err, errlen, "%s is longer than %zu characters", name,
-		    cap - 1);
-		return -1;
-	}
+	if (strlen(src) >= cap)
+		return bad(err, errlen, "%s is longer than %zu characters",
+		    name, cap - 1);
 	strcpy(dst, src);
+	return 0;
+}
+
+/* Which requests the rule matches. */
+static int
+rule_match(struct fault_rule *r, const struct rule_spec *s, char *err,
+    size_t errlen)
+{
+	if (copy_field(r->route, sizeof(r->route), s->route, "route", err,
+	    errlen) ||
+	    copy_field(r->enrollment_id, sizeof(r->enrollment_id),
+	    s->enrollment_id, "match.mfaEnrollmentId", err, errlen) ||
+	    copy_field(r->phone_number, sizeof(r->phone_number),
+	    s->phone_number, "match.phoneNumber", err, errlen) ||
+	    copy_field(r->tenant_id, sizeof(r->tenant_id), s->tenant_id,
+	    "match.tenantId", err, errlen))
+		return -1;
+	return 0;
+}
+
+/* How often the rule fires: `count` times, each with `probability`. */
+static int
+rule_odds(struct fault_rule *r, struct json_object *spec,
+    const struct rule_spec *s, char *err, size_t errlen)
+{
+	struct json_object *pv;
+
+	if (json_object_object_get_ex(spec, "count", NULL) && s->count < 1)
+		return bad(err, errlen, "count must be at least 1 (omit it "
+		    "for no limit)");
+	r->remaining = s->count;
+	r->probability = 1.0;
+	if (!json_object_object_get_ex(spec, "probability", &pv) || pv == NULL)
+		return 0;
+	if (!json_object_is_type(pv, json_type_double) &&
+	    !json_object_is_type(pv, json_type_int))
+		return bad(err, errlen, "probability must be a number");
+	r->probability = json_object_get_double(pv);
+	if (!(r->probability > 0.0 && r->probability <= 1.0))
+		return bad(err, errlen, "probability must be in (0, 1]");
+	return 0;
+}
+
+/* What the rule does when it fires: an error, latency, or a drop. */
+static int
+rule_effect(struct fault_rule *r, const struct rule_spec *s, char *err,
+    size_t errlen)
+{
+	if (s->error != NULL) {
+		if (errors_lookup(s->error, &r->error) != 0)
+			return bad(err, errlen, "error '%.60s' is not a code "
+			    "mfaemu knows (e.g. QUOTA_EXCEEDED, "
+			    "INTERNAL_ERROR, SERVICE_UNAVAILABLE)", s->error);
+		r->has_error = true;
+	}
+	if (s->latency < 0 || s->latency > 60000)
+		return bad(err, errlen, "latencyMs must be 0-60000");
+	r->latency_ms = (unsigned)s->latency;
+	r->drop = s->drop == 1;
+	if (!r->has_error && r->latency_ms == 0 && !r->drop)
+		return bad(err, errlen, "give an effect: error, latencyMs or "
+		    "drop");
+	if (r->drop && r->has_error)
+		return bad(err, errlen, "a dropped connection gets no error "
+		    "reply: give drop or error, not both");
 	return 0;
 }
 
@@ -90,96 +200,24 @@ struct json_object *
 faults_add(struct faults *f, struct json_object *spec, char *err,
     size_t errlen)
 {
+	struct rule_spec s;
 	struct fault_rule r;
-	const char *route = NULL, *error = NULL, *enr = NULL, *phone = NULL,
-	    *tenant = NULL;
-	struct json_object *match = NULL, *pv, *out;
-	int64_t count = -1, latency = 0;
-	int drop = 0;
-	struct reqparse_field fields[] = {
-		{ "route", RP_STRING, &route },
-		{ "match", RP_OBJECT, &match },
-		{ "count", RP_INT, &count },
-		{ "error", RP_STRING, &error },
-		{ "latencyMs", RP_INT, &latency },
-		{ "drop", RP_BOOL, &drop },
-	};
-	struct reqparse_field mf[] = {
-		{ "mfaEnrollmentId", RP_STRING, &enr },
-		{ "phoneNumber", RP_STRING, &phone },
-		{ "tenantId", RP_STRING, &tenant },
-	};
+	struct json_object *out = NULL;
 
 	memset(&r, 0, sizeof(r));
-	if (reqparse_fields(spec, NULL, fields, 6, err, errlen) ||
-	    (match != NULL && reqparse_fields(match, "match", mf, 3, err,
-	    errlen)))
+	if (spec_parse(spec, &s, err, errlen) ||
+	    rule_match(&r, &s, err, errlen) ||
+	    rule_odds(&r, spec, &s, err, errlen) ||
+	    rule_effect(&r, &s, err, errlen))
 		return NULL;
-	if (route == NULL || *route == '\0') {
-		snprintf(err, errlen, "route is required: a method name like "
-		    "accounts.mfaSignIn.start, a path, or \"*\"");
-		return NULL;
-	}
-	if (copy_field(r.route, sizeof(r.route), route, "route", err, errlen) ||
-	    copy_field(r.enrollment_id, sizeof(r.enrollment_id), enr,
-	    "match.mfaEnrollmentId", err, errlen) ||
-	    copy_field(r.phone_number, sizeof(r.phone_number), phone,
-	    "match.phoneNumber", err, errlen) ||
-	    copy_field(r.tenant_id, sizeof(r.tenant_id), tenant,
-	    "match.tenantId", err, errlen))
-		return NULL;
-	if (json_object_object_get_ex(spec, "count", NULL) && count < 1) {
-		snprintf(err, errlen, "count must be at least 1 (omit it for "
-		    "no limit)");
-		return NULL;
-	}
-	r.remaining = count;
-	r.probability = 1.0;
-	if (json_object_object_get_ex(spec, "probability", &pv) && pv != NULL) {
-		if (!json_object_is_type(pv, json_type_double) &&
-		    !json_object_is_type(pv, json_type_int)) {
-			snprintf(err, errlen, "probability must be a number");
-			return NULL;
-		}
-		r.probability = json_object_get_double(pv);
-		if (!(r.probability > 0.0 && r.probability <= 1.0)) {
-			snprintf(err, errlen, "probability must be in (0, 1]");
-			return NULL;
-		}
-	}
-	if (error != NULL) {
-		if (errors_lookup(error, &r.error) != 0) {
-			snprintf(err, errlen, "error '%.60s' is not a code "
-			    "mfaemu knows (e.g. QUOTA_EXCEEDED, "
-			    "INTERNAL_ERROR, SERVICE_UNAVAILABLE)", error);
-			return NULL;
-		}
-		r.has_error = true;
-	}
-	if (latency < 0 || latency > 60000) {
-		snprintf(err, errlen, "latencyMs must be 0-60000");
-		return NULL;
-	}
-	r.latency_ms = (unsigned)latency;
-	r.drop = drop == 1;
-	if (!r.has_error && r.latency_ms == 0 && !r.drop) {
-		snprintf(err, errlen, "give an effect: error, latencyMs or drop");
-		return NULL;
-	}
-	if (r.drop && r.has_error) {
-		snprintf(err, errlen, "a dropped connection gets no error reply: "
-		    "give drop or error, not both");
-		return NULL;
-	}
 	pthread_mutex_lock(&f->lock);
 	if (f->n == FAULTS_MAX) {
-		pthread_mutex_unlock(&f->lock);
-		snprintf(err, errlen, "at most %d fault rules", FAULTS_MAX);
-		return NULL;
+		bad(err, errlen, "at most %d fault rules", FAULTS_MAX);
+	} else {
+		r.id = f->next_id++;
+		f->rules[f->n++] = r;
+		out = rule_json(&r);
 	}
-	r.id = f->next_id++;
-	f->rules[f->n++] = r;
-	out = rule_json(&r);
 	pthread_mutex_unlock(&f->lock);
 	return out;
 }

@@ -10,10 +10,12 @@
 
 #include "clock.h"
 #include "emu.h"
+#include "file.h"
 #include "firebase_data.h"
 #include "fixtures.h"
 #include "reqparse.h"
 #include "store.h"
+#include "user_import.h"
 #include "user_info.h"
 
 #define FB_MAX_FILE (256u << 20)
@@ -21,37 +23,16 @@
 static struct json_object *
 read_json(const char *path, int optional, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	struct json_object *doc;
-	char *buf = NULL, reason[256];
-	size_t n = 0, cap = 0, got;
+	char *buf, reason[256];
+	size_t n;
 
-	if (f == NULL) {
-		if (optional && errno == ENOENT) {
+	if ((buf = file_read_all(path, FB_MAX_FILE, &n, err, errlen)) ==
+	    NULL) {
+		if (optional && errno == ENOENT)
 			err[0] = '\0';
-			return NULL;
-		}
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	do {
-		if (cap - n < 65536) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 131072;
-			if (cap > FB_MAX_FILE || (nb = realloc(buf, cap)) ==
-			    NULL) {
-				snprintf(err, errlen, "%s: too large", path);
-				fclose(f);
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-	} while (got > 0);
-	fclose(f);
 	doc = reqparse_json(buf, n, reason, sizeof(reason));
 	free(buf);
 	if (doc == NULL || !json_object_is_type(doc, json_type_object)) {
@@ -118,17 +99,15 @@ user_from_firebase(struct json_object *fu)
 	return u;
 }
 
-int
-firebase_import(struct emu *emu, const char *dir,
-    struct fixtures_counts *counts, char *err, size_t errlen)
+/* DIR's accounts.json, where its metadata says (auth_export without one). */
+static int
+accounts_path(const char *dir, char *path, size_t len, char *err,
+    size_t errlen)
 {
-	struct json_object *meta, *accounts = NULL, *doc = NULL, *users,
-	    *fusers, *tenants, *v, *auth;
-	char path[4096], sub[1024] = "auth_export";
-	int rc = -1;
+	struct json_object *meta, *auth, *v;
+	char sub[1024] = "auth_export";
 
-	memset(counts, 0, sizeof(*counts));
-	snprintf(path, sizeof(path), "%s/firebase-export-metadata.json", dir);
+	snprintf(path, len, "%s/firebase-export-metadata.json", dir);
 	meta = read_json(path, 1, err, errlen);
 	if (meta == NULL && err[0] != '\0')
 		return -1;
@@ -138,60 +117,124 @@ firebase_import(struct emu *emu, const char *dir,
 	    strstr(json_object_get_string(v), "..") == NULL)
 		snprintf(sub, sizeof(sub), "%s", json_object_get_string(v));
 	json_object_put(meta);
-	snprintf(path, sizeof(path), "%s/%s/accounts.json", dir, sub);
-	if ((accounts = read_json(path, 0, err, errlen)) == NULL)
+	snprintf(path, len, "%s/%s/accounts.json", dir, sub);
+	return 0;
+}
+
+/* The tenant named by user `i` of `source`, made a realm unless stored. */
+static int
+import_tenant(struct emu *emu, const char *source, size_t i,
+    const char *tenant, char *err, size_t errlen)
+{
+	if (!user_import_valid_tenant_id(tenant)) {
+		snprintf(err, errlen, "%s: $.users[%zu]: tenantId '%s' must be "
+		    "1-%d letters, digits, '-' or '_'", source, i, tenant,
+		    STORE_ID_MAX);
 		return -1;
-
-	doc = json_object_new_object();
-	users = json_object_new_array();
-	tenants = json_object_new_object();	/* set of tenant ids */
-	if (json_object_object_get_ex(accounts, "users", &fusers) &&
-	    json_object_is_type(fusers, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(fusers); i++) {
-			struct json_object *fu = json_object_array_get_idx(
-			    fusers, i);
-
-			if (!json_object_is_type(fu, json_type_object))
-				continue;
-			json_object_array_add(users, user_from_firebase(fu));
-			if (json_object_object_get_ex(fu, "tenantId", &v) &&
-			    json_object_is_type(v, json_type_string))
-				json_object_object_add(tenants,
-				    json_object_get_string(v), NULL);
-		}
 	}
-	{
-		struct json_object *list = json_object_new_array();
-
-		json_object_object_foreach(tenants, tid, unused) {
-			struct json_object *t = json_object_new_object();
-
-			(void)unused;
-			json_object_object_add(t, "tenantId",
-			    json_object_new_string(tid));
-			json_object_array_add(list, t);
-		}
-		json_object_object_add(doc, "tenants", list);
+	if (store_realm_ensure(emu->store, emu->cfg.project, tenant) !=
+	    STORE_OK) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		return -1;
 	}
-	json_object_put(tenants);
-	json_object_object_add(doc, "users", users);
+	return 0;
+}
 
+/* The project and every tenant its users name, before any user. */
+static int
+import_realms(struct emu *emu, const char *source, struct json_object *fusers,
+    struct fixtures_counts *counts, char *err, size_t errlen)
+{
+	struct json_object *seen = json_object_new_object(), *v;
+	int rc = 0;
+
+	if (store_realm_ensure(emu->store, emu->cfg.project, "") != STORE_OK) {
+		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
+		rc = -1;
+	}
+	for (size_t i = 0; rc == 0 && fusers != NULL &&
+	    i < json_object_array_length(fusers); i++) {
+		const char *tenant;
+
+		if (!json_object_object_get_ex(json_object_array_get_idx(fusers,
+		    i), "tenantId", &v) ||
+		    !json_object_is_type(v, json_type_string))
+			continue;
+		tenant = json_object_get_string(v);
+		if (json_object_object_get_ex(seen, tenant, NULL))
+			continue;
+		json_object_object_add(seen, tenant, NULL);
+		rc = import_tenant(emu, source, i, tenant, err, errlen);
+		counts->realms += rc == 0;
+	}
+	json_object_put(seen);
+	return rc;
+}
+
+/* Each exported user through the user importer; non-objects are skipped. */
+static int
+import_users(struct emu *emu, const char *source, struct json_object *fusers,
+    struct fixtures_counts *counts, char *err, size_t errlen)
+{
+	struct user_import imp;
+	struct user_import_error e;
+	char where[48] = "$", text[768];
+	int rc = user_import_begin(&imp, emu, emu->cfg.project, &e);
+
+	for (size_t i = 0; rc == 0 && fusers != NULL &&
+	    i < json_object_array_length(fusers); i++) {
+		struct json_object *fu = json_object_array_get_idx(fusers, i),
+		    *u;
+
+		if (!json_object_is_type(fu, json_type_object))
+			continue;
+		u = user_from_firebase(fu);
+		snprintf(where, sizeof(where), "$.users[%zu]", i);
+		if (user_import_user(&imp, u, NULL, &e) == USER_IMPORT_FAILED)
+			rc = -1;
+		json_object_put(u);
+	}
+	if (rc != 0) {
+		user_import_error_text(&e, where, text, sizeof(text));
+		snprintf(err, errlen, "%s: %s", source, text);
+	}
+	counts->users = imp.users;
+	counts->enrollments = imp.enrollments;
+	counts->skipped = imp.skipped;
+	user_import_end(&imp);
+	return rc;
+}
+
+int
+firebase_import(struct emu *emu, const char *dir,
+    struct fixtures_counts *counts, char *err, size_t errlen)
+{
+	struct json_object *accounts, *fusers;
+	char path[4096];
+	int rc;
+
+	memset(counts, 0, sizeof(*counts));
+	if (accounts_path(dir, path, sizeof(path), err, errlen) != 0 ||
+	    (accounts = read_json(path, 0, err, errlen)) == NULL)
+		return -1;
+	/* No users (or not a list): the project alone. */
+	if (!json_object_object_get_ex(accounts, "users", &fusers) ||
+	    !json_object_is_type(fusers, json_type_array))
+		fusers = NULL;
 	if (store_begin(emu->store) != 0) {
 		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
-		goto out;
+		json_object_put(accounts);
+		return -1;
 	}
-	if (fixtures_apply(emu, path, doc, counts, err, errlen) != 0) {
+	rc = import_realms(emu, path, fusers, counts, err, errlen) ||
+	    import_users(emu, path, fusers, counts, err, errlen) ? -1 : 0;
+	if (rc != 0)
 		store_rollback(emu->store);
-		goto out;
-	}
-	if (store_commit(emu->store) != 0) {
+	else if (store_commit(emu->store) != 0) {
 		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
-		goto out;
+		rc = -1;
 	}
-	rc = 0;
-out:
 	json_object_put(accounts);
-	json_object_put(doc);
 	return rc;
 }
 

@@ -17,7 +17,10 @@
 struct emu;
 struct fixtures_counts;
 
-/* Load DIR into the store in one transaction; -1 with err on failure. */
+/*
+ * Load DIR into the store in one transaction; -1 with err on failure.
+ * Users go through the user importer (user_import.h), as fixture users do.
+ */
 int firebase_import(struct emu *emu, const char *dir,
     struct fixtures_counts *counts, char *err, size_t errlen);
 

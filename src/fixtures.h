@@ -1,5 +1,7 @@
 /*
- * Fixture documents (CONTRACT section 9) into the store, all or nothing.
+ * Fixture documents (CONTRACT section 9) into the store, all or nothing;
+ * their users go through the user importer (user_import.h), as the Admin
+ * API's and the Firebase import's do.
  * Entries already in the store (same localId in the realm, same pending
  * credential) are kept as stored, so restarting a --db daemon with the same
  * fixture files is safe and used credentials stay used.
@@ -11,7 +13,6 @@
 
 struct emu;
 struct json_object;
-struct store_user;
 
 struct fixtures_counts {
 	size_t realms;		/* tenants declared */
@@ -31,14 +32,6 @@ struct fixtures_counts {
 int fixtures_apply(struct emu *emu, const char *source,
     struct json_object *doc, struct fixtures_counts *counts, char *err,
     size_t errlen);
-
-/*
- * Inside the caller's transaction: add the enrollments of `mfa_info`
- * (borrowed; fixture mfaInfo entries) to stored user `u`. On failure -1
- * with "[i]: reason" in err.
- */
-int fixtures_add_enrollments(struct emu *emu, const struct store_user *u,
-    struct json_object *mfa_info, char *err, size_t errlen);
 
 /* Read, parse and load files in one transaction. */
 int fixtures_load_files(struct emu *emu, char *const *paths, size_t n,

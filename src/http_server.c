@@ -13,10 +13,9 @@
 #include <json-c/json.h>
 #include <microhttpd.h>
 
-#include "emu.h"
+#include "config.h"
 #include "http_server.h"
 #include "log.h"
-#include "router.h"
 
 /*
  * Past the body limit, bodies announced (Content-Length) up to this size are
@@ -34,6 +33,7 @@
 struct http_server {
 	struct MHD_Daemon *daemon;
 	struct emu *emu;
+	const struct http_server_app *app;
 	unsigned port;
 	int fd;
 };
@@ -64,7 +64,6 @@ header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
-/* What the router needs from MHD, read once the request is complete. */
 const char *
 http_server_query(struct request *req, const char *name)
 {
@@ -79,6 +78,7 @@ http_server_query(struct request *req, const char *name)
 	return query(req->conn, name);
 }
 
+/* What the router needs from MHD, read once the request is complete. */
 static void
 request_fill(struct request *req)
 {
@@ -117,6 +117,68 @@ append_body(struct request *req, const char *data, size_t n)
 	return 0;
 }
 
+/*
+ * The first call for a request: its state, its body limits from the
+ * announced length, and an early 413 for a huge body. NULL when out of
+ * memory.
+ */
+static struct request *
+request_begin(struct http_server *srv, struct MHD_Connection *conn,
+    const char *url, const char *method)
+{
+	struct request *req;
+	const char *cl;
+	unsigned long long announced = 0;
+
+	if ((req = calloc(1, sizeof(*req))) == NULL)
+		return NULL;
+	req->emu = srv->emu;
+	req->conn = conn;
+	req->method = method;
+	req->url = url;
+	req->xgafv = 1;
+	req->pretty = true;
+	req->body_cap = srv->app->max_body(req);
+	if ((cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH)) != NULL)
+		announced = strtoull(cl, NULL, 10);
+	/*
+	 * A body a little too large is read and dropped, so the client, still
+	 * writing, sees the 413 rather than a reset: up to its announced
+	 * length, or, chunked, up to HTTP_CHUNKED_DISCARD past the cap. A
+	 * huge one is refused at once (MHD allows a response now, before "100
+	 * Continue").
+	 */
+	req->body_limit = req->body_cap + HTTP_CHUNKED_DISCARD;
+	if (announced > req->body_limit && announced <= HTTP_DISCARD_LIMIT)
+		req->body_limit = (size_t)announced;
+	if (announced > req->body_cap) {
+		req->too_large = true;
+		if (announced > HTTP_DISCARD_LIMIT) {
+			request_fill(req);
+			srv->app->dispatch(req);
+		}
+	}
+	return req;
+}
+
+/* A piece of the body: kept, or past the cap dropped, or too much. */
+static enum MHD_Result
+request_upload(struct request *req, const char *data, size_t *size)
+{
+	req->body_seen += *size;
+	if (req->body_seen > req->body_limit) {
+		/* MHD takes no response mid-body: close without one. */
+		log_debug("%s %s: body past %zu bytes, closing", req->method,
+		    req->url, req->body_limit);
+		return MHD_NO;
+	}
+	if (!req->too_large && append_body(req, data, *size))
+		return MHD_NO;
+	/* A body past the cap is read and dropped. */
+	*size = 0;
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -126,42 +188,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct request *req = *con_cls;
 
 	if (req == NULL) {
-		const char *cl;
-		unsigned long long announced = 0;
-
-		if ((req = calloc(1, sizeof(*req))) == NULL)
+		if ((*con_cls = request_begin(srv, conn, url, method)) == NULL)
 			return MHD_NO;
-		req->emu = srv->emu;
-		req->conn = conn;
-		req->method = method;
-		req->url = url;
-		req->xgafv = 1;
-		req->pretty = true;
-		req->body_cap = router_max_body(method, url,
-		    srv->emu->cfg.max_body);
-		*con_cls = req;
-		atomic_fetch_add(&srv->emu->requests, 1);
-		if ((cl = header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH)) != NULL)
-			announced = strtoull(cl, NULL, 10);
-		/*
-		 * A body a little too large is read and dropped, so the
-		 * client, still writing, sees the 413 rather than a reset:
-		 * up to its announced length, or, chunked, up to
-		 * HTTP_CHUNKED_DISCARD past the cap. A huge one is refused
-		 * at once (MHD allows a response now, before "100
-		 * Continue").
-		 */
-		req->body_limit = req->body_cap + HTTP_CHUNKED_DISCARD;
-		if (announced > req->body_limit &&
-		    announced <= HTTP_DISCARD_LIMIT)
-			req->body_limit = (size_t)announced;
-		if (announced > req->body_cap) {
-			req->too_large = true;
-			if (announced > HTTP_DISCARD_LIMIT) {
-				request_fill(req);
-				router_dispatch(req);
-			}
-		}
 		return MHD_YES;
 	}
 	if (req->status != 0) {
@@ -169,23 +197,10 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (*upload_data_size > 0) {
-		req->body_seen += *upload_data_size;
-		if (req->body_seen > req->body_limit) {
-			/* MHD takes no response mid-body: close without one. */
-			log_debug("%s %s: body past %zu bytes, closing",
-			    req->method, req->url, req->body_limit);
-			return MHD_NO;
-		}
-		if (!req->too_large && append_body(req, upload_data,
-		    *upload_data_size))
-			return MHD_NO;
-		/* A body past the cap is read and dropped. */
-		*upload_data_size = 0;
-		return MHD_YES;
-	}
+	if (*upload_data_size > 0)
+		return request_upload(req, upload_data, upload_data_size);
 	request_fill(req);
-	router_dispatch(req);
+	srv->app->dispatch(req);
 	/* An injected fault: close the connection without answering. */
 	return req->drop ? MHD_NO : MHD_YES;
 }
@@ -249,20 +264,19 @@ http_server_send(struct request *req, unsigned status,
 }
 
 void
-http_server_run(struct request *req)
+http_server_run(const struct http_server_app *app, struct request *req)
 {
 	req->conn = NULL;
 	req->xgafv = 1;
 	req->pretty = true;
-	req->body_cap = router_max_body(req->method, req->url,
-	    req->emu->cfg.max_body);
+	req->body_cap = app->max_body(req);
 	if (req->body_len > req->body_cap)
 		req->too_large = true;
 	req->key = http_server_query(req, "key");
 	req->xgafv_param = http_server_query(req, "$.xgafv");
 	req->alt = http_server_query(req, "alt");
 	req->pretty_param = http_server_query(req, "prettyPrint");
-	router_dispatch(req);
+	app->dispatch(req);
 }
 
 void
@@ -340,9 +354,9 @@ bound_port(int fd)
 }
 
 struct http_server *
-http_server_start(struct emu *emu, char *err, size_t errlen)
+http_server_start(const struct config *cfg, struct emu *emu,
+    const struct http_server_app *app, char *err, size_t errlen)
 {
-	const struct config *cfg = &emu->cfg;
 	struct http_server *srv;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_USE_ITC |
@@ -354,6 +368,7 @@ http_server_start(struct emu *emu, char *err, size_t errlen)
 		return NULL;
 	}
 	srv->emu = emu;
+	srv->app = app;
 	if ((srv->fd = listen_socket(cfg->host, cfg->port, &family, err,
 	    errlen)) < 0) {
 		free(srv);

@@ -1,6 +1,7 @@
 /*
  * The libmicrohttpd daemon and the per-request state every handler sees.
- * Only this module and the reply/router layer know about MHD.
+ * Only this module and the reply/router layer know about MHD. The server
+ * knows nothing above it: the router comes in as a struct http_server_app.
  */
 #ifndef MFAEMU_HTTP_SERVER_H
 #define MFAEMU_HTTP_SERVER_H
@@ -9,6 +10,7 @@
 #include <stddef.h>
 
 struct MHD_Connection;
+struct config;
 struct json_object;
 struct emu;
 struct route;
@@ -48,7 +50,8 @@ struct request {
 	bool pretty;
 	bool admin;			/* Authorization: Bearer owner */
 	const struct route *route;
-	struct json_object *json;	/* parsed body (owned), routes with JSON */
+	/* The parsed body (owned), on routes that take JSON. */
+	struct json_object *json;
 
 	/* Body as received (owned), capped at the configured maximum. */
 	char *body;
@@ -66,7 +69,7 @@ struct request {
 
 	/* Response. */
 	unsigned status;		/* 0 until replied */
-	const char *error_code;		/* CODE of an error reply, for the log */
+	const char *error_code;	/* an error reply's CODE, for logs */
 	char *headers[REQUEST_MAX_HEADERS][2];	/* owned copies */
 	size_t nheaders;
 	bool drop;			/* close without a response */
@@ -82,22 +85,44 @@ struct request {
 };
 
 /*
- * Run one request through the router without a socket. The caller
- * callocs `req` and fills emu, method, url, the header fields
- * (content_type, origin, authorization, acr_headers), query_pairs and a
- * malloc'd body; read status and response afterwards, then
- * http_server_request_free() frees req, its body and all it holds.
+ * What the server asks of the layer above it (the router), which passes
+ * it down rather than have the server call up.
  */
-void http_server_run(struct request *req);
+struct http_server_app {
+	/*
+	 * The body limit of a request, read as soon as its method, url and
+	 * emu are known, before the body arrives.
+	 */
+	size_t (*max_body)(const struct request *req);
+	/*
+	 * Answer a request whose body is complete, or that is refused early
+	 * (too_large set). Runs on an MHD worker thread.
+	 */
+	void (*dispatch)(struct request *req);
+};
+
+/*
+ * Run one request through `app` without a socket. The caller callocs
+ * `req` and fills emu, method, url, the header fields (content_type,
+ * origin, authorization, acr_headers), query_pairs and a malloc'd body;
+ * read status and response afterwards, then http_server_request_free()
+ * frees req, its body and all it holds.
+ */
+void http_server_run(const struct http_server_app *app,
+    struct request *req);
 void http_server_request_free(struct request *req);
 
 struct http_server;
 
 /*
- * Bind and start serving. `threads` MHD worker threads, each with its own
- * epoll loop. On failure returns NULL and writes a reason into err.
+ * Bind cfg's host and port and serve requests with `app`: cfg->threads
+ * MHD worker threads, each with its own epoll loop, and cfg's connection
+ * limits. `emu` (borrowed, opaque here) goes into every request; cfg and
+ * app must outlive the server. On failure returns NULL and writes a
+ * reason into err.
  */
-struct http_server *http_server_start(struct emu *emu, char *err,
+struct http_server *http_server_start(const struct config *cfg,
+    struct emu *emu, const struct http_server_app *app, char *err,
     size_t errlen);
 
 /* The port actually bound (useful with port 0). */

@@ -9,21 +9,6 @@
 #include "log.h"
 #include "reply.h"
 
-static const struct err_info err_table[] = {
-#define ERR(code, http, status, reason, message) \
-	{ #code, http, status, reason, message },
-#include "errors.def"
-#undef ERR
-};
-
-const struct err_info *
-errors_info(enum err_code code)
-{
-	if ((unsigned)code >= ERR__COUNT)
-		code = ERR_INTERNAL_ERROR;
-	return &err_table[code];
-}
-
 /*
  * Make `s` valid UTF-8 in place: details quote what the client sent, and
  * a reply that says charset=UTF-8 must be. Invalid bytes become '?', and
@@ -64,18 +49,6 @@ utf8_clean(char *s)
 		}
 		p += n + 1;
 	}
-}
-
-int
-errors_lookup(const char *name, enum err_code *out)
-{
-	for (int i = 0; i < ERR__COUNT; i++) {
-		if (strcmp(err_table[i].code, name) == 0) {
-			*out = (enum err_code)i;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 struct json_object *
@@ -119,15 +92,22 @@ reply_error_body(enum err_code code, const char *detail, int xgafv)
 void
 reply_error(struct request *req, enum err_code code, const char *fmt, ...)
 {
-	const struct err_info *e = errors_info(code);
-	char detail[768] = "";
 	va_list ap;
 
-	if (fmt != NULL) {
-		va_start(ap, fmt);
+	va_start(ap, fmt);
+	reply_verror(req, code, fmt, ap);
+	va_end(ap);
+}
+
+void
+reply_verror(struct request *req, enum err_code code, const char *fmt,
+    va_list ap)
+{
+	const struct err_info *e = errors_info(code);
+	char detail[768] = "";
+
+	if (fmt != NULL)
 		vsnprintf(detail, sizeof(detail), fmt, ap);
-		va_end(ap);
-	}
 	if (e->http_status >= 500) {
 		/* Internals go to the log, never to the client. */
 		log_error("%s %s: %s: %s", req->method, req->url, e->code,

@@ -5,6 +5,10 @@
 #ifndef MFAEMU_REPLY_H
 #define MFAEMU_REPLY_H
 
+#include <stdarg.h>
+
+#include <stddef.h>
+
 #include "errors.h"
 
 struct json_object;
@@ -20,6 +24,10 @@ struct json_object *reply_error_body(enum err_code code, const char *detail,
 /* Send the error envelope; `fmt` (printf-style, may be NULL) is the detail. */
 void reply_error(struct request *req, enum err_code code, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
+
+/* The same with a va_list, for other printf-style functions that reply. */
+void reply_verror(struct request *req, enum err_code code, const char *fmt,
+    va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* Send `body` (consumed) with `status`. */
 void reply_json(struct request *req, unsigned status,

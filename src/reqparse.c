@@ -1,11 +1,14 @@
-#include <errno.h>
+/*
+ * Request and fixture text: strict JSON (RFC 8259, as Google's front end
+ * takes it) and form bodies, into json-c. The field tables that read the
+ * result are in reqparse_fields.c.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "reply.h"
 #include "reqparse.h"
 
 static const char null_doc[] = "";
@@ -34,12 +37,6 @@ position(const char *buf, size_t off, size_t *line, size_t *col)
 	}
 }
 
-/*
- * RFC 8259 grammar check, done before json-c parses: json-c accepts some
- * things Google's front end refuses (single quotes, NaN, raw control
- * characters in strings). Iterative, with the same depth limit. Returns
- * 0, or -1 with the offset of the first bad byte in *at.
- */
 static int
 hexdigit(unsigned char c)
 {
@@ -99,38 +96,39 @@ scan_string(struct scan *sc)
 	return -1;
 }
 
+/* Skip the decimal digits at the cursor; how many there were. */
+static size_t
+skip_digits(struct scan *sc)
+{
+	size_t start = sc->i;
+
+	while (sc->i < sc->n && sc->p[sc->i] >= '0' && sc->p[sc->i] <= '9')
+		sc->i++;
+	return sc->i - start;
+}
+
 static int
 scan_number(struct scan *sc)
 {
-	size_t start;
-
 	if (sc->p[sc->i] == '-')
 		sc->i++;
 	if (sc->i >= sc->n)
 		return -1;
-	if (sc->p[sc->i] == '0') {
+	if (sc->p[sc->i] == '0')
 		sc->i++;
-	} else if (sc->p[sc->i] >= '1' && sc->p[sc->i] <= '9') {
-		while (sc->i < sc->n && sc->p[sc->i] >= '0' && sc->p[sc->i] <= '9')
-			sc->i++;
-	} else {
+	else if (skip_digits(sc) == 0)
 		return -1;
-	}
 	if (sc->i < sc->n && sc->p[sc->i] == '.') {
-		start = ++sc->i;
-		while (sc->i < sc->n && sc->p[sc->i] >= '0' && sc->p[sc->i] <= '9')
-			sc->i++;
-		if (sc->i == start)
+		sc->i++;
+		if (skip_digits(sc) == 0)
 			return -1;
 	}
 	if (sc->i < sc->n && (sc->p[sc->i] == 'e' || sc->p[sc->i] == 'E')) {
 		sc->i++;
-		if (sc->i < sc->n && (sc->p[sc->i] == '+' || sc->p[sc->i] == '-'))
+		if (sc->i < sc->n && (sc->p[sc->i] == '+' ||
+		    sc->p[sc->i] == '-'))
 			sc->i++;
-		start = sc->i;
-		while (sc->i < sc->n && sc->p[sc->i] >= '0' && sc->p[sc->i] <= '9')
-			sc->i++;
-		if (sc->i == start)
+		if (skip_digits(sc) == 0)
 			return -1;
 	}
 	return 0;
@@ -147,89 +145,184 @@ scan_literal(struct scan *sc, const char *word)
 	return 0;
 }
 
+/* Where json_grammar is: what it expects next. */
+enum grammar_step {
+	EXPECT_VALUE,
+	AFTER_VALUE,	/* ',', a closing bracket, or the end */
+	EXPECT_MEMBER,	/* "name": */
+	GRAMMAR_DONE,
+	GRAMMAR_BAD,	/* at sc.i */
+};
+
+struct grammar {
+	struct scan sc;
+	/* The container stack: '{' or '[' per open level. */
+	char stack[REQPARSE_MAX_DEPTH];
+	int depth;
+	int too_deep;
+};
+
+/* What follows a container's opening or a ',' in it. */
+static enum grammar_step
+in_container(const struct grammar *g)
+{
+	return g->stack[g->depth - 1] == '{' ? EXPECT_MEMBER : EXPECT_VALUE;
+}
+
+/* 1 when the byte at the cursor closes the innermost container. */
+static int
+at_close(const struct grammar *g)
+{
+	return g->sc.i < g->sc.n && g->sc.p[g->sc.i] ==
+	    (g->stack[g->depth - 1] == '{' ? '}' : ']');
+}
+
+static enum grammar_step
+grammar_value(struct grammar *g)
+{
+	struct scan *sc = &g->sc;
+	int r;
+
+	skip_ws(sc);
+	if (sc->i >= sc->n)
+		return GRAMMAR_BAD;
+	switch (sc->p[sc->i]) {
+	case '{':
+	case '[':
+		if (g->depth == REQPARSE_MAX_DEPTH) {
+			g->too_deep = 1;
+			return GRAMMAR_BAD;
+		}
+		g->stack[g->depth++] = (char)sc->p[sc->i++];
+		skip_ws(sc);
+		if (!at_close(g))
+			return in_container(g);
+		sc->i++;
+		g->depth--;
+		return AFTER_VALUE;
+	case '"':
+		r = scan_string(sc);
+		break;
+	case 't':
+		r = scan_literal(sc, "true");
+		break;
+	case 'f':
+		r = scan_literal(sc, "false");
+		break;
+	case 'n':
+		r = scan_literal(sc, "null");
+		break;
+	default:
+		r = scan_number(sc);
+		break;
+	}
+	return r == 0 ? AFTER_VALUE : GRAMMAR_BAD;
+}
+
+static enum grammar_step
+grammar_after_value(struct grammar *g)
+{
+	struct scan *sc = &g->sc;
+
+	skip_ws(sc);
+	if (g->depth == 0)
+		return sc->i == sc->n ? GRAMMAR_DONE : GRAMMAR_BAD;
+	if (sc->i >= sc->n)
+		return GRAMMAR_BAD;
+	if (sc->p[sc->i] == ',') {
+		sc->i++;
+		return in_container(g);
+	}
+	if (!at_close(g))
+		return GRAMMAR_BAD;
+	sc->i++;
+	g->depth--;
+	return AFTER_VALUE;
+}
+
+static enum grammar_step
+grammar_member(struct grammar *g)
+{
+	struct scan *sc = &g->sc;
+
+	skip_ws(sc);
+	if (sc->i >= sc->n || sc->p[sc->i] != '"' || scan_string(sc))
+		return GRAMMAR_BAD;
+	skip_ws(sc);
+	if (sc->i >= sc->n || sc->p[sc->i] != ':')
+		return GRAMMAR_BAD;
+	sc->i++;
+	return EXPECT_VALUE;
+}
+
+/*
+ * RFC 8259 grammar check, done before json-c parses: json-c accepts some
+ * things Google's front end refuses (single quotes, NaN, raw control
+ * characters in strings). Iterative, with the same depth limit. Returns
+ * 0, or -1 with the offset of the first bad byte in *at.
+ */
 static int
 json_grammar(const char *buf, size_t len, size_t *at, int *too_deep)
 {
-	/* The container stack: '{' or '[' per open level. */
-	char stack[REQPARSE_MAX_DEPTH];
-	struct scan sc = { (const unsigned char *)buf, len, 0 };
-	int depth = 0;
+	struct grammar g = { { (const unsigned char *)buf, len, 0 } };
+	enum grammar_step step = EXPECT_VALUE;
 
-	*too_deep = 0;
-	for (;;) {
-		/* Expect a value. */
-		skip_ws(&sc);
-		if (sc.i >= sc.n)
-			goto bad;
-		switch (sc.p[sc.i]) {
-		case '{':
-		case '[':
-			if (depth == REQPARSE_MAX_DEPTH) {
-				*too_deep = 1;
-				goto bad;
-			}
-			stack[depth++] = (char)sc.p[sc.i++];
-			skip_ws(&sc);
-			if (sc.i < sc.n && sc.p[sc.i] ==
-			    (stack[depth - 1] == '{' ? '}' : ']')) {
-				sc.i++;
-				depth--;
-				goto after_value;
-			}
-			if (stack[depth - 1] == '{')
-				goto member;
-			continue;
-		case '"':
-			if (scan_string(&sc))
-				goto bad;
-			break;
-		case 't':
-			if (scan_literal(&sc, "true"))
-				goto bad;
-			break;
-		case 'f':
-			if (scan_literal(&sc, "false"))
-				goto bad;
-			break;
-		case 'n':
-			if (scan_literal(&sc, "null"))
-				goto bad;
-			break;
-		default:
-			if (scan_number(&sc))
-				goto bad;
-			break;
-		}
-after_value:
-		skip_ws(&sc);
-		if (depth == 0)
-			return sc.i == sc.n ? 0 : (*at = sc.i, -1);
-		if (sc.i >= sc.n)
-			goto bad;
-		if (sc.p[sc.i] == ',') {
-			sc.i++;
-			if (stack[depth - 1] == '{')
-				goto member;
-			continue;
-		}
-		if (sc.p[sc.i] == (stack[depth - 1] == '{' ? '}' : ']')) {
-			sc.i++;
-			depth--;
-			goto after_value;
-		}
-		goto bad;
-member:
-		skip_ws(&sc);
-		if (sc.i >= sc.n || sc.p[sc.i] != '"' || scan_string(&sc))
-			goto bad;
-		skip_ws(&sc);
-		if (sc.i >= sc.n || sc.p[sc.i] != ':')
-			goto bad;
-		sc.i++;
+	while (step != GRAMMAR_DONE && step != GRAMMAR_BAD) {
+		if (step == EXPECT_VALUE)
+			step = grammar_value(&g);
+		else if (step == AFTER_VALUE)
+			step = grammar_after_value(&g);
+		else
+			step = grammar_member(&g);
 	}
-bad:
-	*at = sc.i;
-	return -1;
+	*too_deep = g.too_deep;
+	*at = g.sc.i;
+	return step == GRAMMAR_DONE ? 0 : -1;
+}
+
+/*
+ * What json-c would let through but Google refuses: invalid UTF-8, NUL
+ * bytes, bad grammar, too deep nesting. 0, or -1 with the reason.
+ */
+static int
+json_prevalidate(const char *buf, size_t len, char *err, size_t errlen)
+{
+	size_t at, line, col;
+	int deep;
+
+	if ((at = utf8_bad_offset(buf, len)) != len) {
+		position(buf, at, &line, &col);
+		snprintf(err, errlen, "invalid UTF-8 or NUL byte at line %zu "
+		    "column %zu", line, col);
+		return -1;
+	}
+	if (json_grammar(buf, len, &at, &deep) != 0) {
+		position(buf, at > len ? len : at, &line, &col);
+		snprintf(err, errlen, "%s at line %zu column %zu", deep ?
+		    "nesting too deep" : at >= len ? "unexpected end of JSON" :
+		    "invalid JSON", line, col);
+		return -1;
+	}
+	return 0;
+}
+
+/* 0 when only white space follows offset `end`; -1 with the reason. */
+static int
+json_trailing(const char *buf, size_t len, size_t end, char *err,
+    size_t errlen)
+{
+	size_t line, col;
+
+	for (size_t i = end; i < len; i++) {
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
+		    buf[i] != '\r') {
+			position(buf, i, &line, &col);
+			snprintf(err, errlen, "unexpected data after the JSON "
+			    "value at line %zu column %zu", line, col);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 struct json_object *
@@ -244,25 +337,8 @@ reqparse_json(const char *buf, size_t len, char *err, size_t errlen)
 		snprintf(err, errlen, "document too large");
 		return NULL;
 	}
-	if ((end = utf8_bad_offset(buf, len)) != len) {
-		position(buf, end, &line, &col);
-		snprintf(err, errlen, "invalid UTF-8 or NUL byte at line %zu "
-		    "column %zu", line, col);
+	if (json_prevalidate(buf, len, err, errlen) != 0)
 		return NULL;
-	}
-	{
-		size_t at;
-		int deep;
-
-		if (json_grammar(buf, len, &at, &deep) != 0) {
-			position(buf, at > len ? len : at, &line, &col);
-			snprintf(err, errlen, "%s at line %zu column %zu",
-			    deep ? "nesting too deep" : at >= len ?
-			    "unexpected end of JSON" : "invalid JSON", line,
-			    col);
-			return NULL;
-		}
-	}
 	/* json-c counts the top level too. */
 	if ((tok = json_tokener_new_ex(REQPARSE_MAX_DEPTH + 1)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -291,142 +367,13 @@ reqparse_json(const char *buf, size_t len, char *err, size_t errlen)
 		json_object_put(obj);
 		return NULL;
 	}
-	for (size_t i = end; i < len; i++) {
-		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\n' &&
-		    buf[i] != '\r') {
-			position(buf, i, &line, &col);
-			snprintf(err, errlen, "unexpected data after the JSON "
-			    "value at line %zu column %zu", line, col);
-			json_object_put(obj);
-			return NULL;
-		}
+	if (json_trailing(buf, len, end, err, errlen) != 0) {
+		json_object_put(obj);
+		return NULL;
 	}
 	if (obj == NULL)
 		snprintf(err, errlen, "%s", null_doc);
 	return obj;
-}
-
-static const char *
-type_name(enum reqparse_type t)
-{
-	switch (t) {
-	case RP_STRING:
-		return "TYPE_STRING";
-	case RP_OBJECT:
-		return "TYPE_MESSAGE";
-	case RP_ARRAY:
-		return "TYPE_REPEATED";
-	case RP_BOOL:
-		return "TYPE_BOOL";
-	case RP_INT:
-		return "TYPE_INT64";
-	}
-	return "TYPE_UNKNOWN";
-}
-
-static int
-parse_int_string(const char *s, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (*s == '\0')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
-take(struct json_object *v, const struct reqparse_field *f)
-{
-	enum json_type jt = json_object_get_type(v);
-
-	switch (f->type) {
-	case RP_STRING:
-		if (jt != json_type_string)
-			return -1;
-		*(const char **)f->slot = json_object_get_string(v);
-		return 0;
-	case RP_OBJECT:
-		if (jt != json_type_object)
-			return -1;
-		*(struct json_object **)f->slot = v;
-		return 0;
-	case RP_ARRAY:
-		if (jt != json_type_array)
-			return -1;
-		*(struct json_object **)f->slot = v;
-		return 0;
-	case RP_BOOL:
-		if (jt != json_type_boolean)
-			return -1;
-		*(int *)f->slot = json_object_get_boolean(v);
-		return 0;
-	case RP_INT:
-		if (jt == json_type_int) {
-			int64_t n = json_object_get_int64(v);
-
-			/*
-			 * json-c keeps integers past INT64_MAX as uint64 and
-			 * saturates those below INT64_MIN; the most negative
-			 * value is refused as out of range, since it cannot
-			 * be told from a saturated one.
-			 */
-			if ((n == INT64_MAX && json_object_get_uint64(v) >
-			    (uint64_t)INT64_MAX) || n == INT64_MIN)
-				return -1;
-			*(int64_t *)f->slot = n;
-			return 0;
-		}
-		if (jt == json_type_string)
-			return parse_int_string(json_object_get_string(v),
-			    (int64_t *)f->slot);
-		return -1;
-	}
-	return -1;
-}
-
-int
-reqparse_fields(struct json_object *obj, const char *prefix,
-    const struct reqparse_field *fields, size_t n, char *err, size_t errlen)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *v;
-
-		if (!json_object_object_get_ex(obj, fields[i].name, &v) ||
-		    v == NULL)
-			continue;
-		if (take(v, &fields[i]) != 0) {
-			snprintf(err, errlen, "Invalid JSON payload received. "
-			    "Invalid value at '%s%s%s' (%s)",
-			    prefix ? prefix : "", prefix ? "." : "",
-			    fields[i].name, type_name(fields[i].type));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-int
-reqparse_fields_or_reply(struct request *req, struct json_object *obj,
-    const char *prefix, const struct reqparse_field *fields, size_t n)
-{
-	char err[256];
-
-	if (reqparse_fields(obj, prefix, fields, n, err, sizeof(err)) == 0)
-		return 0;
-	reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
-	return -1;
-}
-
-int
-reqparse_empty(const char *s)
-{
-	return s == NULL || *s == '\0';
 }
 
 int

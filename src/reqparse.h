@@ -1,12 +1,15 @@
 /*
- * Declarative JSON parsing: strict JSON text to json-c, and tables of
- * {field, type, slot} that check the types of a request's fields.
+ * Declarative JSON parsing: strict JSON text to json-c (reqparse.c), and
+ * tables of {field, type, slot, required} that check a request's fields
+ * (reqparse_fields.c).
  */
 #ifndef MFAEMU_REQPARSE_H
 #define MFAEMU_REQPARSE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "errors.h"
 
 struct json_object;
 struct request;
@@ -18,14 +21,37 @@ enum reqparse_type {
 	RP_OBJECT,	/* slot: struct json_object ** (borrowed) */
 	RP_ARRAY,	/* slot: struct json_object ** (borrowed) */
 	RP_BOOL,	/* slot: int *, 0 or 1 */
-	RP_INT,		/* slot: int64_t *; JSON integer (INT64_MIN refused:
-			   json-c saturates to it) or integral string */
+	/*
+	 * slot: int64_t *; a JSON integer (INT64_MIN refused: json-c
+	 * saturates to it) or an integral string
+	 */
+	RP_INT,
 };
 
+/*
+ * One row of a field table. Trailing columns left out are zero: an
+ * optional field without a nested table, { "idToken", RP_STRING, &tok }.
+ */
 struct reqparse_field {
 	const char *name;
 	enum reqparse_type type;
 	void *slot;
+	/*
+	 * Required: the error replied when the field is missing once every
+	 * type is checked; ERR__NONE (0) for an optional field. A string is
+	 * missing when its slot is NULL or "" (proto3: "" is unset), an
+	 * object or array when its slot is NULL, so two names sharing a slot
+	 * (aliases) are satisfied by either; a bool or int when its name is
+	 * absent or null.
+	 */
+	enum err_code missing;
+	const char *missing_detail;	/* the reply's detail, or NULL */
+	/*
+	 * RP_OBJECT: the table of its own fields, checked when it is
+	 * present, with the prefix "name." in messages (NULL: not checked).
+	 */
+	const struct reqparse_field *sub;
+	size_t nsub;
 };
 
 /*
@@ -52,15 +78,22 @@ int reqparse_valid_utf8(const char *s, size_t len);
 int reqparse_is_null_doc(const char *err);
 
 /*
- * Check each field of `fields` present in `obj`. Absent or null fields
- * leave their slot unchanged (proto3 JSON treats null as unset). On a wrong
- * type returns -1 and writes "Invalid value at 'prefix.name' (TYPE_X)"
- * into err. `prefix` may be NULL.
+ * Check each field of `fields` present in `obj`, then of the nested tables
+ * (`sub`) of the objects present, level by level in table order. Absent or
+ * null fields leave their slot unchanged (proto3 JSON treats null as
+ * unset). On a wrong type returns -1 and writes "Invalid value at
+ * 'prefix.name' (TYPE_X)" into err. Then, every type being right, checks
+ * the required fields in the same order: on one missing returns -1 and
+ * writes its missing_detail, or "'prefix.name' is required", into err.
+ * `prefix` may be NULL.
  */
 int reqparse_fields(struct json_object *obj, const char *prefix,
     const struct reqparse_field *fields, size_t n, char *err, size_t errlen);
 
-/* The same, replying 400 INVALID_ARGUMENT on a wrong type. */
+/*
+ * The same, replying 400 INVALID_ARGUMENT on a wrong type, or the missing
+ * field's error (with its missing_detail) when a required one is missing.
+ */
 int reqparse_fields_or_reply(struct request *req, struct json_object *obj,
     const char *prefix, const struct reqparse_field *fields, size_t n);
 

@@ -106,31 +106,31 @@ static const struct route routes[] = {
 	/* The Firebase Auth Emulator's own endpoints. */
 	{ "emulator.root", "GET", EMU, "/", emulator_root, 0, 0 },
 	{ "emulator.verificationCodes", "GET", EMU, P "/verificationCodes",
-	    emulator_verification_codes, 0, 0 },
+	    emulator_verification_codes_list, 0, 0 },
 	{ "emulator.verificationCodes", "GET", EMU, T "/verificationCodes",
-	    emulator_verification_codes, 0, 0 },
+	    emulator_verification_codes_list, 0, 0 },
 	{ "emulator.deleteAccounts", "DELETE", EMU, P "/accounts",
-	    emulator_delete_accounts, 0, 0 },
+	    emulator_accounts_delete, 0, 0 },
 	{ "emulator.deleteAccounts", "DELETE", EMU, T "/accounts",
-	    emulator_delete_accounts, 0, 0 },
+	    emulator_accounts_delete, 0, 0 },
 
 	/* mfaemu's control plane. */
 	{ "control.clearCodes", "DELETE", EMU, P "/verificationCodes",
-	    control_clear_codes, 0, 0 },
+	    control_verification_codes_clear, 0, 0 },
 	{ "control.clearCodes", "DELETE", EMU, T "/verificationCodes",
-	    control_clear_codes, 0, 0 },
+	    control_verification_codes_clear, 0, 0 },
 	{ "control.clock", "GET", EMU, "/emulator/v1/clock",
-	    emulator_clock_get, 0, 0 },
+	    control_clock_get, 0, 0 },
 	{ "control.clock", "POST", EMU, "/emulator/v1/clock",
-	    emulator_clock_post, ROUTE_JSON, 0 },
+	    control_clock_set, ROUTE_JSON, 0 },
 	{ "control.mintCredential", "POST", EMU, P "/pendingCredentials",
-	    emulator_mint_credential, ROUTE_JSON, 0 },
+	    control_credentials_mint, ROUTE_JSON, 0 },
 	{ "control.reset", "DELETE", EMU, "/emulator/v1/state",
-	    control_reset, 0, 0 },
-	{ "control.reset", "DELETE", EMU, P, control_reset, 0, 0 },
-	{ "control.reset", "DELETE", EMU, T, control_reset, 0, 0 },
+	    control_state_reset, 0, 0 },
+	{ "control.reset", "DELETE", EMU, P, control_state_reset, 0, 0 },
+	{ "control.reset", "DELETE", EMU, T, control_state_reset, 0, 0 },
 	{ "control.fixtures", "POST", EMU, "/emulator/v1/fixtures",
-	    control_fixtures, ROUTE_JSON, FIXTURE_MAX_BODY },
+	    control_fixtures_load, ROUTE_JSON, FIXTURE_MAX_BODY },
 	{ "control.export", "GET", EMU, "/emulator/v1/export",
 	    control_export, 0, 0 },
 	{ "control.config", "GET", EMU, P "/config", control_config_get, 0,
@@ -412,9 +412,6 @@ fault_phone(struct request *req, char *out, size_t outlen)
 {
 	static const char *const holders[] = { "phoneSignInInfo",
 	    "phoneVerificationInfo", "phoneEnrollmentInfo" };
-	struct store *st = req->emu->store;
-	struct store_credential cred;
-	struct store_enrollment enr;
 	const char *cred_id, *enr_id, *phone;
 	struct json_object *h;
 
@@ -428,13 +425,10 @@ fault_phone(struct request *req, char *out, size_t outlen)
 	}
 	cred_id = json_str(req->json, "mfaPendingCredential");
 	enr_id = json_str(req->json, "mfaEnrollmentId");
-	if (cred_id == NULL || enr_id == NULL || store_begin(st) != 0)
-		return;
-	if (store_credential_get(st, cred_id, &cred) == STORE_OK &&
-	    store_enrollment_get(st, cred.user_id, enr_id, &enr) == STORE_OK &&
-	    enr.kind == STORE_FACTOR_PHONE)
-		snprintf(out, outlen, "%s", enr.phone_number);
-	store_rollback(st);
+	/* Not found or a store failure: no phone, so no phone rule matches. */
+	if (cred_id != NULL && enr_id != NULL)
+		(void)store_fault_phone(req->emu->store, cred_id, enr_id, out,
+		    outlen);
 }
 
 /* Apply a matching fault rule; 1 when it answered (or dropped). */
@@ -515,24 +509,20 @@ record_event(struct request *req)
 	events_record(&req->emu->events, &e);
 }
 
-static void
-dispatch(struct request *req)
+/*
+ * Find the route (404, 405) and check the ids in its path. Sets
+ * req->route, path and captures; 0, or -1 after replying.
+ */
+static int
+route_or_reply(struct request *req)
 {
-	const struct config *cfg = &req->emu->cfg;
 	char allow[64];
 	enum router_match m;
-	size_t buflen;
+	size_t buflen = strlen(req->url) + 1;
 
-	if (system_params_or_reply(req))
-		return;
-	if (strcmp(req->method, "OPTIONS") == 0) {
-		preflight(req);
-		return;
-	}
-	buflen = strlen(req->url) + 1;
 	if ((req->path_buf = malloc(buflen)) == NULL) {
 		reply_error(req, ERR_INTERNAL_ERROR, "out of memory");
-		return;
+		return -1;
 	}
 	m = router_match(req->method, req->url, &req->route, &req->path,
 	    req->captures, &req->ncaptures, req->path_buf, buflen, allow,
@@ -540,13 +530,13 @@ dispatch(struct request *req)
 	if (m == ROUTER_NOT_FOUND) {
 		reply_error(req, ERR_NOT_FOUND, "no route for %s %.200s",
 		    req->method, req->url);
-		return;
+		return -1;
 	}
 	if (m == ROUTER_METHOD_NOT_ALLOWED) {
 		reply_add_header(req, "Allow", allow);
 		reply_error(req, ERR_METHOD_NOT_ALLOWED, "%.200s accepts %s",
 		    req->url, allow);
-		return;
+		return -1;
 	}
 	/* Project, tenant and rule ids from the path: printable ASCII. */
 	for (size_t i = 0; i < req->ncaptures; i++) {
@@ -554,15 +544,22 @@ dispatch(struct request *req)
 			if (*c < 0x21 || *c > 0x7e) {
 				reply_error(req, ERR_INVALID_ARGUMENT, "ids in "
 				    "the path are printable ASCII");
-				return;
+				return -1;
 			}
 		}
 	}
-	if (req->too_large) {
-		reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the request body is "
-		    "larger than %zu bytes", req->body_cap);
-		return;
-	}
+	return 0;
+}
+
+/*
+ * The route's credentials: the Admin API's bearer token, the API key, the
+ * control token. Sets req->admin; 0, or -1 after replying.
+ */
+static int
+access_or_reply(struct request *req)
+{
+	const struct config *cfg = &req->emu->cfg;
+
 	req->admin = bearer_is(req, "owner") ||
 	    (cfg->control_token != NULL && bearer_is(req, cfg->control_token));
 	if ((req->route->flags & ROUTE_ADMIN) && !req->admin) {
@@ -576,12 +573,12 @@ dispatch(struct request *req)
 			    "invalid authentication credentials: in emulator "
 			    "mode send 'Authorization: Bearer owner'");
 		}
-		return;
+		return -1;
 	}
 	if ((req->route->flags & ROUTE_KEY) && cfg->require_key &&
 	    !req->admin && (req->key == NULL || *req->key == '\0')) {
 		reply_error(req, ERR_PERMISSION_DENIED, NULL);
-		return;
+		return -1;
 	}
 	if (req->route->api == API_EMULATOR && cfg->control_token != NULL &&
 	    strcmp(req->route->pattern, "/") != 0 &&
@@ -589,8 +586,30 @@ dispatch(struct request *req)
 		reply_add_header(req, "WWW-Authenticate", "Bearer");
 		reply_error(req, ERR_UNAUTHENTICATED, "the control plane needs "
 		    "'Authorization: Bearer <the --control-token>'");
+		return -1;
+	}
+	return 0;
+}
+
+/* The checks in the order Google's front end makes them, then the handler. */
+static void
+dispatch(struct request *req)
+{
+	if (system_params_or_reply(req))
+		return;
+	if (strcmp(req->method, "OPTIONS") == 0) {
+		preflight(req);
 		return;
 	}
+	if (route_or_reply(req))
+		return;
+	if (req->too_large) {
+		reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the request body is "
+		    "larger than %zu bytes", req->body_cap);
+		return;
+	}
+	if (access_or_reply(req))
+		return;
 	if ((req->route->flags & ROUTE_JSON) && body_or_reply(req))
 		return;
 	if (req->route->api != API_EMULATOR && apply_faults(req))
@@ -607,3 +626,14 @@ router_dispatch(struct request *req)
 	dispatch(req);
 	record_event(req);
 }
+
+static size_t
+request_max_body(const struct request *req)
+{
+	return router_max_body(req->method, req->url, req->emu->cfg.max_body);
+}
+
+const struct http_server_app router_app = {
+	.max_body = request_max_body,
+	.dispatch = router_dispatch,
+};

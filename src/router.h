@@ -8,11 +8,12 @@
 
 #include <stddef.h>
 
+struct http_server_app;
 struct request;
 
 /* Which API host a route belongs to: the prefixes it is served under. */
 enum route_api {
-	API_IDENTITYTOOLKIT,	/* /identitytoolkit.googleapis.com and bare */
+	API_IDENTITYTOOLKIT,	/* /identitytoolkit.googleapis.com, bare */
 	API_SECURETOKEN,	/* /securetoken.googleapis.com and bare */
 	API_GOOGLEAPIS,		/* /www.googleapis.com and bare */
 	API_EMULATOR,		/* bare only */
@@ -21,15 +22,17 @@ enum route_api {
 enum route_flags {
 	ROUTE_JSON = 1 << 0,	/* body must be a JSON object */
 	ROUTE_KEY = 1 << 1,	/* ?key= or admin credential required */
-	ROUTE_FORM = 1 << 2,	/* with ROUTE_JSON: form-encoded bodies too */
+	ROUTE_FORM = 1 << 2,	/* with ROUTE_JSON: form bodies too */
 	ROUTE_ADMIN = 1 << 3,	/* Bearer owner (or the control token) */
 };
 
 struct route {
-	const char *name;	/* "accounts.mfaSignIn.start": events, faults */
+	/* "accounts.mfaSignIn.start": what events and fault rules name */
+	const char *name;
 	const char *method;
 	enum route_api api;
-	const char *pattern;	/* "/v2/accounts/mfaSignIn:start"; '*' = segment */
+	/* "/v2/accounts/mfaSignIn:start"; '*' stands for one segment */
+	const char *pattern;
 	void (*handler)(struct request *req);
 	unsigned flags;
 	size_t max_body;	/* 0: the configured default */
@@ -58,5 +61,11 @@ size_t router_max_body(const char *method, const char *url, size_t dflt);
 
 /* Run the request (body complete) through checks and its handler. */
 void router_dispatch(struct request *req);
+
+/*
+ * The route table's body limits and router_dispatch, for the HTTP server
+ * (http_server_start, http_server_run), which cannot call up to them.
+ */
+extern const struct http_server_app router_app;
 
 #endif

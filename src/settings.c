@@ -17,8 +17,8 @@ settings_effective(const struct config *cfg, const struct store_realm *realm,
 {
 	out->mfa_phone = realm->mfa_phone;
 	out->mfa_totp = realm->mfa_totp;
-	out->sms_code_ttl = realm->sms_code_ttl ? (unsigned)realm->sms_code_ttl :
-	    cfg->sms_code_ttl;
+	out->sms_code_ttl = realm->sms_code_ttl ?
+	    (unsigned)realm->sms_code_ttl : cfg->sms_code_ttl;
 	out->sms_code_length = realm->sms_code_length ?
 	    (unsigned)realm->sms_code_length : SETTINGS_DEFAULT_CODE_LENGTH;
 	out->max_attempts = realm->max_attempts ?
@@ -74,8 +74,8 @@ settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
 		    sizeof(reason))) {
 			const char *at = strstr(reason, "Invalid value at ");
 
-			snprintf(err, errlen, "mfa: %s (phone and totp are true "
-			    "or false)", at ? at : reason);
+			snprintf(err, errlen, "mfa: %s (phone and totp are "
+			    "true or false)", at ? at : reason);
 			return -1;
 		}
 		if (phone >= 0)
@@ -134,8 +134,10 @@ settings_effective_json(const struct settings *s)
 	struct json_object *o = json_object_new_object();
 	struct json_object *mfa = json_object_new_object();
 
-	json_object_object_add(mfa, "phone", json_object_new_boolean(s->mfa_phone));
-	json_object_object_add(mfa, "totp", json_object_new_boolean(s->mfa_totp));
+	json_object_object_add(mfa, "phone",
+	    json_object_new_boolean(s->mfa_phone));
+	json_object_object_add(mfa, "totp",
+	    json_object_new_boolean(s->mfa_totp));
 	json_object_object_add(o, "mfa", mfa);
 	json_object_object_add(o, "smsCodeTtlSeconds",
 	    json_object_new_int64(s->sms_code_ttl));

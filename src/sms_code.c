@@ -30,20 +30,6 @@ sms_code_generate(char *out, unsigned digits)
 }
 
 int
-sms_code_valid_phone(const char *s)
-{
-	size_t n = 0;
-
-	if (s == NULL || s[0] != '+' || s[1] < '1' || s[1] > '9')
-		return 0;
-	for (s++; *s != '\0'; s++, n++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-	}
-	return n >= 2 && n <= 15;
-}
-
-int
 sms_code_valid_code(const char *s)
 {
 	size_t i;
@@ -63,19 +49,4 @@ sms_code_equal(const char *expected, const char *given)
 	if (strlen(given) != n)
 		return 0;
 	return CRYPTO_memcmp(expected, given, n) == 0;
-}
-
-void
-sms_code_obfuscate(const char *phone, char *out)
-{
-	size_t n = strlen(phone), digits = 0;
-
-	for (size_t i = n; i > 0; i--) {
-		char c = phone[i - 1];
-
-		if (c >= '0' && c <= '9' && ++digits > 4)
-			c = '*';
-		out[i - 1] = c;
-	}
-	out[n] = '\0';
 }

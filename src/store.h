@@ -10,6 +10,12 @@
  * the time inside short: no signing or other slow work while it is held.
  * Failure reasons (store_errmsg) are kept per thread, not in the store.
  *
+ * The functions below are grouped by the file that holds them: store.c
+ * (open, transactions, savepoints), store_users.c, store_mfa.c (second
+ * factors and their sessions, TOTP steps, the outbox), store_tokens.c
+ * (pending credentials, refresh tokens, proofs, signing keys) and
+ * store_realms.c (settings, test numbers, resets, the pruner).
+ *
  * Every SQLite result is checked, binds included: a call whose statement
  * could not be bound or run returns STORE_ERROR and changes nothing.
  *
@@ -163,9 +169,6 @@ struct store_refresh {
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *st);
 
-/* The schema version the store is at (PRAGMA user_version). */
-int store_schema_version(struct store *st);
-
 /*
  * Transactions. store_begin blocks until the store is free; commit and
  * rollback release it whether they succeed or not. A failed commit rolls
@@ -194,20 +197,30 @@ const char *store_errmsg(struct store *st);
 struct sqlite3;
 struct sqlite3 *store_test_db(struct store *st);
 
+/*
+ * For matching fault rules: the phone number of enrollment `enrollment_id`
+ * of the user whose pending credential is `credential`, in `out` ("" when
+ * there is none). STORE_OK; NOT_FOUND when the credential or enrollment is
+ * unknown or the factor is not a phone; ERROR when the store failed. It
+ * takes the store itself (a transaction it rolls back), so it must be
+ * called outside one.
+ */
+int store_fault_phone(struct store *st, const char *credential,
+    const char *enrollment_id, char *out, size_t outlen);
+
 /* Everything below must be called between begin and commit/rollback. */
 
-int store_realm_get(struct store *st, const char *project,
-    const char *tenant, struct store_realm *out);
-/* Insert or update. */
-int store_realm_put(struct store *st, const struct store_realm *realm);
-/* Insert the realm with default settings unless it exists. */
-int store_realm_ensure(struct store *st, const char *project,
-    const char *tenant);
+/*
+ * Savepoints nest inside the open transaction, so one item of a batch can
+ * be undone without losing the others. When store_savepoint_rollback
+ * fails, the item may be half applied: the transaction is abandoned (every
+ * further call fails, store_commit too) and only store_rollback ends it.
+ */
+int store_savepoint(struct store *st);
+int store_savepoint_release(struct store *st);
+int store_savepoint_rollback(struct store *st);
 
-int store_test_phone_put(struct store *st, const char *project,
-    const char *tenant, const char *phone, const char *code);
-int store_test_phone_code(struct store *st, const char *project,
-    const char *tenant, const char *phone, char code[STORE_CODE_MAX + 1]);
+/* --- Users (store_users.c) --- */
 
 /* Sets user->id. STORE_EXISTS when the localId or email is taken. */
 int store_user_insert(struct store *st, struct store_user *user,
@@ -218,6 +231,17 @@ int store_user_get(struct store *st, int64_t id, struct store_user *out);
 int store_user_max_id(struct store *st, int64_t *out);
 int store_user_find(struct store *st, const char *project,
     const char *tenant, const char *local_id, struct store_user *out);
+/* Email lookup is case-insensitive, as Identity Toolkit's is. */
+int store_user_find_email(struct store *st, const char *project,
+    const char *tenant, const char *email, struct store_user *out);
+int store_user_find_phone(struct store *st, const char *project,
+    const char *tenant, const char *phone, struct store_user *out);
+/*
+ * The user's password salt and hash; *saltlen and *hashlen give the buffer
+ * sizes and return the lengths. NOT_FOUND when the user has no password.
+ */
+int store_user_password(struct store *st, int64_t id, uint8_t *salt,
+    size_t *saltlen, uint8_t *hash, size_t *hashlen);
 
 /* Every user of a project (all tenants), in row order. */
 int store_user_list(struct store *st, const char *project,
@@ -227,9 +251,6 @@ int store_user_list(struct store *st, const char *project,
 int store_user_page(struct store *st, const char *project,
     const char *tenant, int64_t after, int limit,
     int (*fn)(const struct store_user *, void *), void *arg);
-
-int store_user_find_phone(struct store *st, const char *project,
-    const char *tenant, const char *phone, struct store_user *out);
 
 /*
  * Write back the updatable fields of `u` (email, display name, phone,
@@ -242,34 +263,8 @@ int store_user_set_password(struct store *st, int64_t id,
     size_t hashlen);
 /* Delete a user and all that hangs off it; NOT_FOUND if absent. */
 int store_user_delete(struct store *st, int64_t id);
-/* Remove every enrollment of the user. */
-int store_enrollment_clear(struct store *st, int64_t user_id);
 
-/*
- * Savepoints nest inside the open transaction, so one item of a batch can
- * be undone without losing the others. When store_savepoint_rollback
- * fails, the item may be half applied: the transaction is abandoned (every
- * further call fails, store_commit too) and only store_rollback ends it.
- */
-int store_savepoint(struct store *st);
-int store_savepoint_release(struct store *st);
-int store_savepoint_rollback(struct store *st);
-
-/* A tenant's display name (Admin API), "" when none. */
-int store_tenant_name_get(struct store *st, const char *project,
-    const char *tenant, char *out, size_t outlen);
-int store_tenant_name_put(struct store *st, const char *project,
-    const char *tenant, const char *name);
-
-/* Email lookup is case-insensitive, as Identity Toolkit's is. */
-int store_user_find_email(struct store *st, const char *project,
-    const char *tenant, const char *email, struct store_user *out);
-/*
- * The user's password salt and hash; *saltlen and *hashlen give the buffer
- * sizes and return the lengths. NOT_FOUND when the user has no password.
- */
-int store_user_password(struct store *st, int64_t id, uint8_t *salt,
-    size_t *saltlen, uint8_t *hash, size_t *hashlen);
+/* --- Second factors (store_mfa.c) --- */
 
 /* Sets enr->id. STORE_EXISTS when the user has that enrollment id. */
 int store_enrollment_insert(struct store *st, struct store_enrollment *enr);
@@ -284,18 +279,16 @@ int store_enrollment_find_phone(struct store *st, int64_t user_id,
 int store_enrollment_list(struct store *st, int64_t user_id,
     int (*fn)(const struct store_enrollment *, void *), void *arg);
 
-/* Every pending credential of a project, in credential order. */
-int store_credential_list(struct store *st, const char *project,
-    int (*fn)(const struct store_credential *, void *), void *arg);
+/* Count a wrong code against the factor, or clear the count. */
+int store_enrollment_fail(struct store *st, int64_t id, int64_t now);
+int store_enrollment_ok(struct store *st, int64_t id);
 
-int store_credential_insert(struct store *st,
-    const struct store_credential *cred);
-int store_credential_get(struct store *st, const char *credential,
-    struct store_credential *out);
-/* STORE_OK when it was unused and now is used; STORE_EXISTS if used. */
-int store_credential_use(struct store *st, const char *credential,
-    int64_t now);
-int store_credential_fail(struct store *st, const char *credential);
+/* Remove the user's enrollment; NOT_FOUND when there is none. */
+int store_enrollment_delete(struct store *st, int64_t user_id,
+    const char *enrollment_id);
+
+/* Remove every enrollment of the user. */
+int store_enrollment_clear(struct store *st, int64_t user_id);
 
 int store_sms_insert(struct store *st, const struct store_sms_session *s);
 /* Every SMS session whose credential is of the project. */
@@ -317,14 +310,6 @@ int store_enroll_session_fail(struct store *st, const char *session_info);
 int store_enroll_session_consume(struct store *st, const char *session_info,
     int64_t now);
 
-/* Count a wrong code against the factor, or clear the count. */
-int store_enrollment_fail(struct store *st, int64_t id, int64_t now);
-int store_enrollment_ok(struct store *st, int64_t id);
-
-/* Remove the user's enrollment; NOT_FOUND when there is none. */
-int store_enrollment_delete(struct store *st, int64_t user_id,
-    const char *enrollment_id);
-
 /* `expires_at` is its session's, so the entry lives as long as the code. */
 int store_outbox_add(struct store *st, const char *project,
     const char *tenant, const char *phone, const char *code,
@@ -344,6 +329,21 @@ int store_outbox_list(struct store *st, const char *project,
 int store_totp_use_step(struct store *st, int64_t enrollment, int64_t step,
     int64_t now, int64_t expires_at);
 
+/* --- Credentials and tokens (store_tokens.c) --- */
+
+int store_credential_insert(struct store *st,
+    const struct store_credential *cred);
+int store_credential_get(struct store *st, const char *credential,
+    struct store_credential *out);
+/* STORE_OK when it was unused and now is used; STORE_EXISTS if used. */
+int store_credential_use(struct store *st, const char *credential,
+    int64_t now);
+int store_credential_fail(struct store *st, const char *credential);
+
+/* Every pending credential of a project, in credential order. */
+int store_credential_list(struct store *st, const char *project,
+    int (*fn)(const struct store_credential *, void *), void *arg);
+
 int store_proof_insert(struct store *st, const struct store_proof *p);
 int store_proof_get(struct store *st, const char *proof,
     struct store_proof *out);
@@ -357,6 +357,38 @@ int store_signing_key_get(struct store *st, char **pem);
 int store_signing_key_put(struct store *st, const char *kid,
     const char *pem, int64_t now);
 
+/* --- Realms (store_realms.c) --- */
+
+int store_realm_get(struct store *st, const char *project,
+    const char *tenant, struct store_realm *out);
+/* Insert or update. */
+int store_realm_put(struct store *st, const struct store_realm *realm);
+/* Insert the realm with default settings unless it exists. */
+int store_realm_ensure(struct store *st, const char *project,
+    const char *tenant);
+
+/* Every realm, projects first then their tenants, in id order. */
+int store_realm_list(struct store *st,
+    int (*fn)(const struct store_realm *, void *), void *arg);
+
+int store_test_phone_put(struct store *st, const char *project,
+    const char *tenant, const char *phone, const char *code);
+int store_test_phone_code(struct store *st, const char *project,
+    const char *tenant, const char *phone, char code[STORE_CODE_MAX + 1]);
+
+/* Test phone numbers of a realm, in number order. */
+int store_test_phone_list(struct store *st, const char *project,
+    const char *tenant, int (*fn)(const char *phone, const char *code,
+    void *), void *arg);
+int store_test_phone_clear(struct store *st, const char *project,
+    const char *tenant);
+
+/* A tenant's display name (Admin API), "" when none. */
+int store_tenant_name_get(struct store *st, const char *project,
+    const char *tenant, char *out, size_t outlen);
+int store_tenant_name_put(struct store *st, const char *project,
+    const char *tenant, const char *name);
+
 /*
  * Delete every realm, user, credential, session and outbox entry; the
  * signing keys stay, so issued tokens still verify.
@@ -369,17 +401,6 @@ int store_reset_all(struct store *st);
  */
 int store_reset_realm(struct store *st, const char *project,
     const char *tenant);
-
-/* Test phone numbers of a realm, in number order. */
-int store_test_phone_list(struct store *st, const char *project,
-    const char *tenant, int (*fn)(const char *phone, const char *code,
-    void *), void *arg);
-int store_test_phone_clear(struct store *st, const char *project,
-    const char *tenant);
-
-/* Every realm, projects first then their tenants, in id order. */
-int store_realm_list(struct store *st,
-    int (*fn)(const struct store_realm *, void *), void *arg);
 
 /*
  * Delete the users of a project (tenant NULL: all its tenants too) with all

@@ -25,6 +25,7 @@
 
 #include <json.h>
 
+#include "b64url.h"
 #include "tokens.h"
 
 #define TOKENS_RSA_BITS		2048
@@ -45,118 +46,13 @@ struct tokens_key {
 	size_t		 sig_len;	/* RS256 signature size */
 };
 
-static const char b64url_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static size_t
-b64url_len(size_t n)
-{
-	return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
-}
-
-/* Writes b64url_len(n) characters and a NUL; `out` must have room. */
-static void
-b64url_encode(const uint8_t *in, size_t n, char *out)
-{
-	size_t i, o = 0;
-	uint32_t v;
-
-	for (i = 0; i + 3 <= n; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
-		    in[i + 2];
-		out[o++] = b64url_alphabet[v >> 18 & 0x3f];
-		out[o++] = b64url_alphabet[v >> 12 & 0x3f];
-		out[o++] = b64url_alphabet[v >> 6 & 0x3f];
-		out[o++] = b64url_alphabet[v & 0x3f];
-	}
-	if (n - i == 1) {
-		v = (uint32_t)in[i] << 16;
-		out[o++] = b64url_alphabet[v >> 18 & 0x3f];
-		out[o++] = b64url_alphabet[v >> 12 & 0x3f];
-	} else if (n - i == 2) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
-		out[o++] = b64url_alphabet[v >> 18 & 0x3f];
-		out[o++] = b64url_alphabet[v >> 12 & 0x3f];
-		out[o++] = b64url_alphabet[v >> 6 & 0x3f];
-	}
-	out[o] = '\0';
-}
-
-static int
-b64url_value(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
-}
-
-/*
- * Strict decoding: no padding, no foreign characters, and the unused low bits
- * of the last character must be zero. Without that last rule two spellings of
- * one signature would both verify, and a changed character could go unseen.
- * Returns a malloc'd buffer (caller frees) with its length in *outlen, or NULL.
- */
-static uint8_t *
-b64url_decode(const char *in, size_t n, size_t *outlen)
-{
-	uint8_t *out;
-	uint32_t acc = 0;
-	size_t o = 0;
-	int bits = 0, v;
-
-	if (n % 4 == 1)
-		return NULL;
-	/* One spare byte, so an empty segment still gets a real allocation. */
-	if ((out = malloc(n / 4 * 3 + 3)) == NULL)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if ((v = b64url_value(in[i])) < 0)
-			goto fail;
-		acc = (acc << 6 | (uint32_t)v) & 0xffffff;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (uint8_t)(acc >> bits);
-		}
-	}
-	if ((acc & ((1u << bits) - 1)) != 0)
-		goto fail;
-	*outlen = o;
-	return out;
-fail:
-	free(out);
-	return NULL;
-}
-
-int
-tokens_b64url(const uint8_t *in, size_t n, char *out, size_t outcap)
-{
-	size_t len;
-
-	/* The length is returned as an int. */
-	if (n > (size_t)INT_MAX / 4 * 3 - 3)
-		return -1;
-	len = b64url_len(n);
-	if (out == NULL || outcap < len + 1 || (in == NULL && n > 0))
-		return -1;
-	b64url_encode(in, n, out);
-	return (int)len;
-}
-
 static char *
 bn_param_b64url(const EVP_PKEY *pkey, const char *name)
 {
 	BIGNUM *bn = NULL;
 	uint8_t *bin = NULL;
 	char *b64 = NULL;
+	size_t cap;
 	int nbytes;
 
 	if (!EVP_PKEY_get_bn_param(pkey, name, &bn))
@@ -166,8 +62,9 @@ bn_param_b64url(const EVP_PKEY *pkey, const char *name)
 	if (nbytes <= 0 || (bin = malloc((size_t)nbytes)) == NULL)
 		goto done;
 	BN_bn2bin(bn, bin);
-	if ((b64 = malloc(b64url_len((size_t)nbytes) + 1)) != NULL)
-		b64url_encode(bin, (size_t)nbytes, b64);
+	cap = b64url_len((size_t)nbytes) + 1;
+	if ((b64 = malloc(cap)) != NULL)
+		b64url_encode(bin, (size_t)nbytes, b64, cap);
 done:
 	free(bin);
 	BN_free(bn);
@@ -267,49 +164,58 @@ key_self_test(const struct tokens_key *key)
 	return back != NULL;
 }
 
+/*
+ * The PEM text as an RSA private key of at least TOKENS_RSA_BITS (owned),
+ * or NULL with the reason in err.
+ */
+static EVP_PKEY *
+pem_rsa_private_key(const char *pem, size_t len, char *err, size_t errlen)
+{
+	EVP_PKEY *pkey = NULL;
+	BIGNUM *d = NULL;
+	BIO *bio;
+	char msg[64];
+	int bits;
+
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
+		set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* Reads PKCS#8 and traditional "RSA PRIVATE KEY" alike. */
+	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+	BIO_free(bio);
+	if (pkey == NULL) {
+		set_err(err, errlen, "not an unencrypted PEM private key");
+	} else if (!EVP_PKEY_is_a(pkey, "RSA")) {
+		/* RSA-PSS keys are refused too: RS256 is PKCS#1 v1.5. */
+		set_err(err, errlen, "not an RSA key");
+	} else if ((bits = EVP_PKEY_get_bits(pkey)) < TOKENS_RSA_BITS) {
+		snprintf(msg, sizeof(msg), "RSA key has %d bits, at least %d "
+		    "needed", bits, TOKENS_RSA_BITS);
+		set_err(err, errlen, msg);
+	} else if (!EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_D, &d)) {
+		set_err(err, errlen, "RSA key has no private part");
+	} else {
+		BN_clear_free(d);
+		return pkey;
+	}
+	EVP_PKEY_free(pkey);
+	ERR_clear_error();
+	return NULL;
+}
+
 struct tokens_key *
 tokens_key_from_pem(const char *pem, size_t len, char *err, size_t errlen)
 {
 	struct tokens_key *key;
-	EVP_PKEY *pkey = NULL;
-	EVP_PKEY_CTX *ctx = NULL;
-	BIGNUM *d = NULL;
-	BIO *bio = NULL;
-	char msg[64];
-	int bits;
+	EVP_PKEY *pkey;
 
 	if (pem == NULL || len == 0 || len > INT_MAX) {
 		set_err(err, errlen, "no PEM text");
 		return NULL;
 	}
-	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL) {
-		set_err(err, errlen, "out of memory");
-		goto fail;
-	}
-	/* Reads PKCS#8 and traditional "RSA PRIVATE KEY" alike. */
-	if ((pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase,
-	    NULL)) == NULL) {
-		set_err(err, errlen, "not an unencrypted PEM private key");
-		goto fail;
-	}
-	/* RSA-PSS keys are refused too: RS256 is PKCS#1 v1.5. */
-	if (!EVP_PKEY_is_a(pkey, "RSA")) {
-		set_err(err, errlen, "not an RSA key");
-		goto fail;
-	}
-	if ((bits = EVP_PKEY_get_bits(pkey)) < TOKENS_RSA_BITS) {
-		snprintf(msg, sizeof(msg),
-		    "RSA key has %d bits, at least %d needed", bits,
-		    TOKENS_RSA_BITS);
-		set_err(err, errlen, msg);
-		goto fail;
-	}
-	if (!EVP_PKEY_get_bn_param(pkey, OSSL_PKEY_PARAM_RSA_D, &d)) {
-		set_err(err, errlen, "RSA key has no private part");
-		goto fail;
-	}
-	BN_clear_free(d);
-	BIO_free(bio);
+	if ((pkey = pem_rsa_private_key(pem, len, err, errlen)) == NULL)
+		return NULL;
 	if ((key = key_wrap(pkey)) == NULL) {
 		set_err(err, errlen, "out of memory");
 		return NULL;
@@ -326,13 +232,6 @@ tokens_key_from_pem(const char *pem, size_t len, char *err, size_t errlen)
 		return NULL;
 	}
 	return key;
-fail:
-	BN_clear_free(d);
-	EVP_PKEY_CTX_free(ctx);
-	EVP_PKEY_free(pkey);
-	BIO_free(bio);
-	ERR_clear_error();
-	return NULL;
 }
 
 void
@@ -346,12 +245,26 @@ tokens_key_free(struct tokens_key *key)
 	free(key);
 }
 
+/* What was written to a memory BIO, as a malloc'd string, or NULL. */
+static char *
+bio_string(BIO *bio)
+{
+	char *data, *s;
+	long len;
+
+	if ((len = BIO_get_mem_data(bio, &data)) <= 0 ||
+	    (s = malloc((size_t)len + 1)) == NULL)
+		return NULL;
+	memcpy(s, data, (size_t)len);
+	s[len] = '\0';
+	return s;
+}
+
 char *
 tokens_key_private_pem(const struct tokens_key *key)
 {
 	BIO *bio;
-	char *data, *pem = NULL;
-	long len;
+	char *pem = NULL;
 
 	/*
 	 * A secure-memory BIO clears its buffer when it grows and when it is
@@ -360,15 +273,8 @@ tokens_key_private_pem(const struct tokens_key *key)
 	if (key == NULL || (bio = BIO_new(BIO_s_secmem())) == NULL)
 		return NULL;
 	if (PEM_write_bio_PKCS8PrivateKey(bio, key->pkey, NULL, NULL, 0,
-	    NULL, NULL) != 1)
-		goto done;
-	if ((len = BIO_get_mem_data(bio, &data)) <= 0)
-		goto done;
-	if ((pem = malloc((size_t)len + 1)) == NULL)
-		goto done;
-	memcpy(pem, data, (size_t)len);
-	pem[len] = '\0';
-done:
+	    NULL, NULL) == 1)
+		pem = bio_string(bio);
 	BIO_free(bio);
 	ERR_clear_error();
 	return pem;
@@ -445,8 +351,7 @@ cert_pem(const struct tokens_key *key, int64_t not_before)
 	X509_NAME *name;
 	BIGNUM *serial = NULL;
 	BIO *bio = NULL;
-	char *data, *pem = NULL;
-	long len;
+	char *pem = NULL;
 	time_t t = (time_t)not_before;
 
 	if ((int64_t)t != not_before)
@@ -475,13 +380,8 @@ cert_pem(const struct tokens_key *key, int64_t not_before)
 		goto done;
 	if (X509_sign(x, key->pkey, EVP_sha256()) <= 0)
 		goto done;
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    !PEM_write_bio_X509(bio, x) ||
-	    (len = BIO_get_mem_data(bio, &data)) <= 0 ||
-	    (pem = malloc((size_t)len + 1)) == NULL)
-		goto done;
-	memcpy(pem, data, (size_t)len);
-	pem[len] = '\0';
+	if ((bio = BIO_new(BIO_s_mem())) != NULL && PEM_write_bio_X509(bio, x))
+		pem = bio_string(bio);
 done:
 	BIO_free(bio);
 	BN_free(serial);
@@ -596,13 +496,15 @@ tokens_sign_jwt(const struct tokens_key *key, struct json_object *claims)
 	if ((jwt = malloc(total)) == NULL ||
 	    (sig = malloc(key->sig_len)) == NULL)
 		goto fail;
-	b64url_encode((const uint8_t *)hjson, hlen, jwt);
+	b64url_encode((const uint8_t *)hjson, hlen, jwt, total);
 	jwt[hb] = '.';
-	b64url_encode((const uint8_t *)pjson, plen, jwt + hb + 1);
+	b64url_encode((const uint8_t *)pjson, plen, jwt + hb + 1,
+	    total - hb - 1);
 	jwt[hb + 1 + pb] = '.';
 	if (rs256_sign(key, jwt, hb + 1 + pb, sig) == -1)
 		goto fail;
-	b64url_encode(sig, key->sig_len, jwt + hb + 1 + pb + 1);
+	b64url_encode(sig, key->sig_len, jwt + hb + 1 + pb + 1,
+	    total - hb - 1 - pb - 1);
 	goto done;
 fail:
 	free(jwt);
@@ -700,7 +602,7 @@ tokens_unsigned_jwt(struct json_object *claims)
 {
 	static const char hjson[] = "{\"alg\":\"none\",\"typ\":\"JWT\"}";
 	const char *pjson;
-	size_t plen, hb, pb;
+	size_t plen, hb, pb, total;
 	char *jwt;
 
 	if (!json_object_is_type(claims, json_type_object) ||
@@ -709,11 +611,13 @@ tokens_unsigned_jwt(struct json_object *claims)
 		return NULL;
 	hb = b64url_len(sizeof(hjson) - 1);
 	pb = b64url_len(plen);
-	if ((jwt = malloc(hb + 1 + pb + 2)) == NULL)
+	total = hb + 1 + pb + 2;
+	if ((jwt = malloc(total)) == NULL)
 		return NULL;
-	b64url_encode((const uint8_t *)hjson, sizeof(hjson) - 1, jwt);
+	b64url_encode((const uint8_t *)hjson, sizeof(hjson) - 1, jwt, total);
 	jwt[hb] = '.';
-	b64url_encode((const uint8_t *)pjson, plen, jwt + hb + 1);
+	b64url_encode((const uint8_t *)pjson, plen, jwt + hb + 1,
+	    total - hb - 1);
 	jwt[hb + 1 + pb] = '.';
 	jwt[hb + 1 + pb + 1] = '\0';
 	return jwt;
@@ -753,7 +657,7 @@ tokens_random(const char *prefix, size_t nbytes, char *out, size_t outcap)
 		return -1;
 	if (RAND_bytes(raw, (int)nbytes) == 1) {
 		memcpy(out, prefix, plen);
-		b64url_encode(raw, nbytes, out + plen);
+		b64url_encode(raw, nbytes, out + plen, outcap - plen);
 		ok = 0;
 	} else
 		ERR_clear_error();

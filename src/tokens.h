@@ -92,7 +92,4 @@ int tokens_random(const char *prefix, size_t nbytes, char *out,
 #define TOKENS_ID_LEN 28
 int tokens_random_id(char *out);
 
-/* base64url without padding of `n` bytes; returns length or -1. */
-int tokens_b64url(const uint8_t *in, size_t n, char *out, size_t outcap);
-
 #endif

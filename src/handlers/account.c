@@ -9,13 +9,14 @@
 #include "handlers/txn.h"
 #include "http_server.h"
 #include "id_token.h"
+#include "phone.h"
 #include "reply.h"
 #include "settings.h"
-#include "sms_code.h"
 #include "tokens.h"
 
-int
-account_store_refresh(struct emu *emu, const struct store_user *user,
+/* Inside the transaction: a new refresh token for `user`. 0 or -1. */
+static int
+add_refresh_token(struct emu *emu, const struct store_user *user,
     const struct account_session *sess, int64_t now,
     struct account_tokens *out)
 {
@@ -53,6 +54,28 @@ account_sign_id_token(struct emu *emu, const struct store_user *user,
 
 	out->id_token = id_token_issue(emu, user, &info);
 	return out->id_token ? 0 : -1;
+}
+
+int
+account_issue_tokens_or_reply(struct request *req,
+    const struct store_user *user, const struct account_session *sess,
+    int64_t now, struct account_tokens *out)
+{
+	struct emu *emu = req->emu;
+
+	if (add_refresh_token(emu, user, sess, now, out) != 0) {
+		txn_fail(req);
+		return -1;
+	}
+	if (txn_commit_or_reply(req) != 0)
+		return -1;
+	/* Signing is the slow part: done with the store released. */
+	if (account_sign_id_token(emu, user, sess, out) != 0) {
+		reply_error(req, ERR_INTERNAL_ERROR, "signing the ID token "
+		    "failed");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -105,7 +128,7 @@ add_info(const struct store_enrollment *e, void *arg)
 		char shown[STORE_PHONE_MAX + 1];
 
 		if (list->obfuscate)
-			sms_code_obfuscate(e->phone_number, shown);
+			phone_obfuscate(e->phone_number, shown);
 		else
 			strcpy(shown, e->phone_number);
 		json_object_object_add(item, "phoneInfo",
@@ -150,15 +173,23 @@ account_enrollment_count(struct store *st, int64_t user_id)
 	return n;
 }
 
-/* 1 when `claims` has string member `k` equal to `want`. */
-static int
-claim_is(struct json_object *claims, const char *k, const char *want)
+/* String member `k` of `o`, or "" when it is absent or not a string. */
+static const char *
+claim_str(struct json_object *o, const char *k)
 {
 	struct json_object *v;
 
-	return json_object_object_get_ex(claims, k, &v) &&
-	    json_object_is_type(v, json_type_string) &&
-	    strcmp(json_object_get_string(v), want) == 0;
+	if (!json_object_object_get_ex(o, k, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
+}
+
+/* 1 when `claims` has string member `k` equal to `want` (not ""). */
+static int
+claim_is(struct json_object *claims, const char *k, const char *want)
+{
+	return strcmp(claim_str(claims, k), want) == 0;
 }
 
 /*
@@ -229,13 +260,19 @@ account_verify_id_token_or_reply(struct request *req, const char *id_token)
 	return claims;
 }
 
-void
-account_add_tokens(struct json_object *body, const struct account_tokens *t)
+static void
+add_token_pair(struct json_object *body, const struct account_tokens *t)
 {
 	json_object_object_add(body, "idToken",
 	    json_object_new_string(t->id_token));
 	json_object_object_add(body, "refreshToken",
 	    json_object_new_string(t->refresh_token));
+}
+
+void
+account_add_tokens(struct json_object *body, const struct account_tokens *t)
+{
+	add_token_pair(body, t);
 	json_object_object_add(body, "expiresIn",
 	    json_object_new_string("3600"));
 }
@@ -250,83 +287,94 @@ account_valid_email(const char *email)
 	    strlen(email) <= STORE_TEXT_MAX;
 }
 
-static const char *
-claim_str(struct json_object *o, const char *k)
-{
-	struct json_object *v;
+/* What account_resolve_or_reply reads from a verified ID token. */
+struct token_claims {
+	char sub[STORE_ID_MAX + 1];
+	char tenant[STORE_ID_MAX + 1];
+	int64_t iat;			/* unix seconds */
+};
 
-	if (!json_object_object_get_ex(o, k, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
+/* Verify `id_token` and read its user and session into *c and ctx. */
+static int
+token_claims_or_reply(struct request *req, const char *id_token,
+    struct token_claims *c, struct account_ctx *ctx)
+{
+	struct json_object *claims, *fb = NULL, *v;
+
+	if ((claims = account_verify_id_token_or_reply(req, id_token)) == NULL)
+		return -1;
+	json_object_object_get_ex(claims, "firebase", &fb);
+	snprintf(c->sub, sizeof(c->sub), "%s", claim_str(claims, "sub"));
+	snprintf(c->tenant, sizeof(c->tenant), "%s", claim_str(fb, "tenant"));
+	snprintf(ctx->sign_in_provider, sizeof(ctx->sign_in_provider), "%s",
+	    claim_str(fb, "sign_in_provider"));
+	if (json_object_object_get_ex(claims, "auth_time", &v))
+		ctx->auth_time = json_object_get_int64(v);
+	if (json_object_object_get_ex(claims, "iat", &v))
+		c->iat = json_object_get_int64(v);
+	json_object_put(claims);
+	return 0;
+}
+
+/*
+ * Inside the transaction: the token's user and realm, the token issued
+ * after the user's tokens were last revoked, and the user enabled.
+ */
+static int
+token_user_or_reply(struct request *req, const struct token_claims *c,
+    struct account_ctx *ctx)
+{
+	struct emu *emu = req->emu;
+	int r;
+
+	r = store_user_find(emu->store, emu->cfg.project, c->tenant, c->sub,
+	    &ctx->user);
+	if (r == STORE_OK)
+		r = store_realm_get(emu->store, emu->cfg.project, c->tenant,
+		    &ctx->realm);
+	if (r == STORE_NOT_FOUND)
+		return txn_refuse(req, false, ERR_USER_NOT_FOUND, NULL);
+	if (r != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	settings_effective(&emu->cfg, &ctx->realm, &ctx->set);
+	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s", c->sub);
+	snprintf(req->ev_tenant_id, sizeof(req->ev_tenant_id), "%s",
+	    c->tenant);
+	if (c->iat * 1000 < ctx->user.valid_since)
+		return txn_refuse(req, false, ERR_TOKEN_EXPIRED, "the user's "
+		    "tokens were revoked after this idToken was issued");
+	if (ctx->user.disabled)
+		return txn_refuse(req, false, ERR_USER_DISABLED, NULL);
+	return 0;
 }
 
 int
 account_resolve_or_reply(struct request *req, const char *id_token,
     const char *tenant_id, struct account_ctx *ctx)
 {
-	struct emu *emu = req->emu;
-	struct store *st = emu->store;
-	struct json_object *claims, *fb = NULL, *v;
-	char sub[STORE_ID_MAX + 1], tenant[STORE_ID_MAX + 1];
-	int64_t iat = 0;
-	int r;
+	struct token_claims c;
 
 	memset(ctx, 0, sizeof(*ctx));
+	memset(&c, 0, sizeof(c));
 	if (id_token == NULL || *id_token == '\0') {
 		reply_error(req, ERR_MISSING_ID_TOKEN, NULL);
 		return -1;
 	}
-	if ((claims = account_verify_id_token_or_reply(req, id_token)) == NULL)
+	if (token_claims_or_reply(req, id_token, &c, ctx) != 0)
 		return -1;
-	json_object_object_get_ex(claims, "firebase", &fb);
-	snprintf(sub, sizeof(sub), "%s", claim_str(claims, "sub"));
-	snprintf(tenant, sizeof(tenant), "%s", claim_str(fb, "tenant"));
-	snprintf(ctx->sign_in_provider, sizeof(ctx->sign_in_provider), "%s",
-	    claim_str(fb, "sign_in_provider"));
-	if (json_object_object_get_ex(claims, "auth_time", &v))
-		ctx->auth_time = json_object_get_int64(v);
-	if (json_object_object_get_ex(claims, "iat", &v))
-		iat = json_object_get_int64(v);
-	json_object_put(claims);
-
 	if (tenant_id != NULL && *tenant_id != '\0' &&
-	    strcmp(tenant_id, tenant) != 0) {
+	    strcmp(tenant_id, c.tenant) != 0) {
 		reply_error(req, ERR_TENANT_ID_MISMATCH, "the idToken belongs "
-		    "to %s%s%s", tenant[0] ? "tenant '" : "the project, not a "
-		    "tenant", tenant, tenant[0] ? "'" : "");
+		    "to %s%s%s", c.tenant[0] ? "tenant '" : "the project, not "
+		    "a tenant", c.tenant, c.tenant[0] ? "'" : "");
 		return -1;
 	}
 	if (txn_begin_or_reply(req) != 0)
 		return -1;
-	ctx->now = clock_now_ms(&emu->clock);
-	r = store_user_find(st, emu->cfg.project, tenant, sub, &ctx->user);
-	if (r == STORE_OK)
-		r = store_realm_get(st, emu->cfg.project, tenant, &ctx->realm);
-	if (r == STORE_NOT_FOUND) {
-		store_rollback(st);
-		reply_error(req, ERR_USER_NOT_FOUND, NULL);
-		return -1;
-	}
-	if (r != STORE_OK) {
-		txn_fail(req);
-		return -1;
-	}
-	settings_effective(&emu->cfg, &ctx->realm, &ctx->set);
-	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s", sub);
-	snprintf(req->ev_tenant_id, sizeof(req->ev_tenant_id), "%s", tenant);
-	if (iat * 1000 < ctx->user.valid_since) {
-		store_rollback(st);
-		reply_error(req, ERR_TOKEN_EXPIRED, "the user's tokens were "
-		    "revoked after this idToken was issued");
-		return -1;
-	}
-	if (ctx->user.disabled) {
-		store_rollback(st);
-		reply_error(req, ERR_USER_DISABLED, NULL);
-		return -1;
-	}
-	return 0;
+	ctx->now = clock_now_ms(&req->emu->clock);
+	return token_user_or_reply(req, &c, ctx);
 }
 
 void
@@ -335,10 +383,7 @@ account_reply_tokens(struct request *req, struct account_tokens *t,
 {
 	struct json_object *body = json_object_new_object();
 
-	json_object_object_add(body, "idToken",
-	    json_object_new_string(t->id_token));
-	json_object_object_add(body, "refreshToken",
-	    json_object_new_string(t->refresh_token));
+	add_token_pair(body, t);
 	if (extra != NULL) {
 		json_object_object_foreach(extra, k, v)
 			json_object_object_add(body, k, json_object_get(v));

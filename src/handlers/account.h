@@ -30,14 +30,16 @@ struct account_tokens {
 };
 
 /*
- * Inside a store transaction: store a new refresh token for `user`.
- * Returns 0 or -1 (store error).
+ * The end of every sign-in: inside the store transaction, store a new
+ * refresh token for `user` and commit; then, with the store released, sign
+ * the ID token into out->id_token (malloc'd). On failure replies (503 for
+ * the store, 500 for signing) and returns -1.
  */
-int account_store_refresh(struct emu *emu, const struct store_user *user,
-    const struct account_session *sess, int64_t now,
-    struct account_tokens *out);
+int account_issue_tokens_or_reply(struct request *req,
+    const struct store_user *user, const struct account_session *sess,
+    int64_t now, struct account_tokens *out);
 
-/* After commit: sign the ID token into out->id_token. Returns 0 or -1. */
+/* Sign the ID token into out->id_token. Returns 0 or -1. */
 int account_sign_id_token(struct emu *emu, const struct store_user *user,
     const struct account_session *sess, struct account_tokens *out);
 
@@ -99,7 +101,7 @@ void account_reply_tokens(struct request *req, struct account_tokens *t,
 /* 1 when `email` looks like an address Identity Toolkit would accept. */
 int account_valid_email(const char *email);
 
-/* "identitytoolkit#..." kind member and the usual token members. */
+/* The token members of a v1 response: idToken, refreshToken, expiresIn. */
 void account_add_tokens(struct json_object *body,
     const struct account_tokens *t);
 

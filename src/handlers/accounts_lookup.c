@@ -23,7 +23,8 @@ accounts_lookup(struct request *req)
 	struct store *st = emu->store;
 	const char *id_token = NULL, *sub, *tenant = "";
 	struct reqparse_field f[] = {
-		{ "idToken", RP_STRING, &id_token },
+		{ "idToken", RP_STRING, &id_token, ERR_INVALID_ID_TOKEN,
+		    "idToken is required" },
 	};
 	struct json_object *claims, *v, *fb, *info, *body, *users;
 	struct store_user u;
@@ -32,10 +33,6 @@ accounts_lookup(struct request *req)
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f, 1))
 		return;
-	if (reqparse_empty(id_token)) {
-		reply_error(req, ERR_INVALID_ID_TOKEN, "idToken is required");
-		return;
-	}
 	if ((claims = account_verify_id_token_or_reply(req, id_token)) == NULL)
 		return;
 	json_object_object_get_ex(claims, "sub", &v);

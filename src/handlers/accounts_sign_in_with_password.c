@@ -36,31 +36,115 @@ password_ok(struct store *st, const struct store_user *u, const char *pw)
 	return r;
 }
 
-static void
-fail(struct request *req, enum err_code code, const char *detail)
+/*
+ * Inside the transaction: the realm's user with that email and password,
+ * not disabled. Google no longer says which of the two was wrong.
+ */
+static int
+user_or_reply(struct request *req, const char *email, const char *password,
+    const char *tenant, struct store_user *u)
 {
-	store_rollback(req->emu->store);
-	reply_error(req, code, detail ? "%s" : NULL, detail);
+	struct emu *emu = req->emu;
+	int r;
+
+	r = strlen(tenant) > STORE_ID_MAX ? STORE_NOT_FOUND :
+	    store_user_find_email(emu->store, emu->cfg.project, tenant, email,
+	    u);
+	if (r == STORE_OK) {
+		/* -1, a store failure, must not read as "matches". */
+		int ok = password_ok(emu->store, u, password);
+
+		r = ok < 0 ? STORE_ERROR : ok ? STORE_OK : STORE_NOT_FOUND;
+	}
+	if (r == STORE_NOT_FOUND)
+		return txn_refuse(req, false, ERR_INVALID_LOGIN_CREDENTIALS,
+		    NULL);
+	if (r != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	if (u->disabled)
+		return txn_refuse(req, false, ERR_USER_DISABLED, "the user "
+		    "account has been disabled by an administrator");
+	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s",
+	    u->local_id);
+	return 0;
+}
+
+/* The members every answer has; new object, owned. */
+static struct json_object *
+response_body(const struct store_user *u)
+{
+	struct json_object *body = json_object_new_object();
+
+	json_object_object_add(body, "kind", json_object_new_string(
+	    "identitytoolkit#VerifyPasswordResponse"));
+	json_object_object_add(body, "localId",
+	    json_object_new_string(u->local_id));
+	json_object_object_add(body, "email", json_object_new_string(u->email));
+	json_object_object_add(body, "displayName",
+	    json_object_new_string(u->display_name));
+	json_object_object_add(body, "registered", json_object_new_boolean(1));
+	return body;
+}
+
+/* A user without second factors is signed in. */
+static void
+reply_tokens(struct request *req, const struct store_user *u, int64_t now)
+{
+	struct account_session sess = {
+		.sign_in_provider = "password",
+		.auth_time = now / 1000,
+	};
+	struct account_tokens tok;
+	struct json_object *body;
+
+	if (account_issue_tokens_or_reply(req, u, &sess, now, &tok) != 0)
+		return;
+	body = response_body(u);
+	account_add_tokens(body, &tok);
+	free(tok.id_token);
+	reply_json(req, 200, body);
+}
+
+/* A user with second factors must pass one: a pending credential. */
+static void
+reply_mfa_pending(struct request *req, const struct store_user *u,
+    int64_t now)
+{
+	struct emu *emu = req->emu;
+	struct store_credential cred;
+	struct json_object *body, *info = NULL;
+
+	if (account_mint_credential(emu, u, "password", 0, now, &cred) != 0 ||
+	    (info = account_mfa_info(emu->store, u->id, true)) == NULL) {
+		txn_fail(req);
+		return;
+	}
+	if (txn_commit_or_reply(req) != 0) {
+		json_object_put(info);
+		return;
+	}
+	body = response_body(u);
+	json_object_object_add(body, "mfaPendingCredential",
+	    json_object_new_string(cred.credential));
+	json_object_object_add(body, "mfaInfo", info);
+	reply_json(req, 200, body);
 }
 
 void
 accounts_sign_in_with_password(struct request *req)
 {
 	struct emu *emu = req->emu;
-	struct store *st = emu->store;
 	const char *email = NULL, *password = NULL, *tenant = NULL;
 	struct reqparse_field f[] = {
 		{ "email", RP_STRING, &email },
 		{ "password", RP_STRING, &password },
 		{ "tenantId", RP_STRING, &tenant },
 	};
-	struct account_session sess = { .sign_in_provider = "password" };
-	struct account_tokens tok;
-	struct store_credential cred;
 	struct store_user u;
-	struct json_object *body, *info = NULL;
 	int64_t now;
-	int r, factors;
+	int factors;
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])))
@@ -78,72 +162,12 @@ accounts_sign_in_with_password(struct request *req)
 	if (txn_begin_or_reply(req) != 0)
 		return;
 	now = clock_now_ms(&emu->clock);
-	r = strlen(tenant) > STORE_ID_MAX ? STORE_NOT_FOUND :
-	    store_user_find_email(st, emu->cfg.project, tenant, email, &u);
-	if (r == STORE_OK) {
-		/* -1, a store failure, must not read as "matches". */
-		int ok = password_ok(st, &u, password);
-
-		r = ok < 0 ? STORE_ERROR : ok ? STORE_OK : STORE_NOT_FOUND;
-	}
-	if (r == STORE_NOT_FOUND) {
-		/* Google no longer says which of the two was wrong. */
-		fail(req, ERR_INVALID_LOGIN_CREDENTIALS, NULL);
+	if (user_or_reply(req, email, password, tenant, &u) != 0)
 		return;
-	}
-	if (r != STORE_OK) {
+	if ((factors = account_enrollment_count(emu->store, u.id)) < 0)
 		txn_fail(req);
-		return;
-	}
-	if (u.disabled) {
-		fail(req, ERR_USER_DISABLED, "the user account has been "
-		    "disabled by an administrator");
-		return;
-	}
-	if ((factors = account_enrollment_count(st, u.id)) < 0) {
-		txn_fail(req);
-		return;
-	}
-	sess.auth_time = now / 1000;
-	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s",
-	    u.local_id);
-	if (factors > 0) {
-		r = account_mint_credential(emu, &u, "password", 0, now, &cred);
-		if (r == 0 && (info = account_mfa_info(st, u.id, true)) == NULL)
-			r = -1;
-	} else {
-		r = account_store_refresh(emu, &u, &sess, now, &tok);
-	}
-	if (r != 0) {
-		txn_fail(req);
-		return;
-	}
-	if (txn_commit_or_reply(req) != 0) {
-		json_object_put(info);
-		return;
-	}
-
-	body = json_object_new_object();
-	json_object_object_add(body, "kind", json_object_new_string(
-	    "identitytoolkit#VerifyPasswordResponse"));
-	json_object_object_add(body, "localId",
-	    json_object_new_string(u.local_id));
-	json_object_object_add(body, "email", json_object_new_string(u.email));
-	json_object_object_add(body, "displayName",
-	    json_object_new_string(u.display_name));
-	json_object_object_add(body, "registered", json_object_new_boolean(1));
-	if (factors > 0) {
-		json_object_object_add(body, "mfaPendingCredential",
-		    json_object_new_string(cred.credential));
-		json_object_object_add(body, "mfaInfo", info);
-	} else {
-		if (account_sign_id_token(emu, &u, &sess, &tok) != 0) {
-			json_object_put(body);
-			reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
-			return;
-		}
-		account_add_tokens(body, &tok);
-		free(tok.id_token);
-	}
-	reply_json(req, 200, body);
+	else if (factors > 0)
+		reply_mfa_pending(req, &u, now);
+	else
+		reply_tokens(req, &u, now);
 }

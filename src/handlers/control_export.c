@@ -15,6 +15,8 @@
 #include "base32.h"
 #include "emu.h"
 #include "handlers/account.h"
+#include "handlers/control_common.h"
+#include "handlers/realm_common.h"
 #include "handlers/handlers.h"
 #include "handlers/txn.h"
 #include "http_server.h"
@@ -64,13 +66,6 @@ add_b64(struct json_object *o, const char *k, const uint8_t *v, size_t n)
 	add_str(o, k, out);
 }
 
-static int
-add_number(const char *phone, const char *code, void *arg)
-{
-	add_str(arg, phone, code);
-	return 0;
-}
-
 /* Settings and test numbers of a realm into `o`. */
 static int
 realm_into(struct export *ex, const struct store_realm *realm,
@@ -80,8 +75,8 @@ realm_into(struct export *ex, const struct store_realm *realm,
 
 	settings_add_json(o, realm);
 	json_object_object_add(o, "testPhoneNumbers", numbers);
-	return store_test_phone_list(ex->st, realm->project_id,
-	    realm->tenant_id, add_number, numbers) == STORE_OK ? 0 : -1;
+	return realm_test_numbers_list(ex->st, realm, numbers) == STORE_OK ?
+	    0 : -1;
 }
 
 static int

@@ -1,4 +1,19 @@
-/* Every route handler. Each replies exactly once. */
+/*
+ * Every route handler. Each replies exactly once.
+ *
+ * The files of src/handlers follow one rule: one resource per file. A
+ * resource is a path of router.c's table with the methods it takes; the
+ * file is named for it and its handlers for it and their method. The
+ * control plane's resources take several methods (/emulator/v1/faults:
+ * GET, POST, DELETE in control_faults.c); each of Google's custom methods
+ * is a path of its own (/v2/accounts/mfaSignIn:start), so the Google
+ * APIs' files hold one handler each (mfa_signin_start.c). Under
+ * /emulator/v1 the prefix says whose endpoint it is, as router.c names
+ * the routes: emulator_ for the Firebase Auth Emulator's, control_ for
+ * mfaemu's own (a method mfaemu adds to a Firebase path, DELETE
+ * .../verificationCodes, is control_'s). txn.c, account.c and *_common.c
+ * hold no handler: they hold what several handler files share.
+ */
 #ifndef MFAEMU_HANDLERS_H
 #define MFAEMU_HANDLERS_H
 
@@ -24,15 +39,12 @@ void recaptcha_config(struct request *req);
 void keys_jwks(struct request *req);
 void keys_x509(struct request *req);
 
-/* Firebase-emulator-compatible and control endpoints (emulator.c) */
+/* The Firebase Auth Emulator's own endpoints (emulator_*.c) */
 void emulator_root(struct request *req);
-void emulator_verification_codes(struct request *req);
-void emulator_delete_accounts(struct request *req);
-void emulator_clock_get(struct request *req);
-void emulator_clock_post(struct request *req);
-void emulator_mint_credential(struct request *req);
+void emulator_verification_codes_list(struct request *req);
+void emulator_accounts_delete(struct request *req);
 
-/* The Admin API (admin_accounts.c, admin_config.c) */
+/* The Admin API (admin_accounts*.c, admin_config.c, admin_tenants.c) */
 void admin_accounts_create(struct request *req);
 void admin_accounts_lookup(struct request *req);
 void admin_accounts_update(struct request *req);
@@ -48,13 +60,16 @@ void admin_tenants_list(struct request *req);
 void admin_tenants_patch(struct request *req);
 void admin_tenants_delete(struct request *req);
 
-/* mfaemu's control plane (control.c, control_export.c) */
-void control_reset(struct request *req);
-void control_fixtures(struct request *req);
+/* mfaemu's control plane (control_*.c) */
+void control_state_reset(struct request *req);
+void control_fixtures_load(struct request *req);
 void control_export(struct request *req);
 void control_config_get(struct request *req);
 void control_config_patch(struct request *req);
-void control_clear_codes(struct request *req);
+void control_verification_codes_clear(struct request *req);
+void control_clock_get(struct request *req);
+void control_clock_set(struct request *req);
+void control_credentials_mint(struct request *req);
 void control_faults_list(struct request *req);
 void control_faults_add(struct request *req);
 void control_faults_clear(struct request *req);

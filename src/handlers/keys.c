@@ -1,6 +1,11 @@
 /*
  * The token signer's public keys at Google's paths, so standard verifiers
- * (firebase-admin, jose, google-auth) work when pointed here.
+ * (firebase-admin, jose, google-auth) work when pointed here:
+ *   GET /service_accounts/v1/jwk/securetoken@system.gserviceaccount.com
+ *   GET /robot/v1/metadata/x509/securetoken@system.gserviceaccount.com
+ * Two paths, one resource: the same keys as a JWKS or as x509
+ * certificates, rendered together (emu_key_doc) and served alike, so
+ * they share this file.
  */
 #include <stdbool.h>
 #include <string.h>

@@ -2,7 +2,8 @@
  * What mfaSignIn start and finalize share: resolving the pending
  * credential, tenant and user in check order, and issuing the tokens.
  * Functions here run inside the handler's store transaction; those named
- * _or_reply end the transaction and reply when they fail.
+ * _or_reply end the transaction and reply when they fail. Also the phone
+ * request info that mfaSignIn:start and mfaEnrollment:start both take.
  */
 #ifndef MFAEMU_HANDLERS_MFA_COMMON_H
 #define MFAEMU_HANDLERS_MFA_COMMON_H
@@ -11,6 +12,7 @@
 #include <stdint.h>
 
 #include "errors.h"
+#include "reqparse.h"
 #include "settings.h"
 #include "store.h"
 
@@ -53,18 +55,42 @@ int mfa_factor_unlocked_or_reply(struct request *req, struct mfa_ctx *ctx,
     const struct store_enrollment *enr);
 
 /*
- * End the transaction and reply with an error. `keep` commits what the
- * transaction counted (a wrong code's attempt) instead of rolling back.
- */
-void mfa_fail(struct request *req, bool keep, enum err_code code,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/*
  * Success: use up the credential, store a refresh token, commit, then sign
  * the ID token outside the lock and reply {idToken, refreshToken} plus
  * `extra` members (consumed; may be NULL).
  */
+/*
+ * A session (SMS sign-in or enrollment) that a code is checked against:
+ * unused, unexpired (`expired` is the detail then) and with attempts left.
+ * Rolls back and replies otherwise.
+ */
+int mfa_session_open_or_reply(struct request *req, int64_t now,
+    unsigned max_attempts, int64_t consumed_at, int64_t expires_at,
+    int attempts, const char *expired);
+
 void mfa_complete(struct request *req, struct mfa_ctx *ctx,
     const struct store_enrollment *enr, struct json_object *extra);
+
+/*
+ * StartMfaPhoneRequestInfo: the phoneSignInInfo of mfaSignIn:start and the
+ * phoneEnrollmentInfo of mfaEnrollment:start. Every field is accepted and
+ * checked for its type; only the number is used.
+ */
+#define MFA_PHONE_INFO_FIELDS 10
+struct mfa_phone_info {
+	const char *phone_number;
+	const char *unused;		/* the fields checked for type only */
+	struct json_object *auto_retrieval;
+	struct reqparse_field auto_retrieval_fields[1];
+	struct reqparse_field fields[MFA_PHONE_INFO_FIELDS];
+};
+
+/*
+ * The row of a request's field table for a StartMfaPhoneRequestInfo
+ * member `name` (an object into *slot), its nested tables in *p, whose
+ * slots it clears.
+ */
+struct reqparse_field mfa_phone_info_field(const char *name,
+    struct json_object **slot, struct mfa_phone_info *p);
 
 #endif

@@ -24,14 +24,6 @@ scan(const struct store_enrollment *e, void *arg)
 	return 0;
 }
 
-static int
-refuse(struct request *req, enum err_code code, const char *detail)
-{
-	store_rollback(req->emu->store);
-	reply_error(req, code, "%s", detail);
-	return -1;
-}
-
 int
 enrollment_allowed_or_reply(struct request *req, struct account_ctx *ctx,
     enum store_factor kind, const char *phone)
@@ -41,18 +33,19 @@ enrollment_allowed_or_reply(struct request *req, struct account_ctx *ctx,
 	if (strcmp(ctx->sign_in_provider, "anonymous") == 0 ||
 	    strcmp(ctx->sign_in_provider, "phone") == 0 ||
 	    strcmp(ctx->sign_in_provider, "custom") == 0)
-		return refuse(req, ERR_UNSUPPORTED_FIRST_FACTOR, "MFA is not "
-		    "available for the given first factor");
+		return txn_refuse(req, false, ERR_UNSUPPORTED_FIRST_FACTOR,
+		    "MFA is not available for the given first factor");
 	if (ctx->now / 1000 - ctx->auth_time > ENROLLMENT_RECENT_LOGIN_S)
-		return refuse(req, ERR_CREDENTIAL_TOO_OLD_LOGIN_AGAIN, "sign "
-		    "in again: enrolling a second factor needs a sign-in from "
-		    "the last 5 minutes");
+		return txn_refuse(req, false,
+		    ERR_CREDENTIAL_TOO_OLD_LOGIN_AGAIN, "sign in again: "
+		    "enrolling a second factor needs a sign-in from the last "
+		    "5 minutes");
 	if (!ctx->user.email_verified)
-		return refuse(req, ERR_UNVERIFIED_EMAIL, "Need to verify email "
-		    "first before enrolling second factors.");
+		return txn_refuse(req, false, ERR_UNVERIFIED_EMAIL, "Need to "
+		    "verify email first before enrolling second factors.");
 	if (!(kind == STORE_FACTOR_PHONE ? ctx->set.mfa_phone :
 	    ctx->set.mfa_totp))
-		return refuse(req, ERR_OPERATION_NOT_ALLOWED,
+		return txn_refuse(req, false, ERR_OPERATION_NOT_ALLOWED,
 		    kind == STORE_FACTOR_PHONE ? "SMS based MFA not enabled." :
 		    "TOTP based MFA not enabled.");
 	if (store_enrollment_list(req->emu->store, ctx->user.id, scan, &fs) !=
@@ -61,10 +54,12 @@ enrollment_allowed_or_reply(struct request *req, struct account_ctx *ctx,
 		return -1;
 	}
 	if (fs.phone_taken)
-		return refuse(req, ERR_SECOND_FACTOR_EXISTS, "Phone number "
-		    "already enrolled as second factor for this account.");
+		return txn_refuse(req, false, ERR_SECOND_FACTOR_EXISTS,
+		    "Phone number already enrolled as second factor for this "
+		    "account.");
 	if (fs.count >= ENROLLMENT_MAX_FACTORS)
-		return refuse(req, ERR_SECOND_FACTOR_LIMIT_EXCEEDED, "a user "
-		    "has at most 5 second factors");
+		return txn_refuse(req, false,
+		    ERR_SECOND_FACTOR_LIMIT_EXCEEDED, "a user has at most 5 "
+		    "second factors");
 	return 0;
 }

@@ -13,10 +13,12 @@
 #include "base32.h"
 #include "emu.h"
 #include "handlers/handlers.h"
+#include "handlers/mfa_common.h"
 #include "handlers/mfa_enrollment_common.h"
 #include "handlers/txn.h"
 #include "http_server.h"
 #include "log.h"
+#include "phone.h"
 #include "reply.h"
 #include "reqparse.h"
 #include "sms_code.h"
@@ -108,51 +110,34 @@ start_totp(struct request *req, struct account_ctx *ctx,
 void
 mfa_enrollment_start(struct request *req)
 {
-	const char *id_token = NULL, *tenant = NULL, *phone = NULL, *s;
-	struct json_object *phone_info = NULL, *totp_info = NULL, *ar = NULL;
+	const char *id_token = NULL, *tenant = NULL;
+	struct json_object *phone_info = NULL, *totp_info = NULL;
+	struct mfa_phone_info pi;
 	struct reqparse_field f[] = {
-		{ "idToken", RP_STRING, &id_token },
-		{ "phoneEnrollmentInfo", RP_OBJECT, &phone_info },
+		{ "idToken", RP_STRING, &id_token, ERR_MISSING_ID_TOKEN },
+		mfa_phone_info_field("phoneEnrollmentInfo", &phone_info, &pi),
 		{ "totpEnrollmentInfo", RP_OBJECT, &totp_info },
 		{ "tenantId", RP_STRING, &tenant },
-	};
-	struct reqparse_field pf[] = {
-		{ "phoneNumber", RP_STRING, &phone },
-		{ "iosReceipt", RP_STRING, &s },
-		{ "iosSecret", RP_STRING, &s },
-		{ "recaptchaToken", RP_STRING, &s },
-		{ "autoRetrievalInfo", RP_OBJECT, &ar },
-		{ "safetyNetToken", RP_STRING, &s },
-		{ "playIntegrityToken", RP_STRING, &s },
-		{ "captchaResponse", RP_STRING, &s },
-		{ "clientType", RP_STRING, &s },
-		{ "recaptchaVersion", RP_STRING, &s },
 	};
 	struct store_enroll_session x;
 	struct account_ctx ctx;
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
-	    sizeof(f) / sizeof(f[0])) || (phone_info != NULL &&
-	    reqparse_fields_or_reply(req, phone_info, "phoneEnrollmentInfo",
-	    pf, sizeof(pf) / sizeof(pf[0]))))
+	    sizeof(f) / sizeof(f[0])))
 		return;
-	if (reqparse_empty(id_token)) {
-		reply_error(req, ERR_MISSING_ID_TOKEN, NULL);
-		return;
-	}
 	if ((phone_info == NULL) == (totp_info == NULL)) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "give exactly one of "
 		    "phoneEnrollmentInfo and totpEnrollmentInfo");
 		return;
 	}
 	/* Google answers INVALID_PHONE_NUMBER for a missing number too. */
-	if (phone_info != NULL && !sms_code_valid_phone(phone)) {
+	if (phone_info != NULL && !phone_valid(pi.phone_number)) {
 		reply_error(req, ERR_INVALID_PHONE_NUMBER, "Invalid format.");
 		return;
 	}
 	if (account_resolve_or_reply(req, id_token, tenant, &ctx) ||
 	    enrollment_allowed_or_reply(req, &ctx, phone_info ?
-	    STORE_FACTOR_PHONE : STORE_FACTOR_TOTP, phone))
+	    STORE_FACTOR_PHONE : STORE_FACTOR_TOTP, pi.phone_number))
 		return;
 	memset(&x, 0, sizeof(x));
 	if (tokens_random("", 32, x.session_info, sizeof(x.session_info))) {
@@ -163,7 +148,8 @@ mfa_enrollment_start(struct request *req)
 	x.created_at = ctx.now;
 	if (phone_info != NULL) {
 		x.kind = STORE_FACTOR_PHONE;
-		snprintf(x.phone_number, sizeof(x.phone_number), "%s", phone);
+		snprintf(x.phone_number, sizeof(x.phone_number), "%s",
+		    pi.phone_number);
 		start_phone(req, &ctx, &x);
 	} else {
 		start_totp(req, &ctx, &x);

@@ -22,8 +22,9 @@ mfa_enrollment_withdraw(struct request *req)
 	struct emu *emu = req->emu;
 	const char *id_token = NULL, *enrollment_id = NULL, *tenant = NULL;
 	struct reqparse_field f[] = {
-		{ "idToken", RP_STRING, &id_token },
-		{ "mfaEnrollmentId", RP_STRING, &enrollment_id },
+		{ "idToken", RP_STRING, &id_token, ERR_MISSING_ID_TOKEN },
+		{ "mfaEnrollmentId", RP_STRING, &enrollment_id,
+		    ERR_MISSING_MFA_ENROLLMENT_ID },
 		{ "tenantId", RP_STRING, &tenant },
 	};
 	struct account_session sess = { 0 };
@@ -33,14 +34,6 @@ mfa_enrollment_withdraw(struct request *req)
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f, 3))
 		return;
-	if (reqparse_empty(id_token)) {
-		reply_error(req, ERR_MISSING_ID_TOKEN, NULL);
-		return;
-	}
-	if (reqparse_empty(enrollment_id)) {
-		reply_error(req, ERR_MISSING_MFA_ENROLLMENT_ID, NULL);
-		return;
-	}
 	if (account_resolve_or_reply(req, id_token, tenant, &ctx))
 		return;
 	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
@@ -53,16 +46,12 @@ mfa_enrollment_withdraw(struct request *req)
 	}
 	sess.sign_in_provider = ctx.sign_in_provider;
 	sess.auth_time = ctx.auth_time;
-	if (r != STORE_OK ||
-	    account_store_refresh(emu, &ctx.user, &sess, ctx.now, &tok) != 0) {
+	if (r != STORE_OK) {
 		txn_fail(req);
 		return;
 	}
-	if (txn_commit_or_reply(req) != 0)
+	if (account_issue_tokens_or_reply(req, &ctx.user, &sess, ctx.now,
+	    &tok) != 0)
 		return;
-	if (account_sign_id_token(emu, &ctx.user, &sess, &tok) != 0) {
-		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
-		return;
-	}
 	account_reply_tokens(req, &tok, NULL);
 }

@@ -86,64 +86,81 @@ finish_phone(struct request *req, struct mfa_ctx *ctx,
 	mfa_complete(req, ctx, enr, extra);
 }
 
+/*
+ * The SMS session sessionInfo names and its factor: issued by
+ * mfaSignIn:start for this credential and, when mfaEnrollmentId is
+ * given, for that factor. 0, or -1 after ending the transaction and
+ * replying.
+ */
+static int
+sms_session_or_reply(struct request *req, struct mfa_ctx *ctx,
+    const struct finalize_req *fr, struct store_sms_session *s,
+    struct store_enrollment *enr)
+{
+	struct store *st = req->emu->store;
+	struct store_enrollment named;
+	int r;
+
+	if (!reqparse_empty(fr->enrollment_id) &&
+	    mfa_enrollment_or_reply(req, ctx, fr->enrollment_id, &named))
+		return -1;
+	r = store_sms_get(st, fr->session_info, s);
+	if (r == STORE_NOT_FOUND || (r == STORE_OK &&
+	    strcmp(s->credential, ctx->cred.credential) != 0))
+		return txn_refuse(req, false, ERR_INVALID_SESSION_INFO,
+		    "sessionInfo was not issued by mfaSignIn:start for this "
+		    "mfaPendingCredential");
+	if (r != STORE_OK || store_enrollment_by_rowid(st, s->enrollment,
+	    enr) != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
+	    enr->enrollment_id);
+	if (!reqparse_empty(fr->enrollment_id) && named.id != enr->id)
+		return txn_refuse(req, false, ERR_INVALID_SESSION_INFO,
+		    "sessionInfo was issued for mfaEnrollmentId '%s', not "
+		    "'%s'", enr->enrollment_id, named.enrollment_id);
+	return 0;
+}
+
+/*
+ * May the session's code still be tried: its factor allowed in the realm,
+ * the session unused, unexpired, with attempts left, for the phoneNumber
+ * given (if any), the factor not locked. 0, or -1 after ending the
+ * transaction and replying.
+ */
+static int
+sms_session_open_or_reply(struct request *req, struct mfa_ctx *ctx,
+    const struct finalize_req *fr, const struct store_sms_session *s,
+    const struct store_enrollment *enr)
+{
+	if (mfa_factor_allowed_or_reply(req, ctx, STORE_FACTOR_PHONE))
+		return -1;
+	if (mfa_session_open_or_reply(req, ctx->now, ctx->set.max_attempts,
+	    s->consumed_at, s->expires_at, s->attempts, "the SMS code has "
+	    "expired; start the sign-in again"))
+		return -1;
+	if (!reqparse_empty(fr->phone_number) &&
+	    strcmp(fr->phone_number, s->phone_number) != 0)
+		return txn_refuse(req, false, ERR_INVALID_PHONE_NUMBER,
+		    "phoneNumber does not match the phone the code was sent "
+		    "to");
+	return mfa_factor_unlocked_or_reply(req, ctx, enr);
+}
+
 /* phoneVerificationInfo with sessionInfo and code. */
 static void
 finalize_sms(struct request *req, struct mfa_ctx *ctx,
     const struct finalize_req *fr)
 {
 	struct store *st = req->emu->store;
-	struct store_enrollment named, enr;
+	struct store_enrollment enr;
 	struct store_sms_session s;
 	int r;
 
-	if (!reqparse_empty(fr->enrollment_id) &&
-	    mfa_enrollment_or_reply(req, ctx, fr->enrollment_id, &named))
-		return;
-	r = store_sms_get(st, fr->session_info, &s);
-	if (r == STORE_NOT_FOUND || (r == STORE_OK &&
-	    strcmp(s.credential, ctx->cred.credential) != 0)) {
-		mfa_fail(req, false, ERR_INVALID_SESSION_INFO, "sessionInfo "
-		    "was not issued by mfaSignIn:start for this "
-		    "mfaPendingCredential");
-		return;
-	}
-	if (r != STORE_OK || store_enrollment_by_rowid(st, s.enrollment,
-	    &enr) != STORE_OK) {
-		txn_fail(req);
-		return;
-	}
-	snprintf(req->ev_enrollment_id, sizeof(req->ev_enrollment_id), "%s",
-	    enr.enrollment_id);
-	if (!reqparse_empty(fr->enrollment_id) && named.id != enr.id) {
-		mfa_fail(req, false, ERR_INVALID_SESSION_INFO, "sessionInfo "
-		    "was issued for mfaEnrollmentId '%s', not '%s'",
-		    enr.enrollment_id, named.enrollment_id);
-		return;
-	}
-	if (mfa_factor_allowed_or_reply(req, ctx, STORE_FACTOR_PHONE))
-		return;
-	if (s.consumed_at != 0) {
-		mfa_fail(req, false, ERR_INVALID_SESSION_INFO, "sessionInfo "
-		    "has already been used");
-		return;
-	}
-	if (ctx->now >= s.expires_at) {
-		mfa_fail(req, false, ERR_SESSION_EXPIRED, "the SMS code has "
-		    "expired; start the sign-in again");
-		return;
-	}
-	if ((unsigned)s.attempts >= ctx->set.max_attempts) {
-		mfa_fail(req, false, ERR_TOO_MANY_ATTEMPTS_TRY_LATER,
-		    "too many wrong codes for this sessionInfo");
-		return;
-	}
-	if (!reqparse_empty(fr->phone_number) &&
-	    strcmp(fr->phone_number, s.phone_number) != 0) {
-		mfa_fail(req, false, ERR_INVALID_PHONE_NUMBER, "phoneNumber "
-		    "does not match the phone the code was sent to");
-		return;
-	}
-	if (mfa_factor_unlocked_or_reply(req, ctx, &enr))
+	if (sms_session_or_reply(req, ctx, fr, &s, &enr) ||
+	    sms_session_open_or_reply(req, ctx, fr, &s, &enr))
 		return;
 	if (!sms_code_equal(s.code, fr->code)) {
 		if (store_sms_fail(st, s.session_info) != STORE_OK ||
@@ -151,14 +168,14 @@ finalize_sms(struct request *req, struct mfa_ctx *ctx,
 			txn_fail(req);
 			return;
 		}
-		mfa_fail(req, true, ERR_INVALID_CODE, NULL);
+		txn_refuse(req, true, ERR_INVALID_CODE, NULL);
 		return;
 	}
 	r = store_sms_consume(st, s.session_info, ctx->now);
 	if (txn_check_or_reply(req, r))
 		return;
 	if (r != STORE_OK) {
-		mfa_fail(req, false, ERR_INVALID_SESSION_INFO, "sessionInfo "
+		txn_refuse(req, false, ERR_INVALID_SESSION_INFO, "sessionInfo "
 		    "has already been used");
 		return;
 	}
@@ -180,7 +197,7 @@ finalize_proof(struct request *req, struct mfa_ctx *ctx,
 			return;
 		if (enr.kind != STORE_FACTOR_PHONE ||
 		    strcmp(enr.phone_number, fr->phone_number) != 0) {
-			mfa_fail(req, false, ERR_INVALID_ARGUMENT,
+			txn_refuse(req, false, ERR_INVALID_ARGUMENT,
 			    "mfaEnrollmentId '%s' is not the phone factor for "
 			    "phoneNumber", enr.enrollment_id);
 			return;
@@ -189,7 +206,7 @@ finalize_proof(struct request *req, struct mfa_ctx *ctx,
 		r = store_enrollment_find_phone(st, ctx->user.id,
 		    fr->phone_number, &enr);
 		if (r == STORE_NOT_FOUND) {
-			mfa_fail(req, false, ERR_MFA_ENROLLMENT_NOT_FOUND,
+			txn_refuse(req, false, ERR_MFA_ENROLLMENT_NOT_FOUND,
 			    "user '%s' has no phone factor for phoneNumber",
 			    ctx->user.local_id);
 			return;
@@ -208,8 +225,9 @@ finalize_proof(struct request *req, struct mfa_ctx *ctx,
 	    strcmp(p.project_id, ctx->cred.project_id) != 0 ||
 	    strcmp(p.tenant_id, ctx->cred.tenant_id) != 0 ||
 	    ctx->now >= p.expires_at) {
-		mfa_fail(req, false, ERR_INVALID_ARGUMENT, "androidVerification"
-		    "Proof is unknown, expired or for another phone number");
+		txn_refuse(req, false, ERR_INVALID_ARGUMENT,
+		    "androidVerificationProof is unknown, expired or for "
+		    "another phone number");
 		return;
 	}
 	finish_phone(req, ctx, fr, &enr);
@@ -227,7 +245,7 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 	if (mfa_enrollment_or_reply(req, ctx, fr->enrollment_id, &enr))
 		return;
 	if (enr.kind != STORE_FACTOR_TOTP) {
-		mfa_fail(req, false, ERR_INVALID_ARGUMENT, "mfaEnrollmentId "
+		txn_refuse(req, false, ERR_INVALID_ARGUMENT, "mfaEnrollmentId "
 		    "'%s' is a phone factor: finalize it with "
 		    "phoneVerificationInfo", enr.enrollment_id);
 		return;
@@ -241,7 +259,7 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 	    fr->totp_code, &step);
 	OPENSSL_cleanse(enr.totp_secret, sizeof(enr.totp_secret));
 	if (ok < 0) {
-		mfa_fail(req, false, ERR_INTERNAL_ERROR, "TOTP parameters of "
+		txn_refuse(req, false, ERR_INTERNAL_ERROR, "TOTP parameters of "
 		    "enrollment %s are invalid", enr.enrollment_id);
 		return;
 	}
@@ -263,21 +281,19 @@ finalize_totp(struct request *req, struct mfa_ctx *ctx,
 		return;
 	}
 	if (r == STORE_EXISTS)
-		mfa_fail(req, true, ERR_INVALID_CODE, "this TOTP code has "
+		txn_refuse(req, true, ERR_INVALID_CODE, "this TOTP code has "
 		    "already been used; wait for the next one");
 	else
-		mfa_fail(req, true, ERR_INVALID_CODE, NULL);
+		txn_refuse(req, true, ERR_INVALID_CODE, NULL);
 }
 
-/* Required fields, in the order the request lists them. */
+/*
+ * The fields required by the kind of verification (the table has the
+ * credential), in the order the request lists them.
+ */
 static int
 required_or_reply(struct request *req, const struct finalize_req *fr)
 {
-	if (reqparse_empty(fr->credential)) {
-		reply_error(req, ERR_MISSING_CREDENTIAL, "mfaPendingCredential "
-		    "is required");
-		return -1;
-	}
 	if ((fr->phone == NULL) == (fr->totp == NULL)) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "give exactly one of "
 		    "phoneVerificationInfo and totpVerificationInfo");
@@ -321,13 +337,6 @@ mfa_signin_finalize(struct request *req)
 {
 	struct finalize_req fr;
 	struct mfa_ctx ctx;
-	struct reqparse_field f[] = {
-		{ "mfaPendingCredential", RP_STRING, &fr.credential },
-		{ "mfaEnrollmentId", RP_STRING, &fr.enrollment_id },
-		{ "phoneVerificationInfo", RP_OBJECT, &fr.phone },
-		{ "totpVerificationInfo", RP_OBJECT, &fr.totp },
-		{ "tenantId", RP_STRING, &fr.tenant },
-	};
 	struct reqparse_field pf[] = {
 		{ "sessionInfo", RP_STRING, &fr.session_info },
 		{ "code", RP_STRING, &fr.code },
@@ -337,16 +346,21 @@ mfa_signin_finalize(struct request *req)
 	struct reqparse_field tf[] = {
 		{ "verificationCode", RP_STRING, &fr.totp_code },
 	};
+	struct reqparse_field f[] = {
+		{ "mfaPendingCredential", RP_STRING, &fr.credential,
+		    ERR_MISSING_CREDENTIAL,
+		    "mfaPendingCredential is required" },
+		{ "mfaEnrollmentId", RP_STRING, &fr.enrollment_id },
+		{ "phoneVerificationInfo", RP_OBJECT, &fr.phone,
+		    .sub = pf, .nsub = sizeof(pf) / sizeof(pf[0]) },
+		{ "totpVerificationInfo", RP_OBJECT, &fr.totp,
+		    .sub = tf, .nsub = sizeof(tf) / sizeof(tf[0]) },
+		{ "tenantId", RP_STRING, &fr.tenant },
+	};
 
 	memset(&fr, 0, sizeof(fr));
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])))
-		return;
-	if (fr.phone != NULL && reqparse_fields_or_reply(req, fr.phone,
-	    "phoneVerificationInfo", pf, sizeof(pf) / sizeof(pf[0])))
-		return;
-	if (fr.totp != NULL && reqparse_fields_or_reply(req, fr.totp,
-	    "totpVerificationInfo", tf, 1))
 		return;
 	if (required_or_reply(req, &fr) ||
 	    mfa_resolve_or_reply(req, fr.credential, fr.tenant, &ctx))

@@ -17,16 +17,82 @@
 #include "reply.h"
 #include "reqparse.h"
 
+/*
+ * The refresh token and its user, if the token may still be exchanged:
+ * known, of this project, its user enabled and not revoked since. 0, or
+ * -1 after replying.
+ */
+static int
+refresh_or_reply(struct request *req, const char *refresh,
+    struct store_refresh *rt, struct store_user *u)
+{
+	struct store *st = req->emu->store;
+	int r;
+
+	if (txn_begin_or_reply(req) != 0)
+		return -1;
+	r = store_refresh_get(st, refresh, rt);
+	if (r == STORE_OK)
+		r = store_user_get(st, rt->user_id, u);
+	store_rollback(st);
+	if (r == STORE_NOT_FOUND) {
+		reply_error(req, ERR_INVALID_REFRESH_TOKEN, NULL);
+		return -1;
+	}
+	if (r != STORE_OK) {
+		txn_unavailable(req);
+		return -1;
+	}
+	if (strcmp(u->project_id, req->emu->cfg.project) != 0) {
+		reply_error(req, ERR_INVALID_REFRESH_TOKEN, "the refresh token "
+		    "belongs to another project");
+		return -1;
+	}
+	if (u->disabled) {
+		reply_error(req, ERR_USER_DISABLED, NULL);
+		return -1;
+	}
+	if (rt->created_at < u->valid_since) {
+		reply_error(req, ERR_TOKEN_EXPIRED, "the user's tokens were "
+		    "revoked after this refresh token was issued");
+		return -1;
+	}
+	return 0;
+}
+
+/* securetoken's answer, in its snake_case (new object). */
+static struct json_object *
+token_json(const struct account_tokens *tok, const struct store_user *u)
+{
+	struct json_object *body = json_object_new_object();
+
+	json_object_object_add(body, "access_token",
+	    json_object_new_string(tok->id_token));
+	json_object_object_add(body, "expires_in",
+	    json_object_new_string("3600"));
+	json_object_object_add(body, "token_type",
+	    json_object_new_string("Bearer"));
+	json_object_object_add(body, "refresh_token",
+	    json_object_new_string(tok->refresh_token));
+	json_object_object_add(body, "id_token",
+	    json_object_new_string(tok->id_token));
+	json_object_object_add(body, "user_id",
+	    json_object_new_string(u->local_id));
+	json_object_object_add(body, "project_id",
+	    json_object_new_string(u->project_id));
+	return body;
+}
+
 void
 securetoken_token(struct request *req)
 {
-	struct emu *emu = req->emu;
-	struct store *st = emu->store;
 	const char *grant = NULL, *refresh = NULL;
 	struct reqparse_field f[] = {
 		{ "grant_type", RP_STRING, &grant },
-		{ "refresh_token", RP_STRING, &refresh },
+		{ "refresh_token", RP_STRING, &refresh,
+		    ERR_MISSING_REFRESH_TOKEN },
 		{ "grantType", RP_STRING, &grant },
+		/* Aliases: the required check reads the slot they share. */
 		{ "refreshToken", RP_STRING, &refresh },
 	};
 	struct account_session sess;
@@ -34,72 +100,28 @@ securetoken_token(struct request *req)
 	struct store_refresh rt;
 	struct store_user u;
 	struct json_object *body;
-	int r;
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])))
 		return;
-	if (reqparse_empty(refresh)) {
-		reply_error(req, ERR_MISSING_REFRESH_TOKEN, NULL);
-		return;
-	}
 	if (reqparse_empty(grant) || strcmp(grant, "refresh_token") != 0) {
 		reply_error(req, ERR_INVALID_GRANT_TYPE, "grant_type must be "
 		    "refresh_token");
 		return;
 	}
-	if (txn_begin_or_reply(req) != 0)
+	if (refresh_or_reply(req, refresh, &rt, &u) != 0)
 		return;
-	r = store_refresh_get(st, refresh, &rt);
-	if (r == STORE_OK)
-		r = store_user_get(st, rt.user_id, &u);
-	store_rollback(st);
-	if (r == STORE_NOT_FOUND) {
-		reply_error(req, ERR_INVALID_REFRESH_TOKEN, NULL);
-		return;
-	}
-	if (r != STORE_OK) {
-		txn_unavailable(req);
-		return;
-	}
-	if (strcmp(u.project_id, emu->cfg.project) != 0) {
-		reply_error(req, ERR_INVALID_REFRESH_TOKEN, "the refresh token "
-		    "belongs to another project");
-		return;
-	}
-	if (u.disabled) {
-		reply_error(req, ERR_USER_DISABLED, NULL);
-		return;
-	}
-	if (rt.created_at < u.valid_since) {
-		reply_error(req, ERR_TOKEN_EXPIRED, "the user's tokens were "
-		    "revoked after this refresh token was issued");
-		return;
-	}
+	/* The new ID token keeps the session's claims, second factor too. */
 	sess.sign_in_provider = rt.sign_in_provider;
 	sess.second_factor = rt.second_factor[0] ? rt.second_factor : NULL;
 	sess.enrollment_id = rt.enrollment_id;
 	sess.auth_time = rt.auth_time;
 	strcpy(tok.refresh_token, rt.token);
-	if (account_sign_id_token(emu, &u, &sess, &tok) != 0) {
+	if (account_sign_id_token(req->emu, &u, &sess, &tok) != 0) {
 		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
 		return;
 	}
-	body = json_object_new_object();
-	json_object_object_add(body, "access_token",
-	    json_object_new_string(tok.id_token));
-	json_object_object_add(body, "expires_in",
-	    json_object_new_string("3600"));
-	json_object_object_add(body, "token_type",
-	    json_object_new_string("Bearer"));
-	json_object_object_add(body, "refresh_token",
-	    json_object_new_string(tok.refresh_token));
-	json_object_object_add(body, "id_token",
-	    json_object_new_string(tok.id_token));
-	json_object_object_add(body, "user_id",
-	    json_object_new_string(u.local_id));
-	json_object_object_add(body, "project_id",
-	    json_object_new_string(u.project_id));
+	body = token_json(&tok, &u);
 	free(tok.id_token);
 	reply_json(req, 200, body);
 }

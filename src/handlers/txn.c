@@ -1,3 +1,5 @@
+#include <stdarg.h>
+
 #include "emu.h"
 #include "handlers/txn.h"
 #include "http_server.h"
@@ -44,4 +46,40 @@ txn_check_or_reply(struct request *req, int store_result)
 		return 0;
 	txn_fail(req);
 	return -1;
+}
+
+int
+txn_refuse(struct request *req, bool keep, enum err_code code,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (keep) {
+		if (txn_commit_or_reply(req) != 0)
+			return -1;
+	} else {
+		store_rollback(req->emu->store);
+	}
+	va_start(ap, fmt);
+	reply_verror(req, code, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+txn_write_or_reply(struct request *req,
+    int (*step)(struct request *req, void *arg), void *arg)
+{
+	int r;
+
+	if (txn_begin_or_reply(req) != 0)
+		return -1;
+	r = step(req, arg);
+	if (r == TXN_REPLIED)
+		return -1;
+	if (r != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	return txn_commit_or_reply(req);
 }

@@ -5,6 +5,10 @@
 #ifndef MFAEMU_HANDLERS_TXN_H
 #define MFAEMU_HANDLERS_TXN_H
 
+#include <stdbool.h>
+
+#include "errors.h"
+
 struct request;
 
 /* store_begin(); on failure reply 503 and return -1. */
@@ -26,5 +30,29 @@ void txn_unavailable(struct request *req);
  * No store failure becomes a 500, a 400 or a success.
  */
 int txn_check_or_reply(struct request *req, int store_result);
+
+/*
+ * End the transaction and reply with an error: `keep` commits what the
+ * transaction recorded of the failure (a wrong code's attempt) instead of
+ * rolling back; a failed commit replies 503 instead. `fmt` (printf-style,
+ * may be NULL) is the detail. Returns -1, for *_or_reply helpers.
+ */
+int txn_refuse(struct request *req, bool keep, enum err_code code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * What a txn_write_or_reply step returns when it has ended the
+ * transaction and replied itself (a 4xx). Apart from every store result.
+ */
+#define TXN_REPLIED (-100)
+
+/*
+ * A handler's writes in one transaction: begin, run `step`, commit.
+ * `step` returns a store result (STORE_OK commits; any other rolls back
+ * and replies 503) or TXN_REPLIED. Returns 0 once committed, the reply
+ * being the caller's; -1 once replied.
+ */
+int txn_write_or_reply(struct request *req,
+    int (*step)(struct request *req, void *arg), void *arg);
 
 #endif

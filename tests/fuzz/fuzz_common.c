@@ -6,6 +6,7 @@
 #include "../lib/test_env.h"
 #include "config.h"
 #include "emu.h"
+#include "file.h"
 #include "fuzz_common.h"
 #include "log.h"
 
@@ -75,23 +76,13 @@ fuzz_source_root(void)
 char *
 fuzz_read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
+	char err[512], *buf;
 
-	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "fuzz: cannot read %s\n", path);
+	if ((buf = file_read_all(path, 64u << 20, len, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "fuzz: %s\n", err);
 		abort();
 	}
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "fuzz: cannot read %s\n", path);
-		abort();
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = (size_t)n;
 	return buf;
 }
 

@@ -62,6 +62,7 @@
 #include "fuzz_common.h"
 #include "http_server.h"
 #include "reqparse.h"
+#include "router.h"
 #include "store.h"
 #include "tokens.h"
 #include "totp.h"
@@ -739,7 +740,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			req->body = sr.body;
 			req->body_len = sr.body_len;
 			faults_set = faults_any(&emu->faults);
-			http_server_run(req);
+			http_server_run(&router_app, req);
 			if (trace)
 				fprintf(stderr, "> %s %s (%zu body bytes)\n"
 				    "< %u %s\n", req->method, req->url,

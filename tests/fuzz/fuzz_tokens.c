@@ -19,6 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "b64url.h"
 #include "fuzz_common.h"
 #include "tokens.h"
 
@@ -55,8 +56,8 @@ b64(const uint8_t *in, size_t n)
 	size_t cap = (n + 2) / 3 * 4 + 1;
 	char *out = malloc(cap);
 
-	if (out == NULL || tokens_b64url(in, n, out, cap) < 0)
-		fail("tokens_b64url");
+	if (out == NULL || b64url_encode(in, n, out, cap) < 0)
+		fail("b64url_encode");
 	return out;
 }
 

@@ -491,6 +491,20 @@ test('start: MISSING_ID_TOKEN, INVALID_ID_TOKEN, INVALID_ARGUMENT for both or ne
   assert.ok(!('mfaInfo' in (await lookup(idToken))));
 });
 
+test('start: phoneEnrollmentInfo is the StartMfaPhoneRequestInfo of mfaSignIn:start: every client field accepted, each checked for its type', async () => {
+  const user = await newUser('pinfo');
+  const { idToken } = await signIn(user);
+  const fields = {
+    recaptchaToken: 'token', safetyNetToken: 'sn', playIntegrityToken: 'pi',
+    iosReceipt: 'r', iosSecret: 's', autoRetrievalInfo: { appSignatureHash: 'h' },
+    captchaResponse: 'c', clientType: 'CLIENT_TYPE_WEB', recaptchaVersion: 'RECAPTCHA_ENTERPRISE',
+  };
+  const bad = { idToken, phoneEnrollmentInfo: { ...fields, phoneNumber: freshPhone(), autoRetrievalInfo: { appSignatureHash: 5 } } };
+  const msg = expectError(await eStart(bad), 400, 'INVALID_ARGUMENT');
+  assert.match(msg, /phoneEnrollmentInfo\.autoRetrievalInfo\.appSignatureHash/);
+  expectOk(await eStart({ idToken, phoneEnrollmentInfo: { ...fields, phoneNumber: freshPhone() } }));
+});
+
 test('finalize: MISSING_ID_TOKEN, INVALID_ARGUMENT for both or neither info, MISSING_SESSION_INFO, MISSING_CODE, INVALID_SESSION_INFO', async () => {
   const user = await newUser('fargs');
   const { idToken } = await signIn(user);

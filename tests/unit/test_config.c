@@ -240,7 +240,7 @@ static const struct {
 	const char *env;		/* variable to set, or NULL */
 	const char *env_value;
 	const char *args[MAX_ARGS];	/* NULL-terminated */
-	const char *says[2];		/* substrings the message must have */
+	const char *says[2];		/* what the message must hold */
 } bad[] = {
 	{ NULL, NULL, { "--port", "70000" }, { "--port", "70000" } },
 	{ "MFAEMU_PORT", "70000", { NULL }, { "MFAEMU_PORT", "70000" } },

@@ -2,7 +2,8 @@
  * --export-on-exit's files: the Firebase layout written whole or not at
  * all. A write that fails part-way (here a file-size limit, as a full disk
  * would) leaves the previous export as it was, no partial or temporary
- * file, and no open file descriptor.
+ * file, and no open file descriptor. Imports go through the user
+ * importer: stored users are kept, a refused user is named.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -228,6 +229,47 @@ START_TEST(firebase_export_unmakeable_folder)
 }
 END_TEST
 
+/* Importing its own export again keeps every stored user as it is. */
+START_TEST(firebase_import_skips_stored_users)
+{
+	struct fixtures_counts c;
+
+	ck_assert_msg(firebase_export(&emu, dir, err, sizeof(err)) == 0, "%s",
+	    err);
+	ck_assert_msg(firebase_import(&emu, dir, &c, err, sizeof(err)) == 0,
+	    "%s", err);
+	ck_assert_uint_eq(c.users, 0);
+	ck_assert_uint_eq(c.skipped, USERS);
+}
+END_TEST
+
+/* A user the importer refuses: the file and its JSON path, nothing kept. */
+START_TEST(firebase_import_names_the_refused_user)
+{
+	char path[256];
+	struct store_user u;
+	struct fixtures_counts c;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/auth_export", dir);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/auth_export/accounts.json", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("{\"users\": [{\"localId\": \"new-user\", \"tenantId\": "
+	    "\"t-new\"}, {\"localId\": \"bad\", \"mfaInfo\": "
+	    "[{\"phoneInfo\": \"555\"}]}]}", f);
+	fclose(f);
+	ck_assert_int_eq(firebase_import(&emu, dir, &c, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "accounts.json: $.users[1].mfaInfo[0]: ") !=
+	    NULL, "'%s'", err);
+	ck_assert_int_eq(store_begin(emu.store), 0);
+	ck_assert_int_eq(store_user_find(emu.store, emu.cfg.project, "t-new",
+	    "new-user", &u), STORE_NOT_FOUND);
+	store_rollback(emu.store);
+}
+END_TEST
+
 static Suite *
 firebase_data_suite(void)
 {
@@ -238,6 +280,8 @@ firebase_data_suite(void)
 	tcase_add_test(tc, firebase_export_writes_whole_files);
 	tcase_add_test(tc, firebase_export_failed_write_leaves_nothing);
 	tcase_add_test(tc, firebase_export_unmakeable_folder);
+	tcase_add_test(tc, firebase_import_skips_stored_users);
+	tcase_add_test(tc, firebase_import_names_the_refused_user);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -131,9 +131,6 @@ START_TEST(fixtures_demo_contents)
 	struct fixtures_counts c;
 	struct store_user u;
 	struct store_enrollment e;
-	struct store_credential cred;
-	struct store_realm realm;
-	char code[STORE_CODE_MAX + 1];
 
 	load_demo(&c);
 	begin();
@@ -176,6 +173,20 @@ START_TEST(fixtures_demo_contents)
 	/* dave is disabled. */
 	find_user("", "dave", &u);
 	ck_assert_int_eq(u.disabled, 1);
+	store_rollback(emu.store);
+}
+END_TEST
+
+START_TEST(fixtures_demo_tenant_and_credentials)
+{
+	struct fixtures_counts c;
+	struct store_user u;
+	struct store_credential cred;
+	struct store_realm realm;
+	char code[STORE_CODE_MAX + 1];
+
+	load_demo(&c);
+	begin();
 
 	/* erin lives in tenant-a only. */
 	find_user("tenant-a", "erin", &u);
@@ -544,6 +555,7 @@ fixtures_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, fixtures_demo_counts);
 	tcase_add_test(tc, fixtures_demo_contents);
+	tcase_add_test(tc, fixtures_demo_tenant_and_credentials);
 	tcase_add_test(tc, fixtures_demo_password_hashed);
 	tcase_add_test(tc, fixtures_load_twice_idempotent);
 	tcase_add_test(tc, fixtures_duplicate_of_stored_user);

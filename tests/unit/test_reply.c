@@ -45,9 +45,10 @@ is_canonical_status(const char *s)
 	return 0;
 }
 
-START_TEST(reply_table_matches_errors_def)
+START_TEST(errors_table_matches_errors_def)
 {
-	ck_assert_int_eq(sizeof(def_rows) / sizeof(def_rows[0]), ERR__COUNT);
+	ck_assert_int_eq(sizeof(def_rows) / sizeof(def_rows[0]),
+	    ERR__COUNT - ERR__NONE - 1);
 	for (size_t i = 0; i < sizeof(def_rows) / sizeof(def_rows[0]); i++) {
 		const struct err_info *e = errors_info(def_rows[i].code);
 
@@ -60,7 +61,7 @@ START_TEST(reply_table_matches_errors_def)
 END_TEST
 
 /* One run per enum err_code. */
-START_TEST(reply_table_row_consistent)
+START_TEST(errors_table_row_consistent)
 {
 	const struct err_info *e = errors_info((enum err_code)_i);
 
@@ -85,13 +86,41 @@ START_TEST(reply_table_row_consistent)
 }
 END_TEST
 
-START_TEST(reply_table_codes_unique)
+START_TEST(errors_table_codes_unique)
 {
-	for (int i = 0; i < ERR__COUNT; i++) {
+	for (int i = ERR__NONE + 1; i < ERR__COUNT; i++) {
 		for (int j = i + 1; j < ERR__COUNT; j++)
 			ck_assert_str_ne(errors_info((enum err_code)i)->code,
 			    errors_info((enum err_code)j)->code);
 	}
+}
+END_TEST
+
+/* ERR__NONE and values past the table are bugs: they read as INTERNAL. */
+START_TEST(errors_info_out_of_table)
+{
+	const struct err_info *internal = errors_info(ERR_INTERNAL_ERROR);
+
+	ck_assert_ptr_eq(errors_info(ERR__NONE), internal);
+	ck_assert_ptr_eq(errors_info(ERR__COUNT), internal);
+	ck_assert_ptr_eq(errors_info((enum err_code)-1), internal);
+	ck_assert_ptr_ne(errors_info(ERR_INVALID_ARGUMENT), internal);
+}
+END_TEST
+
+START_TEST(errors_lookup_by_name)
+{
+	enum err_code code = ERR__NONE;
+
+	for (size_t i = 0; i < sizeof(def_rows) / sizeof(def_rows[0]); i++) {
+		ck_assert_int_eq(errors_lookup(def_rows[i].name, &code), 0);
+		ck_assert_int_eq(code, def_rows[i].code);
+	}
+	code = ERR_INVALID_CODE;
+	ck_assert_int_eq(errors_lookup("NO_SUCH_CODE", &code), -1);
+	ck_assert_int_eq(errors_lookup("", &code), -1);
+	ck_assert_int_eq(errors_lookup("invalid_code", &code), -1);
+	ck_assert_int_eq(code, ERR_INVALID_CODE);
 }
 END_TEST
 
@@ -245,11 +274,14 @@ reply_suite(void)
 	Suite *s = suite_create("reply");
 	TCase *tc = tcase_create("reply");
 
-	tcase_add_test(tc, reply_table_matches_errors_def);
-	tcase_add_loop_test(tc, reply_table_row_consistent, 0, ERR__COUNT);
-	tcase_add_test(tc, reply_table_codes_unique);
-	tcase_add_loop_test(tc, reply_error_body_envelope_every_code, 0,
+	tcase_add_test(tc, errors_table_matches_errors_def);
+	tcase_add_loop_test(tc, errors_table_row_consistent, ERR__NONE + 1,
 	    ERR__COUNT);
+	tcase_add_test(tc, errors_table_codes_unique);
+	tcase_add_test(tc, errors_info_out_of_table);
+	tcase_add_test(tc, errors_lookup_by_name);
+	tcase_add_loop_test(tc, reply_error_body_envelope_every_code,
+	    ERR__NONE + 1, ERR__COUNT);
 	tcase_add_loop_test(tc, reply_error_body_message, 0,
 	    (int)(sizeof(envelope_cases) / sizeof(envelope_cases[0])));
 	tcase_add_test(tc, reply_error_body_exact_json);

@@ -1,13 +1,16 @@
 /*
  * Request bodies and fixture files: strict JSON in, typed fields out, and
- * the Google-style messages when a field has the wrong type.
+ * the Google-style messages when a field has the wrong type or a required
+ * one is missing.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "http_server.h"
 #include "reqparse.h"
 #include "unit.h"
 
@@ -422,6 +425,243 @@ START_TEST(reqparse_fields_wrong_type_message)
 }
 END_TEST
 
+/* The `missing` column: which documents leave a required field missing. */
+static const struct {
+	const char *doc;
+	int missing;
+} required_cases[] = {
+	{ "{}", 1 },
+	{ "{\"s\":null}", 1 },
+	{ "{\"s\":\"\"}", 1 },
+	{ "{\"other\":\"x\"}", 1 },
+	{ "{\"s\":\" \"}", 0 },
+	{ "{\"s\":\"x\"}", 0 },
+};
+
+START_TEST(reqparse_fields_required_string)
+{
+	char err[256];
+	struct json_object *o = parse(required_cases[_i].doc, err,
+	    sizeof(err));
+	const char *s = NULL;
+	const struct reqparse_field f[] = {
+		{ "s", RP_STRING, &s, ERR_MISSING_ID_TOKEN },
+	};
+	int r;
+
+	ck_assert_ptr_nonnull(o);
+	strcpy(err, "unchanged");
+	r = reqparse_fields(o, "req", f, 1, err, sizeof(err));
+	json_object_put(o);
+	if (required_cases[_i].missing) {
+		ck_assert_int_eq(r, -1);
+		ck_assert_str_eq(err, "'req.s' is required");
+	} else {
+		ck_assert_int_eq(r, 0);
+		ck_assert_str_eq(err, "unchanged");
+	}
+}
+END_TEST
+
+/* Every type can be required; a present object or array is never missing. */
+START_TEST(reqparse_fields_required_each_type)
+{
+	static const char *const names[] = { "s", "o", "a", "b", "i" };
+	char err[256];
+	struct json_object *full = parse("{\"s\":\"x\",\"o\":{},\"a\":[],"
+	    "\"b\":false,\"i\":0}", err, sizeof(err));
+
+	ck_assert_ptr_nonnull(full);
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		struct json_object *o = json_object_get(full), *copy = NULL;
+		const char *s = NULL;
+		struct json_object *obj = NULL, *arr = NULL;
+		int b = 0;
+		int64_t i = 0;
+		const struct reqparse_field f[] = {
+			{ "s", RP_STRING, &s, ERR_MISSING_CODE },
+			{ "o", RP_OBJECT, &obj, ERR_MISSING_CODE },
+			{ "a", RP_ARRAY, &arr, ERR_MISSING_CODE },
+			{ "b", RP_BOOL, &b, ERR_MISSING_CODE },
+			{ "i", RP_INT, &i, ERR_MISSING_CODE },
+		};
+		char want[64];
+
+		ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err,
+		    sizeof(err)), 0);
+		json_object_put(o);
+		/* The same document without names[k]. */
+		ck_assert_int_eq(json_object_deep_copy(full, &copy, NULL), 0);
+		json_object_object_del(copy, names[k]);
+		s = NULL;
+		obj = arr = NULL;
+		ck_assert_int_eq(reqparse_fields(copy, NULL, f, N(f), err,
+		    sizeof(err)), -1);
+		snprintf(want, sizeof(want), "'%s' is required", names[k]);
+		ck_assert_str_eq(err, want);
+		json_object_put(copy);
+	}
+	json_object_put(full);
+}
+END_TEST
+
+/* Types first, in table order, then required fields, in table order. */
+START_TEST(reqparse_fields_required_after_types)
+{
+	char err[256];
+	struct json_object *o = parse("{\"c\":5}", err, sizeof(err));
+	const char *a = NULL, *b = NULL, *c = NULL;
+	const struct reqparse_field f[] = {
+		{ "a", RP_STRING, &a, ERR_MISSING_ID_TOKEN },
+		{ "b", RP_STRING, &b, ERR_MISSING_CODE, "b, please" },
+		{ "c", RP_STRING, &c },
+	};
+
+	ck_assert_ptr_nonnull(o);
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err, sizeof(err)),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(err, "Invalid value at 'c' "
+	    "(TYPE_STRING)"));
+	json_object_object_add(o, "c", json_object_new_string("ok"));
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "'a' is required");
+	json_object_object_add(o, "a", json_object_new_string("ok"));
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "b, please");
+	json_object_object_add(o, "b", json_object_new_string("ok"));
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err, sizeof(err)),
+	    0);
+	json_object_put(o);
+}
+END_TEST
+
+/* Two names for one slot (grant_type, grantType): either one will do. */
+START_TEST(reqparse_fields_required_alias)
+{
+	static const char *const docs[] = {
+		"{\"refresh_token\":\"t\"}",
+		"{\"refreshToken\":\"t\"}",
+		"{\"refresh_token\":\"\",\"refreshToken\":\"t\"}",
+	};
+	char err[256];
+
+	for (size_t d = 0; d < sizeof(docs) / sizeof(docs[0]); d++) {
+		struct json_object *o = parse(docs[d], err, sizeof(err));
+		const char *t = NULL;
+		const struct reqparse_field f[] = {
+			{ "refresh_token", RP_STRING, &t,
+			    ERR_MISSING_REFRESH_TOKEN },
+			{ "refreshToken", RP_STRING, &t },
+		};
+
+		ck_assert_ptr_nonnull(o);
+		ck_assert_msg(reqparse_fields(o, NULL, f, N(f), err,
+		    sizeof(err)) == 0, "%s: %s", docs[d], err);
+		ck_assert_str_eq(t, "t");
+		json_object_put(o);
+	}
+}
+END_TEST
+
+/*
+ * Nested tables: every level's types before any required field; a nested
+ * required field only when its object is there; paths with the prefix.
+ */
+START_TEST(reqparse_fields_nested)
+{
+	char err[256];
+	struct json_object *o;
+	const char *id = NULL, *code = NULL, *late = NULL;
+	struct json_object *info = NULL;
+	const struct reqparse_field inner[] = {
+		{ "code", RP_STRING, &code, ERR_MISSING_CODE },
+	};
+	const struct reqparse_field f[] = {
+		{ "id", RP_STRING, &id, ERR_MISSING_ID_TOKEN },
+		{ "info", RP_OBJECT, &info, .sub = inner, .nsub = 1 },
+		{ "late", RP_STRING, &late },
+	};
+
+	o = parse("{\"info\":{\"code\":1},\"late\":2}", err, sizeof(err));
+	ck_assert_int_eq(reqparse_fields(o, "req", f, N(f), err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Invalid value at 'req.late'"));
+	json_object_put(o);
+
+	o = parse("{\"info\":{\"code\":1}}", err, sizeof(err));
+	ck_assert_int_eq(reqparse_fields(o, "req", f, N(f), err,
+	    sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "Invalid value at 'req.info.code' "
+	    "(TYPE_STRING)"));
+	json_object_put(o);
+
+	o = parse("{\"info\":{}}", err, sizeof(err));
+	info = NULL;
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "'id' is required");
+	json_object_object_add(o, "id", json_object_new_string("x"));
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "'info.code' is required");
+	json_object_put(o);
+
+	o = parse("{\"id\":\"x\",\"info\":null}", err, sizeof(err));
+	info = NULL;
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, N(f), err, sizeof(err)),
+	    0);
+	json_object_put(o);
+}
+END_TEST
+
+/* The reply a handler sends: `missing` with its detail, or type errors. */
+static const struct {
+	const char *doc;
+	const char *message;
+} reply_cases[] = {
+	{ "{}", "MISSING_MFA_PENDING_CREDENTIAL" },
+	{ "{\"cred\":\"c\"}", "MISSING_CREDENTIAL : the id, please" },
+	{ "{\"id\":7}", "INVALID_ARGUMENT : Invalid JSON payload received. "
+	    "Invalid value at 'id' (TYPE_STRING)" },
+	{ "{\"cred\":\"c\",\"id\":\"i\"}", NULL },
+};
+
+START_TEST(reqparse_fields_or_reply_message)
+{
+	struct request *req = calloc(1, sizeof(*req));
+	char err[256], want[256];
+	struct json_object *o = parse(reply_cases[_i].doc, err, sizeof(err));
+	const char *cred = NULL, *id = NULL;
+	const struct reqparse_field f[] = {
+		{ "cred", RP_STRING, &cred,
+		    ERR_MISSING_MFA_PENDING_CREDENTIAL },
+		{ "id", RP_STRING, &id, ERR_MISSING_CREDENTIAL,
+		    "the id, please" },
+	};
+	int r;
+
+	ck_assert_ptr_nonnull(req);
+	ck_assert_ptr_nonnull(o);
+	req->xgafv = 2;
+	r = reqparse_fields_or_reply(req, o, NULL, f, N(f));
+	json_object_put(o);
+	if (reply_cases[_i].message == NULL) {
+		ck_assert_int_eq(r, 0);
+		ck_assert_uint_eq(req->status, 0);
+	} else {
+		ck_assert_int_eq(r, -1);
+		ck_assert_uint_eq(req->status, 400);
+		snprintf(want, sizeof(want), "{\"error\":{\"code\":400,"
+		    "\"message\":\"%s\",\"status\":\"INVALID_ARGUMENT\"}}",
+		    reply_cases[_i].message);
+		ck_assert_str_eq(req->response, want);
+	}
+	http_server_request_free(req);
+}
+END_TEST
+
 START_TEST(reqparse_empty_values)
 {
 	ck_assert_int_eq(reqparse_empty(NULL), 1);
@@ -449,6 +689,14 @@ reqparse_suite(void)
 	tcase_add_loop_test(tc, reqparse_fields_int, 0, N(int_cases));
 	tcase_add_loop_test(tc, reqparse_fields_wrong_type_message, 0,
 	    N(wrong_types));
+	tcase_add_loop_test(tc, reqparse_fields_required_string, 0,
+	    N(required_cases));
+	tcase_add_test(tc, reqparse_fields_required_each_type);
+	tcase_add_test(tc, reqparse_fields_required_after_types);
+	tcase_add_test(tc, reqparse_fields_required_alias);
+	tcase_add_test(tc, reqparse_fields_nested);
+	tcase_add_loop_test(tc, reqparse_fields_or_reply_message, 0,
+	    N(reply_cases));
 	tcase_add_test(tc, reqparse_empty_values);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,10 +1,13 @@
 /*
  * The route table as clients reach it: Google host prefixes (the Firebase
  * SDKs' emulator mode puts the API host in the path) and bare paths,
- * wildcard segments, and the 404/405 split.
+ * wildcard segments, and the 404/405 split; and what the router hands the
+ * HTTP server, which calls nothing above it.
  */
+#include <stdlib.h>
 #include <string.h>
 
+#include "emu.h"
 #include "http_server.h"
 #include "router.h"
 #include "unit.h"
@@ -190,6 +193,63 @@ START_TEST(router_max_body_default)
 }
 END_TEST
 
+/* What main.c hands the server: the table's limits and the dispatcher. */
+START_TEST(router_app_limits_and_dispatch)
+{
+	struct emu emu;
+	struct request req;
+
+	memset(&emu, 0, sizeof(emu));
+	memset(&req, 0, sizeof(req));
+	emu.cfg.max_body = 4096;
+	req.emu = &emu;
+	req.method = "POST";
+	req.url = "/v2/accounts/mfaSignIn:start";
+	ck_assert_uint_eq(router_app.max_body(&req), 4096);
+	req.url = "/emulator/v1/fixtures";
+	ck_assert_uint_eq(router_app.max_body(&req), 64u << 20);
+	ck_assert(router_app.dispatch == router_dispatch);
+}
+END_TEST
+
+static int fake_dispatched;
+
+static size_t
+fake_max_body(const struct request *req)
+{
+	return 4;
+}
+
+static void
+fake_dispatch(struct request *req)
+{
+	fake_dispatched++;
+	http_server_send(req, 299, "text/plain", "seen", 4);
+}
+
+/* The server calls no router of its own: only the app it is given. */
+START_TEST(http_server_run_calls_its_app)
+{
+	static const struct http_server_app fake = { fake_max_body,
+	    fake_dispatch };
+	struct request *req = calloc(1, sizeof(*req));
+
+	ck_assert_ptr_nonnull(req);
+	req->method = "POST";
+	req->url = "/v2/accounts/mfaSignIn:start";
+	req->body = strdup("0123456789");
+	req->body_len = 10;
+	fake_dispatched = 0;
+	http_server_run(&fake, req);
+	ck_assert_int_eq(fake_dispatched, 1);
+	ck_assert_uint_eq(req->body_cap, 4);
+	ck_assert(req->too_large);
+	ck_assert_uint_eq(req->status, 299);
+	ck_assert_str_eq(req->response, "seen");
+	http_server_request_free(req);
+}
+END_TEST
+
 static Suite *
 router_suite(void)
 {
@@ -199,6 +259,8 @@ router_suite(void)
 	tcase_add_loop_test(tc, router_match_table, 0, N(cases));
 	tcase_add_test(tc, router_match_flags);
 	tcase_add_test(tc, router_max_body_default);
+	tcase_add_test(tc, router_app_limits_and_dispatch);
+	tcase_add_test(tc, http_server_run_calls_its_app);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -71,6 +71,24 @@ remove_db(const char *path)
 	unlink(side);
 }
 
+/*
+ * The schema version a store is at. Read through the test hook: the store
+ * has no other use for it, so it exports no function for it.
+ */
+static int
+schema_version(struct store *x)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(store_test_db(x),
+	    "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
 static int
 user_insert(const char *project, const char *tenant, const char *local_id,
     const char *email, int64_t *id)
@@ -184,7 +202,7 @@ add_proof(const char *proof, int64_t expires_at)
 START_TEST(store_open_memory_migrates)
 {
 	ck_assert_uint_ge(store_migrations_count, 1);
-	ck_assert_int_eq(store_schema_version(st), (int)store_migrations_count);
+	ck_assert_int_eq(schema_version(st), (int)store_migrations_count);
 }
 END_TEST
 
@@ -202,7 +220,7 @@ START_TEST(store_file_persists_across_reopen)
 	temp_path(path, sizeof(path));
 	fst = store_open(path, err, sizeof(err));
 	ck_assert_msg(fst != NULL, "store_open(%s): %s", path, err);
-	ck_assert_int_eq(store_schema_version(fst),
+	ck_assert_int_eq(schema_version(fst),
 	    (int)store_migrations_count);
 
 	/* Fill it through the shared helpers, which use `st`. */
@@ -232,7 +250,7 @@ START_TEST(store_file_persists_across_reopen)
 
 	st = store_open(path, err, sizeof(err));
 	ck_assert_msg(st != NULL, "reopen: %s", err);
-	ck_assert_int_eq(store_schema_version(st), (int)store_migrations_count);
+	ck_assert_int_eq(schema_version(st), (int)store_migrations_count);
 	begin();
 	ck_assert_int_eq(store_user_find(st, "p-project", "", "persist", &u),
 	    STORE_OK);
@@ -815,6 +833,109 @@ struct outbox_seen {
 	struct store_outbox_entry e[8];
 };
 
+/* Both kinds of enrollment session read back as they were written. */
+START_TEST(store_enroll_session_round_trip)
+{
+	struct store_enroll_session x, got;
+	int64_t user;
+
+	begin();
+	user = add_user("p-project", "", "enrolling");
+	memset(&x, 0, sizeof(x));
+	strcpy(x.session_info, "ens-phone");
+	x.user_id = user;
+	x.kind = STORE_FACTOR_PHONE;
+	strcpy(x.phone_number, "+15555550123");
+	strcpy(x.code, "654321");
+	x.created_at = 10;
+	x.expires_at = 20;
+	ck_assert_int_eq(store_enroll_session_insert(st, &x), STORE_OK);
+	strcpy(x.session_info, "ens-totp");
+	x.kind = STORE_FACTOR_TOTP;
+	x.phone_number[0] = x.code[0] = '\0';
+	memset(x.totp_secret, 7, 20);
+	x.totp_secret_len = 20;
+	x.totp_alg = TOTP_SHA512;
+	x.totp_digits = 8;
+	x.totp_period = 60;
+	ck_assert_int_eq(store_enroll_session_insert(st, &x), STORE_OK);
+
+	ck_assert_int_eq(store_enroll_session_get(st, "ens-phone", &got),
+	    STORE_OK);
+	ck_assert_int_eq(got.kind, STORE_FACTOR_PHONE);
+	ck_assert_int_eq(got.user_id, user);
+	ck_assert_str_eq(got.phone_number, "+15555550123");
+	ck_assert_str_eq(got.code, "654321");
+	ck_assert_uint_eq(got.totp_secret_len, 0);
+	ck_assert_int_eq(got.expires_at, 20);
+	ck_assert_int_eq(store_enroll_session_get(st, "ens-totp", &got),
+	    STORE_OK);
+	ck_assert_int_eq(got.kind, STORE_FACTOR_TOTP);
+	ck_assert_str_eq(got.phone_number, "");
+	ck_assert_uint_eq(got.totp_secret_len, 20);
+	ck_assert_mem_eq(got.totp_secret, x.totp_secret, 20);
+	ck_assert_int_eq(got.totp_alg, TOTP_SHA512);
+	ck_assert_int_eq(got.totp_digits, 8);
+	ck_assert_int_eq(got.totp_period, 60);
+	ck_assert_int_eq(got.created_at, 10);
+
+	ck_assert_int_eq(store_enroll_session_fail(st, "ens-totp"), STORE_OK);
+	ck_assert_int_eq(store_enroll_session_consume(st, "ens-totp", 15),
+	    STORE_OK);
+	ck_assert_int_eq(store_enroll_session_consume(st, "ens-totp", 16),
+	    STORE_EXISTS);
+	ck_assert_int_eq(store_enroll_session_get(st, "ens-totp", &got),
+	    STORE_OK);
+	ck_assert_int_eq(got.attempts, 1);
+	ck_assert_int_eq(got.consumed_at, 15);
+	ck_assert_int_eq(store_enroll_session_get(st, "ens-none", &got),
+	    STORE_NOT_FOUND);
+	commit();
+}
+END_TEST
+
+/*
+ * The router's fault rules match on the phone of the enrollment a sign-in
+ * names; the store resolves it, in a transaction of its own.
+ */
+START_TEST(store_fault_phone_resolves_the_enrollment)
+{
+	struct store_enrollment e;
+	char phone[32];
+	int64_t user;
+
+	begin();
+	user = add_user("p-project", "", "faulty");
+	add_phone(user, "faulty-phone", "+15555550177");
+	memset(&e, 0, sizeof(e));
+	e.user_id = user;
+	e.kind = STORE_FACTOR_TOTP;
+	strcpy(e.enrollment_id, "faulty-totp");
+	memset(e.totp_secret, 1, 20);
+	e.totp_secret_len = 20;
+	e.totp_digits = 6;
+	e.totp_period = 30;
+	ck_assert_int_eq(store_enrollment_insert(st, &e), STORE_OK);
+	add_credential("faulty-cred", user, "p-project", "", 600000);
+	commit();
+
+	ck_assert_int_eq(store_fault_phone(st, "faulty-cred", "faulty-phone",
+	    phone, sizeof(phone)), STORE_OK);
+	ck_assert_str_eq(phone, "+15555550177");
+	ck_assert_int_eq(store_fault_phone(st, "faulty-cred", "faulty-totp",
+	    phone, sizeof(phone)), STORE_NOT_FOUND);
+	ck_assert_str_eq(phone, "");
+	ck_assert_int_eq(store_fault_phone(st, "no-cred", "faulty-phone",
+	    phone, sizeof(phone)), STORE_NOT_FOUND);
+	ck_assert_str_eq(phone, "");
+	ck_assert_int_eq(store_fault_phone(st, "faulty-cred", "no-enrollment",
+	    phone, sizeof(phone)), STORE_NOT_FOUND);
+	/* It released the store: a transaction can begin. */
+	begin();
+	commit();
+}
+END_TEST
+
 static int
 collect(const struct store_outbox_entry *e, void *arg)
 {
@@ -1298,7 +1419,7 @@ START_TEST(store_migration_007_sets_row_expiry)
 	store_close(st);
 	st = store_open(path, err, sizeof(err));
 	ck_assert_msg(st != NULL, "migrating: %s", err);
-	ck_assert_int_eq(store_schema_version(st), (int)store_migrations_count);
+	ck_assert_int_eq(schema_version(st), (int)store_migrations_count);
 
 	begin();
 	/* Two hours on: only the entry without a session has expired. */
@@ -1316,6 +1437,62 @@ START_TEST(store_migration_007_sets_row_expiry)
 	    1);
 	ck_assert_int_eq(store_totp_use_step(st, 1, 100, totp_end + 1, 0),
 	    STORE_OK);
+	store_rollback(st);
+	remove_db(path);
+}
+END_TEST
+
+/*
+ * Migration 008 drops users.custom_attributes, which nothing read or
+ * wrote; the users of an older store, and what hangs off them, stay.
+ */
+START_TEST(store_migration_008_drops_custom_attributes)
+{
+	char path[64], *msg = NULL;
+	struct store_user u;
+	struct store_enrollment e;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int columns = 0;
+
+	temp_path(path, sizeof(path));
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < 7; i++)
+		ck_assert_int_eq(sqlite3_exec(db, store_migrations[i].sql,
+		    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, "PRAGMA user_version = 7;"
+	    "INSERT INTO tenants (project_id) VALUES ('p-project');"
+	    "INSERT INTO users (id, project_id, local_id, email, created_at, "
+	    "custom_attributes) VALUES (1, 'p-project', 'alice', "
+	    "'alice@example.com', 0, '{\"role\":\"admin\"}');"
+	    "INSERT INTO mfa_enrollments (id, user_id, enrollment_id, kind, "
+	    "enrolled_at, phone_number) "
+	    "VALUES (1, 1, 'alice-phone', 'phone', 0, '+15555550101');",
+	    NULL, NULL, &msg) == SQLITE_OK, "v7 rows: %s", msg);
+	sqlite3_close(db);
+
+	store_close(st);
+	st = store_open(path, err, sizeof(err));
+	ck_assert_msg(st != NULL, "migrating: %s", err);
+	ck_assert_int_eq(schema_version(st), (int)store_migrations_count);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_test_db(st),
+	    "SELECT name FROM pragma_table_info('users')", -1, &s, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		ck_assert_str_ne((const char *)sqlite3_column_text(s, 0),
+		    "custom_attributes");
+		columns++;
+	}
+	sqlite3_finalize(s);
+	ck_assert_int_gt(columns, 0);
+
+	begin();
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "alice", &u),
+	    STORE_OK);
+	ck_assert_str_eq(u.email, "alice@example.com");
+	ck_assert_int_eq(store_enrollment_get(st, u.id, "alice-phone", &e),
+	    STORE_OK);
+	ck_assert_str_eq(e.phone_number, "+15555550101");
 	store_rollback(st);
 	remove_db(path);
 }
@@ -1552,6 +1729,8 @@ store_suite(void)
 	tcase_add_test(tc, store_credential_use_once);
 	tcase_add_test(tc, store_credential_fail_counts);
 	tcase_add_test(tc, store_sms_session_lifecycle);
+	tcase_add_test(tc, store_enroll_session_round_trip);
+	tcase_add_test(tc, store_fault_phone_resolves_the_enrollment);
 	tcase_add_test(tc, store_outbox_order_and_realm);
 	tcase_add_test(tc, store_totp_step_used_once);
 	tcase_add_test(tc, store_proof_insert_get);
@@ -1561,6 +1740,7 @@ store_suite(void)
 	tcase_add_test(tc, store_prune_removes_expired_only);
 	tcase_add_test(tc, store_prune_keeps_grace);
 	tcase_add_test(tc, store_migration_007_sets_row_expiry);
+	tcase_add_test(tc, store_migration_008_drops_custom_attributes);
 	tcase_add_test(tc, store_prune_batches);
 	tcase_add_test(tc, store_rollback_discards);
 	tcase_add_test(tc, store_bind_failure_fails_the_call);

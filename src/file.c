@@ -1,0 +1,88 @@
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file.h"
+
+/* The first buffer; it doubles from there up to the cap. */
+#define FILE_FIRST_BUFFER 8192
+
+/* "larger than 64 MiB" for the caps the callers use, else in bytes. */
+static void
+file_too_large(const char *path, size_t cap, char *err, size_t errlen)
+{
+	if (cap >= (1u << 20) && cap % (1u << 20) == 0)
+		snprintf(err, errlen, "%s: larger than %zu MiB", path,
+		    cap >> 20);
+	else
+		snprintf(err, errlen, "%s: larger than %zu bytes", path, cap);
+}
+
+/*
+ * Room for at least one more byte and the NUL, at most cap + 2 bytes: one
+ * byte past the cap is how a file that is too large shows itself.
+ */
+static int
+file_grow(char **buf, size_t *size, size_t cap)
+{
+	size_t want = *size ? *size * 2 : FILE_FIRST_BUFFER;
+	char *nb;
+
+	if (want > cap + 2 || want < *size)
+		want = cap + 2;
+	if ((nb = realloc(*buf, want)) == NULL)
+		return -1;
+	*buf = nb;
+	*size = want;
+	return 0;
+}
+
+char *
+file_read_all(const char *path, size_t cap, size_t *len, char *err,
+    size_t errlen)
+{
+	FILE *f;
+	char *buf = NULL;
+	size_t n = 0, size = 0, got;
+	int e;
+
+	if (cap > SIZE_MAX / 2)
+		cap = SIZE_MAX / 2;
+	if ((f = fopen(path, "rb")) == NULL) {
+		e = errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	do {
+		if (n + 1 >= size && file_grow(&buf, &size, cap) != 0) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			e = ENOMEM;
+			goto fail;
+		}
+		got = fread(buf + n, 1, size - n - 1, f);
+		n += got;
+		if (n > cap) {
+			file_too_large(path, cap, err, errlen);
+			e = EFBIG;
+			goto fail;
+		}
+	} while (got > 0);
+	/* A short read is the end of the file or an error: tell them apart. */
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		e = EIO;
+		goto fail;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	fclose(f);
+	free(buf);
+	errno = e;
+	return NULL;
+}

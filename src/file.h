@@ -1,0 +1,17 @@
+/* Reading whole files: the signing key, fixture files, Firebase exports. */
+#ifndef MFAEMU_FILE_H
+#define MFAEMU_FILE_H
+
+#include <stddef.h>
+
+/*
+ * Read the file at `path` into a malloc'd buffer (caller frees), NUL-
+ * terminated, with its length in *len. A file of more than `cap` bytes is
+ * refused. On failure returns NULL with "path: reason" in err and errno
+ * set: fopen's on an open failure (ENOENT for a missing file), EFBIG over
+ * the cap, EIO on a read error, ENOMEM.
+ */
+char *file_read_all(const char *path, size_t cap, size_t *len, char *err,
+    size_t errlen);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * Helpers of the /emulator/v1 handlers (control_*.c, emulator_*.c) whose
+ * paths name a realm: .../projects/{p}[/tenants/{t}], captures[0] being
+ * the project and captures[1], when present, the tenant.
+ */
+#ifndef MFAEMU_HANDLERS_CONTROL_COMMON_H
+#define MFAEMU_HANDLERS_CONTROL_COMMON_H
+
+struct request;
+
+/* The path's tenant, or "" for the project (borrowed). */
+const char *control_tenant(struct request *req);
+
+/* 400 INVALID_ARGUMENT when the path's ids are too long to be stored. */
+int control_realm_ids_or_reply(struct request *req);
+
+#endif

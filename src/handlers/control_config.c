@@ -1,0 +1,167 @@
+/*
+ * A realm's settings and test phone numbers:
+ * GET and PATCH /emulator/v1/projects/{p}[/tenants/{t}]/config.
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers/control_common.h"
+#include "handlers/handlers.h"
+#include "handlers/realm_common.h"
+#include "handlers/txn.h"
+#include "http_server.h"
+#include "reply.h"
+#include "reqparse.h"
+#include "settings.h"
+#include "store.h"
+
+struct config_txn {
+	struct json_object *new_numbers;	/* PATCH's, borrowed; or NULL */
+	struct store_realm realm;
+	struct json_object *numbers;	/* the realm's, for the reply (owned) */
+};
+
+/* The realm's effective settings and test numbers (consumed; new object). */
+static struct json_object *
+config_json(struct request *req, const struct store_realm *realm,
+    struct json_object *numbers)
+{
+	struct settings set;
+	struct json_object *o;
+
+	settings_effective(&req->emu->cfg, realm, &set);
+	o = settings_effective_json(&set);
+	json_object_object_add(o, "projectId",
+	    json_object_new_string(realm->project_id));
+	if (realm->tenant_id[0] != '\0')
+		json_object_object_add(o, "tenantId",
+		    json_object_new_string(realm->tenant_id));
+	json_object_object_add(o, "testPhoneNumbers", numbers);
+	return o;
+}
+
+/* The last step of both transactions: what the reply shows. */
+static int
+list_numbers(struct request *req, struct config_txn *c)
+{
+	c->numbers = json_object_new_object();
+	return realm_test_numbers_list(req->emu->store, &c->realm, c->numbers);
+}
+
+/* Reply with the realm once the transaction is over (or free it). */
+static void
+reply_config(struct request *req, struct config_txn *c, int txn_result)
+{
+	if (txn_result != 0) {
+		json_object_put(c->numbers);
+		return;
+	}
+	reply_json(req, 200, config_json(req, &c->realm, c->numbers));
+}
+
+static int
+read_config(struct request *req, void *arg)
+{
+	struct config_txn *c = arg;
+	int r;
+
+	r = store_realm_get(req->emu->store, req->captures[0],
+	    control_tenant(req), &c->realm);
+	if (r == STORE_NOT_FOUND) {
+		txn_refuse(req, false, ERR_NOT_FOUND, "no %s '%s' (PATCH its "
+		    "config or load a fixture to create it)",
+		    req->ncaptures > 1 ? "tenant" : "project",
+		    req->ncaptures > 1 ? req->captures[1] : req->captures[0]);
+		return TXN_REPLIED;
+	}
+	return r == STORE_OK ? list_numbers(req, c) : r;
+}
+
+/* GET .../config */
+void
+control_config_get(struct request *req)
+{
+	struct config_txn c = { 0 };
+
+	if (control_realm_ids_or_reply(req))
+		return;
+	reply_config(req, &c, txn_write_or_reply(req, read_config, &c));
+}
+
+/* 400 unless every test number is an E.164 number mapped to a code. */
+static int
+numbers_valid_or_reply(struct request *req, struct json_object *numbers)
+{
+	const char *bad = realm_test_numbers_invalid(numbers);
+
+	if (bad == NULL)
+		return 0;
+	reply_error(req, ERR_INVALID_ARGUMENT, "testPhoneNumbers: '%.32s' must "
+	    "be an E.164 number mapped to a 6-digit code", bad);
+	return -1;
+}
+
+/* The realm, or a new one with the defaults (and its project's row). */
+static int
+realm_or_new(struct request *req, struct store_realm *realm)
+{
+	struct store *st = req->emu->store;
+	const char *tenant = control_tenant(req);
+	int r = store_realm_get(st, req->captures[0], tenant, realm);
+
+	if (r != STORE_NOT_FOUND)
+		return r;
+	memset(realm, 0, sizeof(*realm));
+	strcpy(realm->project_id, req->captures[0]);
+	strcpy(realm->tenant_id, tenant);
+	realm->mfa_phone = realm->mfa_totp = 1;
+	/* A tenant needs its project's row too. */
+	if (*tenant != '\0')
+		return store_realm_ensure(st, realm->project_id, "");
+	return STORE_OK;
+}
+
+static int
+write_config(struct request *req, void *arg)
+{
+	struct config_txn *c = arg;
+	struct store *st = req->emu->store;
+	char err[256];
+	int r;
+
+	if ((r = realm_or_new(req, &c->realm)) != STORE_OK)
+		return r;
+	if (settings_parse(req->json, &c->realm, err, sizeof(err)) != 0) {
+		txn_refuse(req, false, ERR_INVALID_ARGUMENT, "%s", err);
+		return TXN_REPLIED;
+	}
+	if ((r = store_realm_put(st, &c->realm)) != STORE_OK)
+		return r;
+	if (c->new_numbers != NULL &&
+	    (r = realm_test_numbers_replace(st, &c->realm,
+	    c->new_numbers)) != STORE_OK)
+		return r;
+	return list_numbers(req, c);
+}
+
+/*
+ * PATCH .../config: the settings members given (others kept); a
+ * "testPhoneNumbers" object replaces the realm's test numbers. Creates
+ * the project or tenant if it does not exist.
+ */
+void
+control_config_patch(struct request *req)
+{
+	struct config_txn c = { 0 };
+	struct reqparse_field f[] = {
+		{ "testPhoneNumbers", RP_OBJECT, &c.new_numbers },
+	};
+
+	if (control_realm_ids_or_reply(req) ||
+	    reqparse_fields_or_reply(req, req->json, NULL, f, 1) ||
+	    numbers_valid_or_reply(req, c.new_numbers))
+		return;
+	reply_config(req, &c, txn_write_or_reply(req, write_config, &c));
+}

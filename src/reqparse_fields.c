@@ -1,0 +1,242 @@
+/*
+ * Field tables: the type of each member of a parsed request, its slot, and
+ * whether it is required (declared in reqparse.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "reply.h"
+#include "reqparse.h"
+
+static const char *
+type_name(enum reqparse_type t)
+{
+	switch (t) {
+	case RP_STRING:
+		return "TYPE_STRING";
+	case RP_OBJECT:
+		return "TYPE_MESSAGE";
+	case RP_ARRAY:
+		return "TYPE_REPEATED";
+	case RP_BOOL:
+		return "TYPE_BOOL";
+	case RP_INT:
+		return "TYPE_INT64";
+	}
+	return "TYPE_UNKNOWN";
+}
+
+static int
+parse_int_string(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+take(struct json_object *v, const struct reqparse_field *f)
+{
+	enum json_type jt = json_object_get_type(v);
+
+	switch (f->type) {
+	case RP_STRING:
+		if (jt != json_type_string)
+			return -1;
+		*(const char **)f->slot = json_object_get_string(v);
+		return 0;
+	case RP_OBJECT:
+		if (jt != json_type_object)
+			return -1;
+		*(struct json_object **)f->slot = v;
+		return 0;
+	case RP_ARRAY:
+		if (jt != json_type_array)
+			return -1;
+		*(struct json_object **)f->slot = v;
+		return 0;
+	case RP_BOOL:
+		if (jt != json_type_boolean)
+			return -1;
+		*(int *)f->slot = json_object_get_boolean(v);
+		return 0;
+	case RP_INT:
+		if (jt == json_type_int) {
+			int64_t n = json_object_get_int64(v);
+
+			/*
+			 * json-c keeps integers past INT64_MAX as uint64 and
+			 * saturates those below INT64_MIN; the most negative
+			 * value is refused as out of range, since it cannot
+			 * be told from a saturated one.
+			 */
+			if ((n == INT64_MAX && json_object_get_uint64(v) >
+			    (uint64_t)INT64_MAX) || n == INT64_MIN)
+				return -1;
+			*(int64_t *)f->slot = n;
+			return 0;
+		}
+		if (jt == json_type_string)
+			return parse_int_string(json_object_get_string(v),
+			    (int64_t *)f->slot);
+		return -1;
+	}
+	return -1;
+}
+
+/* The member `name` of obj, or NULL when it is absent or null. */
+static struct json_object *
+member(struct json_object *obj, const char *name)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(obj, name, &v) ? v : NULL;
+}
+
+/* "prefix.name", or "name" without a prefix, into buf. */
+static void
+field_path(char *buf, size_t len, const char *prefix, const char *name)
+{
+	snprintf(buf, len, "%s%s%s", prefix ? prefix : "", prefix ? "." : "",
+	    name);
+}
+
+/*
+ * Type-check the fields of one level, then descend into the nested tables
+ * of the objects present. Returns 0, or -1 with the message in err.
+ */
+static int
+check_types(struct json_object *obj, const char *prefix,
+    const struct reqparse_field *fields, size_t n, char *err, size_t errlen)
+{
+	char path[256];
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = member(obj, fields[i].name);
+
+		if (v != NULL && take(v, &fields[i]) != 0) {
+			field_path(path, sizeof(path), prefix, fields[i].name);
+			snprintf(err, errlen, "Invalid JSON payload received. "
+			    "Invalid value at '%s' (%s)", path,
+			    type_name(fields[i].type));
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = member(obj, fields[i].name);
+
+		if (fields[i].sub == NULL || v == NULL)
+			continue;
+		field_path(path, sizeof(path), prefix, fields[i].name);
+		if (check_types(v, path, fields[i].sub, fields[i].nsub, err,
+		    errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* 1 when required field f, whose types are checked, is missing. */
+static int
+is_missing(struct json_object *obj, const struct reqparse_field *f)
+{
+	switch (f->type) {
+	case RP_STRING:
+		return reqparse_empty(*(const char **)f->slot);
+	case RP_OBJECT:
+	case RP_ARRAY:
+		return *(struct json_object **)f->slot == NULL;
+	case RP_BOOL:
+	case RP_INT:
+		break;
+	}
+	return member(obj, f->name) == NULL;
+}
+
+/*
+ * The first required field missing, in the order check_types goes, or
+ * NULL; its path goes into path.
+ */
+static const struct reqparse_field *
+find_missing(struct json_object *obj, const char *prefix,
+    const struct reqparse_field *fields, size_t n, char *path, size_t len)
+{
+	const struct reqparse_field *f;
+
+	for (size_t i = 0; i < n; i++) {
+		if (fields[i].missing != ERR__NONE &&
+		    is_missing(obj, &fields[i])) {
+			field_path(path, len, prefix, fields[i].name);
+			return &fields[i];
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = member(obj, fields[i].name);
+		char sub[256];
+
+		if (fields[i].sub == NULL || v == NULL)
+			continue;
+		field_path(sub, sizeof(sub), prefix, fields[i].name);
+		f = find_missing(v, sub, fields[i].sub, fields[i].nsub, path,
+		    len);
+		if (f != NULL)
+			return f;
+	}
+	return NULL;
+}
+
+int
+reqparse_fields(struct json_object *obj, const char *prefix,
+    const struct reqparse_field *fields, size_t n, char *err, size_t errlen)
+{
+	const struct reqparse_field *f;
+	char path[256];
+
+	if (check_types(obj, prefix, fields, n, err, errlen) != 0)
+		return -1;
+	if ((f = find_missing(obj, prefix, fields, n, path,
+	    sizeof(path))) == NULL)
+		return 0;
+	if (f->missing_detail != NULL)
+		snprintf(err, errlen, "%s", f->missing_detail);
+	else
+		snprintf(err, errlen, "'%s' is required", path);
+	return -1;
+}
+
+int
+reqparse_fields_or_reply(struct request *req, struct json_object *obj,
+    const char *prefix, const struct reqparse_field *fields, size_t n)
+{
+	const struct reqparse_field *f;
+	char err[256];
+
+	if (check_types(obj, prefix, fields, n, err, sizeof(err)) != 0) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
+		return -1;
+	}
+	if ((f = find_missing(obj, prefix, fields, n, err,
+	    sizeof(err))) == NULL)
+		return 0;
+	if (f->missing_detail != NULL)
+		reply_error(req, f->missing, "%s", f->missing_detail);
+	else
+		reply_error(req, f->missing, NULL);
+	return -1;
+}
+
+int
+reqparse_empty(const char *s)
+{
+	return s == NULL || *s == '\0';
+}
