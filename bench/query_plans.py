@@ -38,7 +38,7 @@ HOT = {
 # The pruner runs every second in batches holding the store lock: a scan there
 # stalls every request for as long as the table is large.
 PERIODIC = {"PRUNE_SMS", "PRUNE_CRED", "PRUNE_OUTBOX", "PRUNE_TOTP",
-            "PRUNE_PROOF", "PRUNE_ENS"}
+            "PRUNE_PROOF", "PRUNE_ENS", "PRUNE_OOB"}
 NO_PLAN = {"BEGIN", "COMMIT", "ROLLBACK"}
 
 
@@ -116,8 +116,9 @@ def main(argv):
         if name in NO_PLAN:
             continue
         try:
-            nparams = max([int(n) for n in re.findall(r"\?(\d+)", sql)] +
-                          [sql.count("?")])
+            # Numbered parameters (?2 may stand twice) or plain ones.
+            numbered = [int(n) for n in re.findall(r"\?(\d+)", sql)]
+            nparams = max(numbered) if numbered else sql.count("?")
             plan = [r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql,
                                              [None] * nparams)]
         except sqlite3.Error as e:

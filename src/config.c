@@ -11,6 +11,8 @@
 #include <openssl/crypto.h>
 
 #include "config.h"
+#include "custom_token.h"
+#include "file.h"
 #include "version.h"
 
 struct config_opt;
@@ -25,7 +27,7 @@ typedef enum config_result config_set_fn(struct config *cfg,
 
 static config_set_fn set_uint, set_bool, set_true, set_string,
     set_host, set_fixtures, set_project, set_signing_key, set_log_level,
-    set_id_token_alg, set_help, set_version;
+    set_id_token_alg, set_custom_token_key, set_help, set_version;
 
 /*
  * One row per setting: its flag, its environment variable, its help, and
@@ -65,6 +67,10 @@ static const struct config_opt config_opts[] = {
 	{ "signing-key", "MFAEMU_SIGNING_KEY", "PEM",
 	    "RSA private key for ID tokens: a file, or the PEM text itself "
 	    "(default: generated, kept in store)", set_signing_key },
+	{ "custom-token-key", "MFAEMU_CUSTOM_TOKEN_KEY", "PEM",
+	    "key that RS256 custom tokens verify against: a public key, "
+	    "certificate or private key, as a file or the PEM text (default: "
+	    "unsigned emulator-mode tokens only)", set_custom_token_key },
 	{ "log-level", "MFAEMU_LOG_LEVEL", "LEVEL",
 	    "error, warn, info or debug (default info)", set_log_level },
 	{ "id-token-alg", "MFAEMU_ID_TOKEN_ALG", "ALG",
@@ -103,6 +109,11 @@ static const struct config_opt config_opts[] = {
 	    "lifetime of a pending credential (default 600)",
 	    set_uint, F(credential_ttl), 1, 31536000,
 	    "lifetime must be 1-31536000 seconds" },
+	{ "recent-login", "MFAEMU_RECENT_LOGIN", "SECONDS",
+	    "how recent a sign-in must be to change a password or email or "
+	    "delete the account; 0 turns the check off (default 300)",
+	    set_uint, F(recent_login_seconds), 0, 31536000,
+	    "the window must be 0-31536000 seconds" },
 	{ "import", "MFAEMU_IMPORT", "DIR",
 	    "load a Firebase Auth Emulator export (auth_export/accounts.json)",
 	    set_string, F(import_dir), 1, 3000, "a directory path" },
@@ -358,6 +369,29 @@ set_signing_key(struct config *cfg, const struct config_opt *o,
 }
 
 static enum config_result
+set_custom_token_key(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	char reason[128];
+	size_t n;
+
+	if (*val == '\0')
+		return fail(err, errlen, "%s: empty path", src);
+	free(cfg->custom_token_key_pem);
+	if (is_inline_pem(val))
+		cfg->custom_token_key_pem = strdup(val);
+	else if ((cfg->custom_token_key_pem = file_read_all(val, 1 << 20, &n,
+	    reason, sizeof(reason))) == NULL)
+		return fail(err, errlen, "%s: %s", src, reason);
+	if (cfg->custom_token_key_pem == NULL)
+		return fail(err, errlen, "out of memory");
+	if (custom_token_key_check(cfg->custom_token_key_pem, reason,
+	    sizeof(reason)) != 0)
+		return fail(err, errlen, "%s: %s", src, reason);
+	return CONFIG_OK;
+}
+
+static enum config_result
 set_log_level(struct config *cfg, const struct config_opt *o,
     const char *val, const char *src, char *err, size_t errlen)
 {
@@ -433,6 +467,7 @@ set_defaults(struct config *cfg)
 	cfg->sms_code_ttl = 300;
 	cfg->max_attempts = 5;
 	cfg->credential_ttl = 600;
+	cfg->recent_login_seconds = 300;
 }
 
 /* The MFAEMU_* variables that are set and not empty, in table order. */
@@ -532,6 +567,7 @@ config_free(struct config *cfg)
 	free_secret(&cfg->control_token);
 	free(cfg->import_dir);
 	free(cfg->export_dir);
+	free(cfg->custom_token_key_pem);
 	for (size_t i = 0; i < cfg->nfixtures; i++)
 		free(cfg->fixtures[i]);
 	memset(cfg, 0, sizeof(*cfg));

@@ -28,6 +28,13 @@ struct config {
 	 */
 	char *signing_key_path;
 	char *signing_key_pem;
+	/*
+	 * --custom-token-key: the PEM (public key, certificate or private
+	 * key) that RS256 custom tokens must verify against, read from the
+	 * file or given inline and checked at load; NULL: only unsigned
+	 * (emulator-mode) custom tokens are accepted.
+	 */
+	char *custom_token_key_pem;
 	char *control_token;		/* NULL: control plane open */
 	char *import_dir;		/* Firebase emulator export to load */
 	char *export_dir;		/* where to write one at exit */
@@ -48,6 +55,8 @@ struct config {
 	unsigned sms_code_ttl;		/* seconds */
 	unsigned max_attempts;
 	unsigned credential_ttl;	/* seconds */
+	/* Google's recent-login window for sensitive changes; 0: off. */
+	unsigned recent_login_seconds;
 };
 
 enum config_result {

@@ -60,11 +60,18 @@ user_from_firebase(struct json_object *fu)
 {
 	static const char *const keep[] = { "localId", "email",
 	    "emailVerified", "displayName", "phoneNumber", "disabled",
-	    "tenantId", "createdAt" };
+	    "tenantId", "createdAt", "photoUrl", "lastLoginAt",
+	    "lastRefreshAt", "passwordUpdatedAt", "emailLinkSignin",
+	    "providerUserInfo", "validSince" };
 	struct json_object *u = json_object_new_object(), *v, *mfa;
 
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
 		copy_member(fu, u, keep[i]);
+	/* A JavaScript number may come back as a double: whole ms. */
+	if (json_object_object_get_ex(u, "passwordUpdatedAt", &v) &&
+	    json_object_is_type(v, json_type_double))
+		json_object_object_add(u, "passwordUpdatedAt",
+		    json_object_new_int64((int64_t)json_object_get_double(v)));
 	if (json_object_object_get_ex(fu, "passwordHash", &v) &&
 	    json_object_is_type(v, json_type_string)) {
 		const char *h = json_object_get_string(v);
@@ -325,6 +332,7 @@ write_json(const char *dir, const char *name, struct json_object *doc,
 struct fb_export {
 	struct store *st;
 	struct json_object *users;
+	int failed;
 };
 
 static int
@@ -354,7 +362,7 @@ static int
 fb_user(const struct store_user *u, void *arg)
 {
 	struct fb_export *ex = arg;
-	struct json_object *mfa;
+	struct json_object *mfa, *o;
 
 	/* Phone factors only: the Firebase emulator has no TOTP. */
 	mfa = json_object_new_array();
@@ -363,14 +371,24 @@ fb_user(const struct store_user *u, void *arg)
 		json_object_put(mfa);
 		mfa = json_object_new_array();
 	}
-	json_object_array_add(ex->users, user_info_json(u, mfa));
+	if ((o = user_info_json(ex->st, u, mfa, USER_INFO_ADMIN)) == NULL) {
+		ex->failed = 1;
+		return 1;
+	}
+	/*
+	 * The Firebase emulator keeps "fakeHash:salt=..:password=.." and
+	 * could not read mfaemu's salted hash: the layout carries none.
+	 */
+	json_object_object_del(o, "passwordHash");
+	json_object_object_del(o, "salt");
+	json_object_array_add(ex->users, o);
 	return 0;
 }
 
 int
 firebase_export(struct emu *emu, const char *dir, char *err, size_t errlen)
 {
-	struct fb_export ex = { emu->store, json_object_new_array() };
+	struct fb_export ex = { emu->store, json_object_new_array(), 0 };
 	struct json_object *accounts, *config, *meta, *auth, *sign_in;
 	char path[4096];
 	int r, rc = -1;
@@ -382,7 +400,7 @@ firebase_export(struct emu *emu, const char *dir, char *err, size_t errlen)
 	}
 	r = store_user_list(emu->store, emu->cfg.project, fb_user, &ex);
 	store_rollback(emu->store);
-	if (r != STORE_OK) {
+	if (r != STORE_OK || ex.failed) {
 		snprintf(err, errlen, "store: %s", store_errmsg(emu->store));
 		json_object_put(ex.users);
 		return -1;

@@ -90,6 +90,7 @@ request_fill(struct request *req)
 	req->pretty_param = query(c, "prettyPrint");
 	req->content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
 	req->origin = header(c, "Origin");
+	req->host = header(c, MHD_HTTP_HEADER_HOST);
 	req->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
 	req->acr_headers = header(c, "Access-Control-Request-Headers");
 }

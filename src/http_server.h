@@ -42,6 +42,7 @@ struct request {
 	const char *pretty_param;
 	const char *content_type;
 	const char *origin;
+	const char *host;		/* Host: where the client reached us */
 	const char *authorization;
 	const char *acr_headers;	/* Access-Control-Request-Headers */
 

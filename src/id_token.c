@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -21,6 +22,29 @@ string_array(const char *v)
 
 	json_object_array_add(a, json_object_new_string(v));
 	return a;
+}
+
+/*
+ * The session's developer claims at the top level; they were checked for
+ * reserved names when the session began, and never replace the claims
+ * set above them.
+ */
+static void
+add_session_claims(struct json_object *claims, const char *text)
+{
+	struct json_object *extra;
+
+	if (text == NULL || *text == '\0' ||
+	    (extra = json_tokener_parse(text)) == NULL)
+		return;
+	if (json_object_is_type(extra, json_type_object)) {
+		json_object_object_foreach(extra, k, v) {
+			if (!json_object_object_get_ex(claims, k, NULL))
+				json_object_object_add(claims, k,
+				    json_object_get(v));
+		}
+	}
+	json_object_put(extra);
 }
 
 char *
@@ -48,6 +72,11 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 	    json_object_new_int64(now + ID_TOKEN_LIFETIME));
 	if (user->display_name[0] != '\0')
 		add_str(claims, "name", user->display_name);
+	if (user->photo_url[0] != '\0')
+		add_str(claims, "picture", user->photo_url);
+	/* The Firebase emulator's mark of an anonymous session. */
+	if (strcmp(info->sign_in_provider, "anonymous") == 0)
+		add_str(claims, "provider_id", "anonymous");
 	if (user->email[0] != '\0') {
 		add_str(claims, "email", user->email);
 		json_object_object_add(claims, "email_verified",
@@ -60,6 +89,10 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 		json_object_object_add(ids, "phone",
 		    string_array(user->phone_number));
 	}
+	if (info->identities != NULL) {
+		json_object_object_foreach(info->identities, k, v)
+			json_object_object_add(ids, k, json_object_get(v));
+	}
 	json_object_object_add(fb, "identities", ids);
 	add_str(fb, "sign_in_provider", info->sign_in_provider);
 	if (info->second_factor != NULL) {
@@ -69,6 +102,7 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 	if (user->tenant_id[0] != '\0')
 		add_str(fb, "tenant", user->tenant_id);
 	json_object_object_add(claims, "firebase", fb);
+	add_session_claims(claims, info->claims);
 
 	if (emu->cfg.unsigned_id_tokens) {
 		jwt = tokens_unsigned_jwt(claims);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 struct emu;
+struct json_object;
 struct store_user;
 
 #define ID_TOKEN_LIFETIME 3600
@@ -14,6 +15,10 @@ struct id_token_info {
 	const char *second_factor;	/* "phone", "totp" or NULL */
 	const char *enrollment_id;	/* with second_factor */
 	int64_t auth_time;		/* unix seconds */
+	/* Developer claims of the session (JSON object text) or NULL. */
+	const char *claims;
+	/* Federated identities {"google.com": ["sub"]} (borrowed) or NULL. */
+	struct json_object *identities;
 };
 
 /*

@@ -27,6 +27,9 @@ settings_effective(const struct config *cfg, const struct store_realm *realm,
 	    (unsigned)realm->credential_ttl : cfg->credential_ttl;
 	out->totp_window = realm->totp_window ?
 	    (unsigned)realm->totp_window - 1 : SETTINGS_DEFAULT_TOTP_WINDOW;
+	out->oob_code_ttl = (unsigned)realm->oob_code_ttl;
+	out->allow_duplicate_emails = realm->allow_duplicate_emails == 2;
+	out->email_privacy = realm->email_privacy == 2;
 }
 
 /* One integer setting: its JSON name, range and slot in the realm. */
@@ -48,8 +51,85 @@ static const struct int_setting int_settings[] = {
 	    offsetof(struct store_realm, credential_ttl), 0 },
 	{ "totpAdjacentIntervals", 0, 10,
 	    offsetof(struct store_realm, totp_window), 1 },
+	{ "oobCodeTtlSeconds", 1, 31536000,
+	    offsetof(struct store_realm, oob_code_ttl), 0 },
 };
 #define NINT (sizeof(int_settings) / sizeof(int_settings[0]))
+
+/*
+ * The Firebase Auth Emulator's switches: a boolean member of an object
+ * member, kept in the realm as 0 unset, 1 off, 2 on.
+ */
+struct flag_setting {
+	const char *object, *name;
+	size_t offset;		/* in struct store_realm */
+	size_t eff_offset;	/* in struct settings */
+};
+
+static const struct flag_setting flag_settings[] = {
+	{ "signIn", "allowDuplicateEmails",
+	    offsetof(struct store_realm, allow_duplicate_emails),
+	    offsetof(struct settings, allow_duplicate_emails) },
+	{ "emailPrivacyConfig", "enableImprovedEmailPrivacy",
+	    offsetof(struct store_realm, email_privacy),
+	    offsetof(struct settings, email_privacy) },
+};
+#define NFLAG (sizeof(flag_settings) / sizeof(flag_settings[0]))
+
+/* Apply the flags of `obj` present (null: unset); -1 with err if bad. */
+static int
+parse_flags(struct json_object *obj, struct store_realm *realm, char *err,
+    size_t errlen)
+{
+	for (size_t i = 0; i < NFLAG; i++) {
+		const struct flag_setting *fs = &flag_settings[i];
+		int *slot = (int *)((char *)realm + fs->offset);
+		struct json_object *o, *v;
+
+		if (!json_object_object_get_ex(obj, fs->object, &o) ||
+		    o == NULL)
+			continue;
+		if (!json_object_is_type(o, json_type_object)) {
+			snprintf(err, errlen, "%s: must be an object like "
+			    "{\"%s\": false}", fs->object, fs->name);
+			return -1;
+		}
+		if (!json_object_object_get_ex(o, fs->name, &v))
+			continue;
+		if (v != NULL && !json_object_is_type(v, json_type_boolean)) {
+			snprintf(err, errlen, "%s.%s: must be true or false (or "
+			    "null for the default, false)", fs->object,
+			    fs->name);
+			return -1;
+		}
+		*slot = v == NULL ? 0 : json_object_get_boolean(v) ? 2 : 1;
+	}
+	return 0;
+}
+
+/* {"object": {"name": value}} members for each flag (`effective`: all). */
+static void
+add_flags(struct json_object *obj, const struct store_realm *realm,
+    const struct settings *eff)
+{
+	for (size_t i = 0; i < NFLAG; i++) {
+		const struct flag_setting *fs = &flag_settings[i];
+		int v;
+		struct json_object *o;
+
+		if (eff != NULL)
+			v = *(const int *)((const char *)eff + fs->eff_offset);
+		else if ((v = *(const int *)((const char *)realm +
+		    fs->offset)) == 0)
+			continue;
+		else
+			v = v == 2;
+		o = json_object_new_object();
+		json_object_object_add(o, fs->name,
+		    json_object_new_boolean(v));
+		json_object_object_add(obj, fs->object, o);
+	}
+}
 
 int
 settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
@@ -105,7 +185,7 @@ settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
 		}
 		*slot = (int)n + is->stored_plus_one;
 	}
-	return 0;
+	return parse_flags(obj, realm, err, errlen);
 }
 
 void
@@ -126,6 +206,7 @@ settings_add_json(struct json_object *obj, const struct store_realm *realm)
 			json_object_object_add(obj, is->name,
 			    json_object_new_int(v - is->stored_plus_one));
 	}
+	add_flags(obj, realm, NULL);
 }
 
 struct json_object *
@@ -149,5 +230,9 @@ settings_effective_json(const struct settings *s)
 	    json_object_new_int64(s->credential_ttl));
 	json_object_object_add(o, "totpAdjacentIntervals",
 	    json_object_new_int64(s->totp_window));
+	/* null: each code type keeps Google's lifetime (oob_common.c). */
+	json_object_object_add(o, "oobCodeTtlSeconds", s->oob_code_ttl ?
+	    json_object_new_int64(s->oob_code_ttl) : NULL);
+	add_flags(o, NULL, s);
 	return o;
 }

@@ -23,6 +23,10 @@ struct settings {
 	unsigned max_attempts;
 	unsigned credential_ttl;	/* seconds */
 	unsigned totp_window;		/* steps either side */
+	unsigned oob_code_ttl;		/* seconds; 0: Google's, by type */
+	/* The Firebase Auth Emulator's keys (both off unless set). */
+	int allow_duplicate_emails;	/* signIn.allowDuplicateEmails */
+	int email_privacy;	/* emailPrivacyConfig.enableImprovedEmailPrivacy */
 };
 
 /* The realm's values where set, else the daemon's. */
@@ -33,7 +37,9 @@ void settings_effective(const struct config *cfg,
  * Apply the settings members of `obj` (borrowed; other members are
  * ignored) to `realm`: "mfa": {"phone", "totp"}, "smsCodeTtlSeconds",
  * "smsCodeLength", "maxAttempts", "pendingCredentialTtlSeconds",
- * "totpAdjacentIntervals"; null resets a value to the daemon's default.
+ * "totpAdjacentIntervals", "oobCodeTtlSeconds", and the Firebase Auth
+ * Emulator's "signIn": {"allowDuplicateEmails"} and "emailPrivacyConfig":
+ * {"enableImprovedEmailPrivacy"}; null resets a value to the default.
  * On a bad value returns -1 with "member: reason" in err.
  */
 int settings_parse(struct json_object *obj, struct store_realm *realm,

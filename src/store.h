@@ -37,6 +37,9 @@
 #define STORE_TOKEN_MAX 255	/* credentials, session infos, tokens */
 #define STORE_PHONE_MAX 20	/* E.164: '+' and up to 15 digits */
 #define STORE_CODE_MAX 8
+#define STORE_URL_MAX 1024	/* photo URLs */
+#define STORE_CLAIMS_MAX 1000	/* a session's claims, JSON (Google's cap) */
+#define STORE_PROVIDER_MAX 32	/* "google.com", "password" */
 
 enum store_result {
 	STORE_ERROR = -1,
@@ -61,6 +64,10 @@ struct store_realm {
 	int max_attempts;
 	int credential_ttl;	/* seconds */
 	int totp_window;	/* steps either side; stored +1, so 0 = unset */
+	/* The Firebase emulator's keys: 0 unset (off), 1 off, 2 on. */
+	int allow_duplicate_emails;
+	int email_privacy;	/* emailPrivacyConfig.enableImproved... */
+	int oob_code_ttl;	/* seconds; 0: Google's lifetime by type */
 };
 
 struct store_user {
@@ -74,7 +81,26 @@ struct store_user {
 	int email_verified;
 	int disabled;
 	int64_t created_at;
-	int64_t valid_since;
+	int64_t valid_since;		/* ms, whole seconds */
+	char photo_url[STORE_URL_MAX + 1];
+	/* ms; 0: never. */
+	int64_t last_login_at;
+	int64_t last_refresh_at;
+	int64_t password_updated_at;
+	int email_link_signin;
+	int has_password;		/* read only: a hash is stored */
+};
+
+/* An identity provider linked to a user (accounts:signInWithIdp). */
+struct store_provider {
+	int64_t user_id;
+	char provider_id[STORE_PROVIDER_MAX + 1];
+	char raw_id[STORE_TEXT_MAX + 1];
+	char federated_id[STORE_TEXT_MAX + 1];
+	char email[STORE_TEXT_MAX + 1];
+	char display_name[STORE_TEXT_MAX + 1];
+	char photo_url[STORE_URL_MAX + 1];
+	char screen_name[STORE_TEXT_MAX + 1];
 };
 
 struct store_enrollment {
@@ -142,6 +168,10 @@ struct store_outbox_entry {
 	char code[STORE_CODE_MAX + 1];
 	char session_info[STORE_TOKEN_MAX + 1];
 	int64_t created_at;
+	int64_t expires_at;
+	/* When its session was consumed or its credential used; 0 if not. */
+	int64_t used_at;
+	int attempts;		/* wrong codes against its session */
 };
 
 struct store_proof {
@@ -160,6 +190,7 @@ struct store_refresh {
 	char enrollment_id[STORE_ID_MAX + 1];
 	int64_t auth_time;		/* unix seconds */
 	int64_t created_at;
+	char claims[STORE_CLAIMS_MAX + 1];	/* JSON object or "" */
 };
 
 /*
@@ -254,13 +285,38 @@ int store_user_page(struct store *st, const char *project,
 
 /*
  * Write back the updatable fields of `u` (email, display name, phone,
- * email_verified, disabled, valid_since); STORE_EXISTS when the email is
+ * email_verified, disabled, valid_since, photo_url, last_login_at,
+ * last_refresh_at, email_link_signin); STORE_EXISTS when the email is
  * taken by another user.
  */
 int store_user_update(struct store *st, const struct store_user *u);
+/* Set the password; `now` (ms) becomes its passwordUpdatedAt. */
 int store_user_set_password(struct store *st, int64_t id,
     const uint8_t *salt, size_t saltlen, const uint8_t *hash,
-    size_t hashlen);
+    size_t hashlen, int64_t now);
+/* Remove the password (deleteAttribute PASSWORD, deleteProvider). */
+int store_user_clear_password(struct store *st, int64_t id);
+/*
+ * Record a token issued now (ms): lastRefreshAt, and lastLoginAt too
+ * when `login` (a completed sign-in).
+ */
+int store_user_touch(struct store *st, int64_t id, int64_t now, bool login);
+
+/* --- Federated identities (store_providers.c) --- */
+
+/* Link or relink (same user and provider: replaced); EXISTS: another's. */
+int store_provider_put(struct store *st, const struct store_user *u,
+    const struct store_provider *p);
+/* The user of the realm linked to (provider, raw id): its row id. */
+int store_provider_owner(struct store *st, const char *project,
+    const char *tenant, const char *provider_id, const char *raw_id,
+    int64_t *user_id);
+/* Calls fn for each provider of the user, by provider id. */
+int store_provider_list(struct store *st, int64_t user_id,
+    int (*fn)(const struct store_provider *, void *), void *arg);
+/* NOT_FOUND when the user has no such provider. */
+int store_provider_delete(struct store *st, int64_t user_id,
+    const char *provider_id);
 /* Delete a user and all that hangs off it; NOT_FOUND if absent. */
 int store_user_delete(struct store *st, int64_t id);
 
@@ -316,7 +372,11 @@ int store_outbox_add(struct store *st, const char *project,
     const char *session_info, int64_t now, int64_t expires_at);
 int store_outbox_clear(struct store *st, const char *project,
     const char *tenant);
-/* Calls fn for each entry of the realm, oldest first; stops if fn != 0. */
+/*
+ * Calls fn for each entry of the realm, oldest first, with whether its
+ * session was consumed (or its credential used) and its wrong codes;
+ * stops if fn != 0.
+ */
 int store_outbox_list(struct store *st, const char *project,
     const char *tenant, int (*fn)(const struct store_outbox_entry *, void *),
     void *arg);
@@ -357,6 +417,36 @@ int store_signing_key_get(struct store *st, char **pem);
 int store_signing_key_put(struct store *st, const char *kid,
     const char *pem, int64_t now);
 
+/* --- Out-of-band codes (store_oob.c) --- */
+
+#define STORE_OOB_LINK_MAX 2047
+
+/* One code of accounts:sendOobCode; request_type is Google's enum name. */
+struct store_oob {
+	int64_t id;		/* row id, creation order */
+	char code[STORE_TOKEN_MAX + 1];
+	char project_id[STORE_ID_MAX + 1];
+	char tenant_id[STORE_ID_MAX + 1];
+	char request_type[32];
+	char email[STORE_TEXT_MAX + 1];
+	char new_email[STORE_TEXT_MAX + 1];	/* "" when none */
+	char link[STORE_OOB_LINK_MAX + 1];
+	int64_t created_at;
+	int64_t expires_at;
+	int64_t used_at;	/* 0 while unused */
+};
+
+int store_oob_insert(struct store *st, const struct store_oob *o);
+/* By code, in any realm (the caller checks the realm). */
+int store_oob_get(struct store *st, const char *code, struct store_oob *out);
+/* STORE_OK when it was unused and now is used; STORE_EXISTS if used. */
+int store_oob_use(struct store *st, const char *code, int64_t now);
+/* Every code of the realm, used or not, oldest first; stops if fn != 0. */
+int store_oob_list(struct store *st, const char *project, const char *tenant,
+    int (*fn)(const struct store_oob *, void *), void *arg);
+int store_oob_clear(struct store *st, const char *project,
+    const char *tenant);
+
 /* --- Realms (store_realms.c) --- */
 
 int store_realm_get(struct store *st, const char *project,
@@ -390,21 +480,23 @@ int store_tenant_name_put(struct store *st, const char *project,
     const char *tenant, const char *name);
 
 /*
- * Delete every realm, user, credential, session and outbox entry; the
+ * Delete every realm, user, credential, session, outbox entry and
+ * out-of-band code; the
  * signing keys stay, so issued tokens still verify.
  */
 int store_reset_all(struct store *st);
 
 /*
  * Delete a project (tenant NULL) or one tenant: its settings, test
- * numbers, users and all that hangs off them, outbox and proofs.
+ * numbers, users and all that hangs off them, outbox, out-of-band codes
+ * and proofs.
  */
 int store_reset_realm(struct store *st, const char *project,
     const char *tenant);
 
 /*
  * Delete the users of a project (tenant NULL: all its tenants too) with all
- * that hangs off them, and the realm's outbox.
+ * that hangs off them, and the realm's SMS outbox and out-of-band codes.
  */
 int store_delete_accounts(struct store *st, const char *project,
     const char *tenant);
@@ -413,7 +505,7 @@ int store_delete_accounts(struct store *st, const char *project,
  * Drop what can no longer be used: SMS sessions, credentials and outbox
  * entries expired more than `grace_ms` ago (each on its own expiry, which
  * the realm's settings set), used TOTP steps past their expiry, expired
- * Android proofs. At most `batch` rows of each kind, so one call holds the
+ * Android proofs, out-of-band codes. At most `batch` rows of each kind, so one call holds the
  * store briefly; `*more` is set when some kind had more to remove. Returns
  * rows removed or -1.
  */

@@ -419,6 +419,9 @@ visit_outbox(sqlite3_stmt *s, void *ctx)
 	    STORE_COL_TEXT(s, 3, e.session_info))
 		return 0;
 	e.created_at = sqlite3_column_int64(s, 4);
+	e.expires_at = sqlite3_column_int64(s, 5);
+	e.used_at = sqlite3_column_int64(s, 6);
+	e.attempts = sqlite3_column_int(s, 7);
 	return v->fn(&e, v->arg);
 }
 

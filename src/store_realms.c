@@ -27,6 +27,9 @@ read_realm(sqlite3_stmt *s, void *item)
 	out->max_attempts = sqlite3_column_int(s, 6);
 	out->credential_ttl = sqlite3_column_int(s, 7);
 	out->totp_window = sqlite3_column_int(s, 8);
+	out->allow_duplicate_emails = sqlite3_column_int(s, 9);
+	out->email_privacy = sqlite3_column_int(s, 10);
+	out->oob_code_ttl = sqlite3_column_int(s, 11);
 	return STORE_OK;
 }
 
@@ -94,6 +97,9 @@ store_realm_put(struct store *st, const struct store_realm *realm)
 	store_bind_int(st, s, 7, realm->max_attempts);
 	store_bind_int(st, s, 8, realm->credential_ttl);
 	store_bind_int(st, s, 9, realm->totp_window);
+	store_bind_int(st, s, 10, realm->allow_duplicate_emails);
+	store_bind_int(st, s, 11, realm->email_privacy);
+	store_bind_int(st, s, 12, realm->oob_code_ttl);
 	return store_run(st, s);
 }
 
@@ -196,10 +202,11 @@ store_tenant_name_put(struct store *st, const char *project,
 static const enum store_stmt realm_deletes[][2] = {
 	{ S_DELETE_USERS_REALM, S_DELETE_USERS_PROJECT },
 	{ S_OUTBOX_CLEAR, S_DELETE_OUTBOX_PROJECT },
+	{ S_OOB_CLEAR, S_OOB_CLEAR_PROJECT },
 	{ S_RESET_PROOFS_ONE, S_RESET_PROOFS_PROJECT },
 	{ S_RESET_REALM_ONE, S_RESET_REALM_PROJECT },
 };
-enum { ACCOUNT_DELETES = 2 };
+enum { ACCOUNT_DELETES = 3 };
 
 /* Run the first `n` rows of realm_deletes for a realm or a project. */
 static int
@@ -241,7 +248,7 @@ store_reset_all(struct store *st)
 {
 	/* Users first: their rows cascade to everything hanging off them. */
 	static const enum store_stmt order[] = { S_RESET_USERS,
-	    S_RESET_OUTBOX, S_RESET_PROOFS, S_RESET_REALMS };
+	    S_RESET_OUTBOX, S_OOB_RESET, S_RESET_PROOFS, S_RESET_REALMS };
 
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		int r = store_run(st, store_stmt(st, order[i]));
@@ -257,7 +264,8 @@ store_prune(struct store *st, int64_t now, int64_t grace_ms, int batch,
     bool *more)
 {
 	static const enum store_stmt order[] = { S_PRUNE_SMS, S_PRUNE_CRED,
-	    S_PRUNE_OUTBOX, S_PRUNE_TOTP, S_PRUNE_PROOF, S_PRUNE_ENS };
+	    S_PRUNE_OUTBOX, S_PRUNE_TOTP, S_PRUNE_PROOF, S_PRUNE_ENS,
+	    S_PRUNE_OOB };
 	int64_t removed = 0;
 
 	*more = false;

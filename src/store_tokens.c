@@ -117,6 +117,7 @@ store_refresh_insert(struct store *st, const struct store_refresh *x)
 	store_bind_text(st, s, 5, x->enrollment_id);
 	store_bind_int64(st, s, 6, x->auth_time);
 	store_bind_int64(st, s, 7, x->created_at);
+	store_bind_opt_text(st, s, 8, x->claims);
 	return store_run(st, s);
 }
 
@@ -132,7 +133,8 @@ read_refresh(sqlite3_stmt *s, void *item)
 	return STORE_COL_TEXT(s, 0, out->token) ||
 	    STORE_COL_TEXT(s, 2, out->sign_in_provider) ||
 	    STORE_COL_TEXT(s, 3, out->second_factor) ||
-	    STORE_COL_TEXT(s, 4, out->enrollment_id) ? STORE_NOT_FOUND :
+	    STORE_COL_TEXT(s, 4, out->enrollment_id) ||
+	    STORE_COL_TEXT(s, 7, out->claims) ? STORE_NOT_FOUND :
 	    STORE_OK;
 }
 

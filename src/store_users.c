@@ -23,12 +23,18 @@ read_user(sqlite3_stmt *s, void *item)
 	    STORE_COL_TEXT(s, 3, out->local_id) ||
 	    STORE_COL_TEXT(s, 4, out->email) ||
 	    STORE_COL_TEXT(s, 5, out->display_name) ||
-	    STORE_COL_TEXT(s, 6, out->phone_number))
+	    STORE_COL_TEXT(s, 6, out->phone_number) ||
+	    STORE_COL_TEXT(s, 11, out->photo_url))
 		return STORE_NOT_FOUND;
 	out->email_verified = sqlite3_column_int(s, 7);
 	out->disabled = sqlite3_column_int(s, 8);
 	out->created_at = sqlite3_column_int64(s, 9);
 	out->valid_since = sqlite3_column_int64(s, 10);
+	out->last_login_at = sqlite3_column_int64(s, 12);
+	out->last_refresh_at = sqlite3_column_int64(s, 13);
+	out->password_updated_at = sqlite3_column_int64(s, 14);
+	out->email_link_signin = sqlite3_column_int(s, 15);
+	out->has_password = sqlite3_column_int(s, 16);
 	return STORE_OK;
 }
 
@@ -71,6 +77,12 @@ store_user_insert(struct store *st, struct store_user *u,
 	store_bind_int(st, s, 10, u->disabled != 0);
 	store_bind_int64(st, s, 11, u->created_at);
 	store_bind_int64(st, s, 12, u->valid_since);
+	store_bind_text(st, s, 13, u->photo_url);
+	store_bind_int64(st, s, 14, u->last_login_at);
+	store_bind_int64(st, s, 15, u->last_refresh_at);
+	store_bind_int64(st, s, 16, salt != NULL && hash != NULL ?
+	    u->password_updated_at : 0);
+	store_bind_int(st, s, 17, u->email_link_signin != 0);
 	r = store_run(st, s);
 	if (r == STORE_OK)
 		u->id = sqlite3_last_insert_rowid(st->db);
@@ -171,6 +183,10 @@ store_user_update(struct store *st, const struct store_user *u)
 	store_bind_int(st, s, 5, u->email_verified != 0);
 	store_bind_int(st, s, 6, u->disabled != 0);
 	store_bind_int64(st, s, 7, u->valid_since);
+	store_bind_text(st, s, 8, u->photo_url);
+	store_bind_int64(st, s, 9, u->last_login_at);
+	store_bind_int64(st, s, 10, u->last_refresh_at);
+	store_bind_int(st, s, 11, u->email_link_signin != 0);
 	return store_run(st, s);
 }
 
@@ -201,13 +217,34 @@ store_user_password(struct store *st, int64_t id, uint8_t *salt,
 
 int
 store_user_set_password(struct store *st, int64_t id, const uint8_t *salt,
-    size_t saltlen, const uint8_t *hash, size_t hashlen)
+    size_t saltlen, const uint8_t *hash, size_t hashlen, int64_t now)
 {
 	sqlite3_stmt *s = store_stmt(st, S_USER_SET_PASSWORD);
 
 	store_bind_int64(st, s, 1, id);
 	store_bind_blob(st, s, 2, salt, saltlen);
 	store_bind_blob(st, s, 3, hash, hashlen);
+	store_bind_int64(st, s, 4, now);
+	return store_run(st, s);
+}
+
+int
+store_user_clear_password(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s = store_stmt(st, S_USER_CLEAR_PASSWORD);
+
+	store_bind_int64(st, s, 1, id);
+	return store_run(st, s);
+}
+
+int
+store_user_touch(struct store *st, int64_t id, int64_t now, bool login)
+{
+	sqlite3_stmt *s = store_stmt(st, S_USER_TOUCH);
+
+	store_bind_int64(st, s, 1, id);
+	store_bind_int64(st, s, 2, now);
+	store_bind_int(st, s, 3, login);
 	return store_run(st, s);
 }
 

@@ -22,10 +22,10 @@
 /* A user's members as read from its JSON; strings borrowed from it. */
 struct user_in {
 	const char *local_id, *email, *password, *hash64, *salt64, *name,
-	    *phone, *tenant;
-	int verified, disabled;
-	int64_t created, valid_since;
-	struct json_object *mfa;
+	    *phone, *tenant, *photo, *refreshed;
+	int verified, disabled, email_link;
+	int64_t created, valid_since, last_login, password_updated;
+	struct json_object *mfa, *providers;
 };
 
 /* The password as the store keeps it; hashlen 0 for none. */
@@ -337,6 +337,82 @@ user_import_enrollments(struct user_import *imp, const struct store_user *u,
 	return add_enrollments(imp, u, mfa_info, "", err);
 }
 
+/* ---------------------------------------------------------- providers */
+
+/* One providerUserInfo entry into *p; -1 when it is malformed. */
+static int
+read_provider(struct json_object *o, const char *path,
+    struct store_provider *p, struct user_import_error *err)
+{
+	const char *v[7] = { NULL };
+	struct reqparse_field f[] = {
+		{ "providerId", RP_STRING, &v[0], ERR_INVALID_ARGUMENT,
+		    "providerId is required" },
+		{ "rawId", RP_STRING, &v[1] },
+		{ "federatedId", RP_STRING, &v[2] },
+		{ "email", RP_STRING, &v[3] },
+		{ "displayName", RP_STRING, &v[4] },
+		{ "photoUrl", RP_STRING, &v[5] },
+		{ "screenName", RP_STRING, &v[6] },
+	};
+	char *out[7] = { p->provider_id, p->raw_id, p->federated_id,
+	    p->email, p->display_name, p->photo_url, p->screen_name };
+	size_t cap[7] = { sizeof(p->provider_id), sizeof(p->raw_id),
+	    sizeof(p->federated_id), sizeof(p->email),
+	    sizeof(p->display_name), sizeof(p->photo_url),
+	    sizeof(p->screen_name) };
+
+	memset(p, 0, sizeof(*p));
+	if (check_fields(o, path, f, 7, err))
+		return -1;
+	if (v[1] == NULL)	/* Google's exports may name it federatedId */
+		v[1] = v[2];
+	if (v[1] == NULL || *v[1] == '\0')
+		return fail(err, ERR_INVALID_ARGUMENT, path, "rawId is "
+		    "required");
+	for (size_t i = 0; i < 7; i++) {
+		if (v[i] != NULL && strlen(v[i]) >= cap[i])
+			return fail(err, ERR_INVALID_ARGUMENT, path, "%s is "
+			    "longer than %zu characters", f[i].name,
+			    cap[i] - 1);
+		if (v[i] != NULL)
+			strcpy(out[i], v[i]);
+	}
+	return 0;
+}
+
+/*
+ * The federated entries of providerUserInfo; "password" and "phone"
+ * follow from the user's own email, password and phone number.
+ */
+static int
+add_providers(struct user_import *imp, const struct store_user *u,
+    struct json_object *list, struct user_import_error *err)
+{
+	struct store_provider p;
+	char path[sizeof(err->path)];
+	int r;
+
+	for (size_t i = 0; list != NULL && i < json_object_array_length(list);
+	    i++) {
+		snprintf(path, sizeof(path), "providerUserInfo[%zu]", i);
+		if (read_provider(json_object_array_get_idx(list, i), path, &p,
+		    err) != 0)
+			return -1;
+		if (strcmp(p.provider_id, "password") == 0 ||
+		    strcmp(p.provider_id, "phone") == 0)
+			continue;
+		r = store_provider_put(imp->emu->store, u, &p);
+		if (r == STORE_EXISTS)
+			return fail(err, ERR_INVALID_ARGUMENT, path, "%s user "
+			    "'%s' is linked to another user already",
+			    p.provider_id, p.raw_id);
+		if (r != STORE_OK)
+			return store_fail(imp, path, err);
+	}
+	return 0;
+}
+
 /* -------------------------------------------------------------- users */
 
 /* Members only a file's user names; the Admin API's come from the call. */
@@ -366,6 +442,12 @@ read_user(struct json_object *obj, bool from_file, struct user_in *in,
 		{ "disabled", RP_BOOL, &in->disabled },
 		{ "tenantId", RP_STRING, &in->tenant },
 		{ "mfaInfo", RP_ARRAY, &in->mfa },
+		{ "photoUrl", RP_STRING, &in->photo },
+		{ "lastLoginAt", RP_INT, &in->last_login },
+		{ "lastRefreshAt", RP_STRING, &in->refreshed },
+		{ "passwordUpdatedAt", RP_INT, &in->password_updated },
+		{ "emailLinkSignin", RP_BOOL, &in->email_link },
+		{ "providerUserInfo", RP_ARRAY, &in->providers },
 	};
 	struct reqparse_field f[sizeof(all) / sizeof(all[0])];
 	size_t n = 0;
@@ -403,15 +485,18 @@ static int
 check_user(const struct user_in *in, struct user_import_error *err)
 {
 	if (in->created < 0 || in->valid_since < 0 ||
-	    in->valid_since > INT64_MAX / 1000)
-		return fail(err, ERR_INVALID_ARGUMENT, "", "createdAt (ms) and "
-		    "validSince (s) must be non-negative");
+	    in->valid_since > INT64_MAX / 1000 || in->last_login < 0 ||
+	    in->password_updated < 0)
+		return fail(err, ERR_INVALID_ARGUMENT, "", "createdAt, "
+		    "lastLoginAt, passwordUpdatedAt (ms) and validSince (s) "
+		    "must be non-negative");
 	if (!user_import_valid_id(in->local_id))
 		return fail(err, ERR_INVALID_ARGUMENT, "", "localId must be "
 		    "1-%d printable characters without spaces or '/'",
 		    STORE_ID_MAX);
 	if (check_len("", "email", in->email, STORE_TEXT_MAX, err) ||
 	    check_len("", "displayName", in->name, STORE_TEXT_MAX, err) ||
+	    check_len("", "photoUrl", in->photo, STORE_URL_MAX, err) ||
 	    check_len("", "password", in->password, 4096, err))
 		return -1;
 	if (in->email != NULL && strchr(in->email, '@') == NULL)
@@ -490,7 +575,19 @@ insert_user(struct user_import *imp, const struct user_in *in,
 	u->email_verified = in->verified;
 	u->disabled = in->disabled;
 	u->created_at = in->created ? in->created : imp->now;
-	u->valid_since = in->valid_since * 1000;
+	/* Google sets validSince when the account is made. */
+	u->valid_since = in->valid_since ? in->valid_since * 1000 :
+	    u->created_at / 1000 * 1000;
+	snprintf(u->photo_url, sizeof(u->photo_url), "%s",
+	    in->photo ? in->photo : "");
+	u->last_login_at = in->last_login;
+	u->password_updated_at = in->password_updated ? in->password_updated :
+	    imp->now;
+	u->email_link_signin = in->email_link;
+	if (in->refreshed != NULL && clock_parse_rfc3339(in->refreshed,
+	    &u->last_refresh_at))
+		return fail(err, ERR_INVALID_ARGUMENT, "", "lastRefreshAt '%s' "
+		    "is not an RFC 3339 time", in->refreshed);
 	if (in->password != NULL) {
 		if (password_hash(in->password, pw->salt, pw->hash))
 			return fail(err, ERR_INTERNAL_ERROR, "",
@@ -533,7 +630,8 @@ user_import_user(struct user_import *imp, struct json_object *user,
 		return r > 0 ? USER_IMPORT_SKIPPED : USER_IMPORT_FAILED;
 	r = insert_user(imp, &in, &pw, &u, err);
 	OPENSSL_cleanse(&pw, sizeof(pw));
-	if (r != 0 || add_enrollments(imp, &u, in.mfa, "mfaInfo", err))
+	if (r != 0 || add_enrollments(imp, &u, in.mfa, "mfaInfo", err) ||
+	    add_providers(imp, &u, in.providers, err))
 		return USER_IMPORT_FAILED;
 	return USER_IMPORT_INSERTED;
 }

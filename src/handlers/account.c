@@ -13,6 +13,7 @@
 #include "reply.h"
 #include "settings.h"
 #include "tokens.h"
+#include "user_info.h"
 
 /* Inside the transaction: a new refresh token for `user`. 0 or -1. */
 static int
@@ -35,6 +36,8 @@ add_refresh_token(struct emu *emu, const struct store_user *user,
 	    sess->enrollment_id ? sess->enrollment_id : "");
 	rt.auth_time = sess->auth_time;
 	rt.created_at = now;
+	if (sess->claims != NULL && strlen(sess->claims) < sizeof(rt.claims))
+		strcpy(rt.claims, sess->claims);
 	if (store_refresh_insert(emu->store, &rt) != STORE_OK)
 		return -1;
 	strcpy(out->refresh_token, rt.token);
@@ -50,10 +53,34 @@ account_sign_id_token(struct emu *emu, const struct store_user *user,
 		.second_factor = sess->second_factor,
 		.enrollment_id = sess->enrollment_id,
 		.auth_time = sess->auth_time,
+		.claims = sess->claims,
+		.identities = sess->identities,
 	};
 
 	out->id_token = id_token_issue(emu, user, &info);
 	return out->id_token ? 0 : -1;
+}
+
+static int
+add_identity(const struct store_provider *p, void *arg)
+{
+	struct json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_string(p->raw_id));
+	json_object_object_add(arg, p->provider_id, a);
+	return 0;
+}
+
+struct json_object *
+account_identities(struct store *st, int64_t user_id)
+{
+	struct json_object *ids = json_object_new_object();
+
+	if (store_provider_list(st, user_id, add_identity, ids) != STORE_OK) {
+		json_object_put(ids);
+		return NULL;
+	}
+	return ids;
 }
 
 int
@@ -62,15 +89,26 @@ account_issue_tokens_or_reply(struct request *req,
     int64_t now, struct account_tokens *out)
 {
 	struct emu *emu = req->emu;
+	struct account_session s = *sess;
+	int r;
 
-	if (add_refresh_token(emu, user, sess, now, out) != 0) {
+	s.identities = NULL;
+	if (add_refresh_token(emu, user, sess, now, out) != 0 ||
+	    store_user_touch(emu->store, user->id, now, sess->login) !=
+	    STORE_OK ||
+	    (s.identities = account_identities(emu->store, user->id)) ==
+	    NULL) {
 		txn_fail(req);
 		return -1;
 	}
-	if (txn_commit_or_reply(req) != 0)
+	if (txn_commit_or_reply(req) != 0) {
+		json_object_put(s.identities);
 		return -1;
+	}
 	/* Signing is the slow part: done with the store released. */
-	if (account_sign_id_token(emu, user, sess, out) != 0) {
+	r = account_sign_id_token(emu, user, &s, out);
+	json_object_put(s.identities);
+	if (r != 0) {
 		reply_error(req, ERR_INTERNAL_ERROR, "signing the ID token "
 		    "failed");
 		return -1;
@@ -277,6 +315,69 @@ account_add_tokens(struct json_object *body, const struct account_tokens *t)
 	    json_object_new_string("3600"));
 }
 
+struct json_object *
+account_set_info_body(struct store *st, const struct store_user *u)
+{
+	static const char *const keep[] = { "localId", "email",
+	    "emailVerified", "displayName", "photoUrl", "providerUserInfo" };
+	struct json_object *info = json_object_new_array(), *full, *body, *v;
+
+	if ((full = user_info_json(st, u, info, USER_INFO_SELF)) == NULL)
+		return NULL;
+	body = json_object_new_object();
+	json_object_object_add(body, "kind", json_object_new_string(
+	    "identitytoolkit#SetAccountInfoResponse"));
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		if (json_object_object_get_ex(full, keep[i], &v))
+			json_object_object_add(body, keep[i],
+			    json_object_get(v));
+	}
+	json_object_put(full);
+	return body;
+}
+
+int
+account_realm_or_reply(struct request *req, const char *tenant,
+    struct store_realm *realm)
+{
+	struct emu *emu = req->emu;
+	int r = STORE_OK;
+
+	if (strlen(tenant) > STORE_ID_MAX)
+		r = STORE_NOT_FOUND;
+	else if (*tenant == '\0')
+		r = store_realm_ensure(emu->store, emu->cfg.project, "");
+	if (r == STORE_OK)
+		r = store_realm_get(emu->store, emu->cfg.project, tenant,
+		    realm);
+	if (r == STORE_NOT_FOUND)
+		return txn_refuse(req, false, ERR_INVALID_TENANT_ID, "tenantId "
+		    "'%.128s' is not a tenant of project '%s'", tenant,
+		    emu->cfg.project);
+	if (r != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	return 0;
+}
+
+int
+account_new_user(struct emu *emu, const char *tenant, const char *local_id,
+    int64_t now, struct store_user *u)
+{
+	memset(u, 0, sizeof(*u));
+	snprintf(u->project_id, sizeof(u->project_id), "%s", emu->cfg.project);
+	snprintf(u->tenant_id, sizeof(u->tenant_id), "%s", tenant);
+	if (local_id != NULL)
+		snprintf(u->local_id, sizeof(u->local_id), "%s", local_id);
+	else if (tokens_random_id(u->local_id) != 0)
+		return -1;
+	u->created_at = now;
+	/* Google sets validSince (whole seconds) when the account is made. */
+	u->valid_since = now / 1000 * 1000;
+	return 0;
+}
+
 int
 account_valid_email(const char *email)
 {
@@ -294,6 +395,39 @@ struct token_claims {
 	int64_t iat;			/* unix seconds */
 };
 
+/* The claims every ID token has; the others are the session's own. */
+static int
+standard_claim(const char *k)
+{
+	static const char *const std[] = { "iss", "aud", "auth_time",
+	    "user_id", "sub", "iat", "exp", "email", "email_verified",
+	    "phone_number", "name", "picture", "firebase", "provider_id" };
+
+	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++) {
+		if (strcmp(k, std[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The developer claims of a verified token, as JSON text into ctx. */
+static void
+session_claims(struct json_object *claims, struct account_ctx *ctx)
+{
+	struct json_object *own = json_object_new_object();
+	const char *text;
+
+	json_object_object_foreach(claims, k, v) {
+		if (!standard_claim(k))
+			json_object_object_add(own, k, json_object_get(v));
+	}
+	text = json_object_to_json_string_ext(own, JSON_C_TO_STRING_PLAIN);
+	if (json_object_object_length(own) > 0 &&
+	    strlen(text) < sizeof(ctx->claims))
+		strcpy(ctx->claims, text);
+	json_object_put(own);
+}
+
 /* Verify `id_token` and read its user and session into *c and ctx. */
 static int
 token_claims_or_reply(struct request *req, const char *id_token,
@@ -308,6 +442,11 @@ token_claims_or_reply(struct request *req, const char *id_token,
 	snprintf(c->tenant, sizeof(c->tenant), "%s", claim_str(fb, "tenant"));
 	snprintf(ctx->sign_in_provider, sizeof(ctx->sign_in_provider), "%s",
 	    claim_str(fb, "sign_in_provider"));
+	snprintf(ctx->second_factor, sizeof(ctx->second_factor), "%s",
+	    claim_str(fb, "sign_in_second_factor"));
+	snprintf(ctx->enrollment_id, sizeof(ctx->enrollment_id), "%s",
+	    claim_str(fb, "second_factor_identifier"));
+	session_claims(claims, ctx);
 	if (json_object_object_get_ex(claims, "auth_time", &v))
 		ctx->auth_time = json_object_get_int64(v);
 	if (json_object_object_get_ex(claims, "iat", &v))
@@ -392,4 +531,32 @@ account_reply_tokens(struct request *req, struct account_tokens *t,
 	free(t->id_token);
 	t->id_token = NULL;
 	reply_json(req, 200, body);
+}
+
+void
+account_ctx_session(const struct account_ctx *ctx,
+    struct account_session *sess)
+{
+	memset(sess, 0, sizeof(*sess));
+	sess->sign_in_provider = ctx->sign_in_provider;
+	if (ctx->second_factor[0] != '\0') {
+		sess->second_factor = ctx->second_factor;
+		sess->enrollment_id = ctx->enrollment_id;
+	}
+	sess->auth_time = ctx->auth_time;
+	sess->claims = ctx->claims[0] ? ctx->claims : NULL;
+}
+
+int
+account_recent_login_or_reply(struct request *req,
+    const struct account_ctx *ctx)
+{
+	int64_t window = req->emu->cfg.recent_login_seconds;
+
+	if (window == 0 || strcmp(ctx->sign_in_provider, "anonymous") == 0 ||
+	    ctx->now / 1000 - ctx->auth_time <= window)
+		return 0;
+	return txn_refuse(req, false, ERR_CREDENTIAL_TOO_OLD_LOGIN_AGAIN,
+	    "this change needs a sign-in from the last %lld seconds; sign in "
+	    "again", (long long)window);
 }

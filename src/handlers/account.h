@@ -22,6 +22,15 @@ struct account_session {
 	const char *second_factor;	/* "phone", "totp" or NULL */
 	const char *enrollment_id;	/* with second_factor */
 	int64_t auth_time;		/* unix seconds */
+	/* Developer claims (JSON object text, custom tokens) or NULL. */
+	const char *claims;
+	/*
+	 * A completed sign-in (moves the user's lastLoginAt); false when
+	 * tokens are reissued within a session (profile changes, enrollment).
+	 */
+	bool login;
+	/* Set by account_issue_tokens_or_reply; borrowed. */
+	struct json_object *identities;
 };
 
 struct account_tokens {
@@ -31,13 +40,21 @@ struct account_tokens {
 
 /*
  * The end of every sign-in: inside the store transaction, store a new
- * refresh token for `user` and commit; then, with the store released, sign
- * the ID token into out->id_token (malloc'd). On failure replies (503 for
- * the store, 500 for signing) and returns -1.
+ * refresh token for `user`, record the issue in the user's metadata
+ * (lastRefreshAt, and lastLoginAt when sess->login) and commit; then, with
+ * the store released, sign the ID token into out->id_token (malloc'd). On
+ * failure replies (503 for the store, 500 for signing) and returns -1.
  */
 int account_issue_tokens_or_reply(struct request *req,
     const struct store_user *user, const struct account_session *sess,
     int64_t now, struct account_tokens *out);
+
+/*
+ * The user's federated identities as an ID token's firebase.identities
+ * carries them, {"google.com": ["<sub>"]} (new object, owned), or NULL on
+ * a store error. Inside a transaction.
+ */
+struct json_object *account_identities(struct store *st, int64_t user_id);
 
 /* Sign the ID token into out->id_token. Returns 0 or -1. */
 int account_sign_id_token(struct emu *emu, const struct store_user *user,
@@ -79,7 +96,25 @@ struct account_ctx {
 	char sign_in_provider[33];
 	int64_t auth_time;		/* unix seconds */
 	int64_t now;			/* ms */
+	/* The rest of the presented token's session, kept on reissue. */
+	char second_factor[8];
+	char enrollment_id[STORE_ID_MAX + 1];
+	char claims[STORE_CLAIMS_MAX + 1];
 };
+
+/* The session of `ctx`'s ID token, for tokens reissued within it. */
+void account_ctx_session(const struct account_ctx *ctx,
+    struct account_session *sess);
+
+/*
+ * Google's recent-login rule for sensitive changes (password, email,
+ * deletion, linking): the session's sign-in must be at most
+ * cfg.recent_login_seconds old on the emulator clock (0: never checked);
+ * anonymous sessions are exempt. Inside the transaction; on refusal
+ * CREDENTIAL_TOO_OLD_LOGIN_AGAIN.
+ */
+int account_recent_login_or_reply(struct request *req,
+    const struct account_ctx *ctx);
 
 /*
  * Verify `id_token`, begin the store transaction and load its user and
@@ -97,6 +132,30 @@ int account_resolve_or_reply(struct request *req, const char *id_token,
  */
 void account_reply_tokens(struct request *req, struct account_tokens *t,
     struct json_object *extra);
+
+/*
+ * Inside a transaction: the SetAccountInfoResponse body Identity Toolkit
+ * answers accounts:update with (kind, localId, email, emailVerified,
+ * displayName, photoUrl, providerUserInfo) for `u`; new object, owned,
+ * or NULL on a store error.
+ */
+struct json_object *account_set_info_body(struct store *st,
+    const struct store_user *u);
+
+/*
+ * Inside the transaction: the realm a sign-in goes to. A project's own
+ * realm is made on first use; a tenant must exist (INVALID_TENANT_ID).
+ */
+int account_realm_or_reply(struct request *req, const char *tenant,
+    struct store_realm *realm);
+
+/*
+ * A new user row of the daemon's project in `tenant`, made `now` (ms):
+ * local_id given (NULL: a fresh random one), createdAt and validSince
+ * set. Not stored. Returns 0, or -1 when RAND_bytes failed.
+ */
+int account_new_user(struct emu *emu, const char *tenant,
+    const char *local_id, int64_t now, struct store_user *u);
 
 /* 1 when `email` looks like an address Identity Toolkit would accept. */
 int account_valid_email(const char *email);

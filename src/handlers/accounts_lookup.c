@@ -26,7 +26,7 @@ accounts_lookup(struct request *req)
 		{ "idToken", RP_STRING, &id_token, ERR_INVALID_ID_TOKEN,
 		    "idToken is required" },
 	};
-	struct json_object *claims, *v, *fb, *info, *body, *users;
+	struct json_object *claims, *v, *fb, *info, *body, *users, *one = NULL;
 	struct store_user u;
 	int64_t iat = 0;
 	int r;
@@ -49,26 +49,27 @@ accounts_lookup(struct request *req)
 	}
 	r = store_user_find(st, emu->cfg.project, tenant, sub, &u);
 	info = r == STORE_OK ? account_mfa_info(st, u.id, false) : NULL;
+	if (info != NULL)
+		one = user_info_json(st, &u, info, USER_INFO_SELF);
 	store_rollback(st);
 	json_object_put(claims);
 	if (r == STORE_NOT_FOUND) {
 		reply_error(req, ERR_USER_NOT_FOUND, NULL);
 		return;
 	}
-	if (r != STORE_OK || info == NULL) {
-		json_object_put(info);
+	if (r != STORE_OK || one == NULL) {
 		txn_unavailable(req);
 		return;
 	}
 	if (iat * 1000 < u.valid_since) {
-		json_object_put(info);
+		json_object_put(one);
 		reply_error(req, ERR_TOKEN_EXPIRED, "the idToken was issued "
 		    "before the user's tokens were revoked");
 		return;
 	}
 	body = json_object_new_object();
 	users = json_object_new_array();
-	json_object_array_add(users, user_info_json(&u, info));
+	json_object_array_add(users, one);
 	json_object_object_add(body, "kind", json_object_new_string(
 	    "identitytoolkit#GetAccountInfoResponse"));
 	json_object_object_add(body, "users", users);

@@ -18,6 +18,7 @@
 #include "password.h"
 #include "reply.h"
 #include "reqparse.h"
+#include "settings.h"
 
 /* Inside the transaction: 1 when the password matches, 0 not, -1 error. */
 static int
@@ -37,28 +38,51 @@ password_ok(struct store *st, const struct store_user *u, const char *pw)
 }
 
 /*
+ * Inside the transaction: 1 when the realm has email enumeration
+ * protection on (emailPrivacyConfig), 0 off (an unknown realm: off),
+ * -1 on a store error.
+ */
+static int
+email_privacy(struct request *req, const char *tenant)
+{
+	struct store_realm realm;
+	struct settings set;
+	int r = store_realm_get(req->emu->store, req->emu->cfg.project, tenant,
+	    &realm);
+
+	if (r == STORE_NOT_FOUND)
+		return 0;
+	if (r != STORE_OK)
+		return -1;
+	settings_effective(&req->emu->cfg, &realm, &set);
+	return set.email_privacy;
+}
+
+/*
  * Inside the transaction: the realm's user with that email and password,
- * not disabled. Google no longer says which of the two was wrong.
+ * not disabled. With email enumeration protection on, Google no longer
+ * says which of the two was wrong (INVALID_LOGIN_CREDENTIALS); off, as
+ * the Firebase Auth Emulator by default, it does.
  */
 static int
 user_or_reply(struct request *req, const char *email, const char *password,
     const char *tenant, struct store_user *u)
 {
 	struct emu *emu = req->emu;
-	int r;
+	int r, ok = 0, privacy = 0;
 
 	r = strlen(tenant) > STORE_ID_MAX ? STORE_NOT_FOUND :
 	    store_user_find_email(emu->store, emu->cfg.project, tenant, email,
 	    u);
-	if (r == STORE_OK) {
-		/* -1, a store failure, must not read as "matches". */
-		int ok = password_ok(emu->store, u, password);
-
-		r = ok < 0 ? STORE_ERROR : ok ? STORE_OK : STORE_NOT_FOUND;
-	}
-	if (r == STORE_NOT_FOUND)
-		return txn_refuse(req, false, ERR_INVALID_LOGIN_CREDENTIALS,
-		    NULL);
+	/* -1, a store failure, must not read as "matches". */
+	if (r == STORE_OK && (ok = password_ok(emu->store, u, password)) < 0)
+		r = STORE_ERROR;
+	if (r != STORE_ERROR && (privacy = email_privacy(req, tenant)) < 0)
+		r = STORE_ERROR;
+	if (r == STORE_NOT_FOUND || (r == STORE_OK && !ok))
+		return txn_refuse(req, false, privacy ?
+		    ERR_INVALID_LOGIN_CREDENTIALS : r == STORE_NOT_FOUND ?
+		    ERR_EMAIL_NOT_FOUND : ERR_INVALID_PASSWORD, NULL);
 	if (r != STORE_OK) {
 		txn_fail(req);
 		return -1;
@@ -95,6 +119,7 @@ reply_tokens(struct request *req, const struct store_user *u, int64_t now)
 	struct account_session sess = {
 		.sign_in_provider = "password",
 		.auth_time = now / 1000,
+		.login = true,
 	};
 	struct account_tokens tok;
 	struct json_object *body;

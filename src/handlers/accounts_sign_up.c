@@ -1,10 +1,12 @@
 /*
  * accounts.signUp: create an email/password (or anonymous) user and sign
- * it in. POST /v1/accounts:signUp
+ * it in; with an idToken, link an email and password to that user (the
+ * SDK's linkWithCredential), keeping its uid. POST /v1/accounts:signUp
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
@@ -24,7 +26,7 @@
 
 /* The request, and the user it makes. */
 struct sign_up {
-	const char *email, *password, *name, *tenant;
+	const char *email, *password, *name, *tenant, *id_token;
 	struct store_user user;
 	uint8_t salt[PASSWORD_SALT_LEN], hash[PASSWORD_HASH_LEN];
 };
@@ -36,6 +38,11 @@ struct sign_up {
 static int
 request_or_reply(struct request *req, const struct sign_up *su)
 {
+	/* Linking names both; Google checks email first. */
+	if (!reqparse_empty(su->id_token) && reqparse_empty(su->email)) {
+		reply_error(req, ERR_MISSING_EMAIL, NULL);
+		return -1;
+	}
 	if (!reqparse_empty(su->email) && !account_valid_email(su->email)) {
 		reply_error(req, ERR_INVALID_EMAIL, NULL);
 		return -1;
@@ -135,9 +142,79 @@ reply_signed_up(struct request *req, const struct store_user *u,
 		    json_object_new_string(u->email));
 	json_object_object_add(body, "localId",
 	    json_object_new_string(u->local_id));
+	if (u->display_name[0] != '\0')
+		json_object_object_add(body, "displayName",
+		    json_object_new_string(u->display_name));
 	free(tok->id_token);
 	tok->id_token = NULL;
 	reply_json(req, 200, body);
+}
+
+/*
+ * Inside the transaction: the idToken's user (ctx) takes the email and
+ * password; the email must be no other user's. Its sessions end (new
+ * tokens follow), as a password change ends them.
+ */
+static int
+link_user_or_reply(struct request *req, struct sign_up *su,
+    struct account_ctx *ctx)
+{
+	struct store *st = req->emu->store;
+	struct store_user *u = &ctx->user, other;
+	int r;
+
+	if (account_recent_login_or_reply(req, ctx) != 0)
+		return -1;
+	r = store_user_find_email(st, u->project_id, u->tenant_id, su->email,
+	    &other);
+	if (r == STORE_OK && other.id != u->id)
+		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
+	if (r == STORE_ERROR) {
+		txn_fail(req);
+		return -1;
+	}
+	if (strcasecmp(u->email, su->email) != 0)
+		u->email_verified = 0;
+	snprintf(u->email, sizeof(u->email), "%s", su->email);
+	if (su->name != NULL)
+		snprintf(u->display_name, sizeof(u->display_name), "%s",
+		    su->name);
+	u->valid_since = ctx->now / 1000 * 1000;
+	r = store_user_update(st, u);
+	if (r == STORE_OK)
+		r = store_user_set_password(st, u->id, su->salt,
+		    sizeof(su->salt), su->hash, sizeof(su->hash), ctx->now);
+	if (r == STORE_EXISTS)
+		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
+	if (r != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	return 0;
+}
+
+/* signUp with an idToken: link, then new tokens of a password session. */
+static void
+link_and_reply(struct request *req, struct sign_up *su)
+{
+	struct account_ctx ctx;
+	struct account_session sess;
+	struct account_tokens tok;
+
+	if (password_hash(su->password, su->salt, su->hash) != 0) {
+		reply_error(req, ERR_INTERNAL_ERROR, "hashing failed");
+		return;
+	}
+	if (account_resolve_or_reply(req, su->id_token, su->tenant,
+	    &ctx) != 0 || link_user_or_reply(req, su, &ctx) != 0)
+		return;
+	/* The same session: its sign-in time and claims stay. */
+	account_ctx_session(&ctx, &sess);
+	sess.sign_in_provider = "password";
+	sess.login = true;
+	if (account_issue_tokens_or_reply(req, &ctx.user, &sess, ctx.now,
+	    &tok) == 0)
+		reply_signed_up(req, &ctx.user, &tok);
 }
 
 void
@@ -149,8 +226,9 @@ accounts_sign_up(struct request *req)
 		{ "password", RP_STRING, &su.password },
 		{ "displayName", RP_STRING, &su.name },
 		{ "tenantId", RP_STRING, &su.tenant },
+		{ "idToken", RP_STRING, &su.id_token },
 	};
-	struct account_session sess = { 0 };
+	struct account_session sess = { .login = true };
 	struct account_tokens tok;
 	int64_t now;
 
@@ -159,11 +237,18 @@ accounts_sign_up(struct request *req)
 		return;
 	if (reqparse_empty(su.tenant))
 		su.tenant = "";
-	if (request_or_reply(req, &su) || new_user_or_reply(req, &su) ||
-	    txn_begin_or_reply(req) != 0)
+	if (request_or_reply(req, &su) != 0)
+		goto out;
+	if (!reqparse_empty(su.id_token)) {
+		link_and_reply(req, &su);
+		goto out;
+	}
+	if (new_user_or_reply(req, &su) || txn_begin_or_reply(req) != 0)
 		goto out;
 	now = clock_now_ms(&req->emu->clock);
 	su.user.created_at = now;
+	su.user.valid_since = now / 1000 * 1000;
+	su.user.password_updated_at = now;
 	if (insert_user_or_reply(req, &su) != 0)
 		goto out;
 	sess.sign_in_provider = reqparse_empty(su.email) ? "anonymous" :

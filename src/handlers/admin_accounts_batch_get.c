@@ -36,12 +36,14 @@ page_add(const struct store_user *u, void *arg)
 {
 	struct page *pg = arg;
 	struct json_object *info = account_mfa_info(pg->st, u->id, false);
+	struct json_object *o = info ? user_info_json(pg->st, u, info,
+	    USER_INFO_ADMIN) : NULL;
 
-	if (info == NULL) {
+	if (o == NULL) {
 		pg->failed = 1;
 		return 1;
 	}
-	json_object_array_add(pg->users, user_info_json(u, info));
+	json_object_array_add(pg->users, o);
 	pg->last_id = u->id;
 	return 0;
 }

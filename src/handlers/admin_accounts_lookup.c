@@ -37,14 +37,15 @@ static int
 add_user(struct store *st, const struct store_user *u,
     struct json_object *users, struct json_object *seen)
 {
-	struct json_object *info;
+	struct json_object *info, *o;
 
 	if (json_object_object_get_ex(seen, u->local_id, NULL))
 		return 0;
 	json_object_object_add(seen, u->local_id, NULL);
-	if ((info = account_mfa_info(st, u->id, false)) == NULL)
+	if ((info = account_mfa_info(st, u->id, false)) == NULL ||
+	    (o = user_info_json(st, u, info, USER_INFO_ADMIN)) == NULL)
 		return -1;
-	json_object_array_add(users, user_info_json(u, info));
+	json_object_array_add(users, o);
 	return 0;
 }
 

@@ -27,7 +27,7 @@
 
 /* The request's members; strings borrowed from it. */
 struct update_in {
-	const char *uid, *email, *password, *name, *phone;
+	const char *uid, *email, *password, *name, *phone, *photo;
 	int verified, disable;		/* -1: absent */
 	/* Absent: reqparse refuses INT64_MIN, so no client can send it. */
 	int64_t valid_since;
@@ -52,6 +52,9 @@ check_values_or_reply(struct request *req, const struct update_in *in)
 	} else if (in->name != NULL && strlen(in->name) > STORE_TEXT_MAX) {
 		code = ERR_INVALID_ARGUMENT;
 		detail = "displayName is too long";
+	} else if (in->photo != NULL && strlen(in->photo) > STORE_URL_MAX) {
+		code = ERR_INVALID_ARGUMENT;
+		detail = "photoUrl is too long";
 	} else if (in->valid_since != INT64_MIN && (in->valid_since < 0 ||
 	    in->valid_since > INT64_MAX / 1000)) {
 		/* Seconds, kept in ms: past INT64_MAX / 1000 it overflows. */
@@ -76,6 +79,7 @@ read_update_or_reply(struct request *req, struct update_in *in)
 		{ "email", RP_STRING, &in->email },
 		{ "password", RP_STRING, &in->password },
 		{ "displayName", RP_STRING, &in->name },
+		{ "photoUrl", RP_STRING, &in->photo },
 		{ "phoneNumber", RP_STRING, &in->phone },
 		{ "emailVerified", RP_BOOL, &in->verified },
 		{ "disableUser", RP_BOOL, &in->disable },
@@ -128,8 +132,12 @@ change_user(struct store *st, const struct admin_realm *r,
 	if (in->name != NULL)
 		snprintf(u->display_name, sizeof(u->display_name), "%s",
 		    in->name);
+	if (in->photo != NULL)
+		snprintf(u->photo_url, sizeof(u->photo_url), "%s", in->photo);
 	if (listed(in->del_attr, "DISPLAY_NAME"))
 		u->display_name[0] = '\0';
+	if (listed(in->del_attr, "PHOTO_URL"))
+		u->photo_url[0] = '\0';
 	if (listed(in->del_provider, "phone"))
 		u->phone_number[0] = '\0';
 	if (in->verified >= 0)
@@ -142,14 +150,15 @@ change_user(struct store *st, const struct admin_realm *r,
 }
 
 static int
-set_password(struct store *st, int64_t user_id, const char *password)
+set_password(struct store *st, int64_t user_id, const char *password,
+    int64_t now)
 {
 	uint8_t salt[PASSWORD_SALT_LEN], hash[PASSWORD_HASH_LEN];
 	int rc = -1;
 
 	if (password_hash(password, salt, hash) == 0 &&
 	    store_user_set_password(st, user_id, salt, sizeof(salt), hash,
-	    sizeof(hash)) == STORE_OK)
+	    sizeof(hash), now) == STORE_OK)
 		rc = 0;
 	OPENSSL_cleanse(hash, sizeof(hash));
 	return rc;
@@ -186,29 +195,56 @@ replace_enrollments(struct emu *emu, const struct store_user *u,
  * Inside the transaction: apply `in` to its user. Returns ERR__NONE, the
  * code to reply with, or SERVICE_UNAVAILABLE when the store failed.
  */
+/* Federated providers named in deleteProvider; "phone" is the field's. */
+static int
+unlink_providers(struct store *st, const struct store_user *u,
+    struct json_object *list)
+{
+	for (size_t i = 0; list != NULL && i < json_object_array_length(list);
+	    i++) {
+		const char *p = json_object_get_string(
+		    json_object_array_get_idx(list, i));
+
+		if (p != NULL && strcmp(p, "phone") != 0 &&
+		    store_provider_delete(st, u->id, p) == STORE_ERROR)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Inside the transaction: apply `in` to its user, left in *u. Returns
+ * ERR__NONE, the code to reply with, or SERVICE_UNAVAILABLE when the
+ * store failed.
+ */
 static enum err_code
 update_user(struct emu *emu, const struct admin_realm *r,
-    const struct update_in *in, char *detail, size_t dlen)
+    const struct update_in *in, struct store_user *u, char *detail,
+    size_t dlen)
 {
-	struct store_user u;
+	int64_t now = clock_now_ms(&emu->clock);
 	enum err_code code;
 	int rc = store_user_find(emu->store, r->project, r->tenant, in->uid,
-	    &u);
+	    u);
 
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? ERR_USER_NOT_FOUND :
 		    ERR_SERVICE_UNAVAILABLE;
-	if ((code = change_user(emu->store, r, in, &u)) != ERR__NONE)
+	if ((code = change_user(emu->store, r, in, u)) != ERR__NONE)
 		return code;
-	rc = store_user_update(emu->store, &u);
+	/* A new password revokes the sessions, as Identity Toolkit does. */
+	if (in->password != NULL && in->valid_since == INT64_MIN)
+		u->valid_since = now / 1000 * 1000;
+	rc = store_user_update(emu->store, u);
 	if (rc != STORE_OK)
 		return rc == STORE_EXISTS ? ERR_EMAIL_EXISTS :
 		    ERR_SERVICE_UNAVAILABLE;
-	if (in->password != NULL &&
-	    set_password(emu->store, u.id, in->password) != 0)
+	if ((in->password != NULL &&
+	    set_password(emu->store, u->id, in->password, now) != 0) ||
+	    unlink_providers(emu->store, u, in->del_provider) != 0)
 		return ERR_SERVICE_UNAVAILABLE;
 	if (in->mfa != NULL)
-		return replace_enrollments(emu, &u, in->enrollments, detail,
+		return replace_enrollments(emu, u, in->enrollments, detail,
 		    dlen);
 	return ERR__NONE;
 }
@@ -221,6 +257,7 @@ admin_accounts_update(struct request *req)
 	};
 	struct admin_realm r;
 	struct json_object *body;
+	struct store_user u;
 	enum err_code code;
 	char detail[512] = "";
 
@@ -229,7 +266,7 @@ admin_accounts_update(struct request *req)
 	    txn_begin_or_reply(req) != 0 ||
 	    admin_realm_exists_or_reply(req, &r))
 		return;
-	code = update_user(req->emu, &r, &in, detail, sizeof(detail));
+	code = update_user(req->emu, &r, &in, &u, detail, sizeof(detail));
 	if (code == ERR_SERVICE_UNAVAILABLE) {
 		txn_fail(req);
 		return;
@@ -238,11 +275,15 @@ admin_accounts_update(struct request *req)
 		txn_refuse(req, false, code, detail[0] ? "%s" : NULL, detail);
 		return;
 	}
-	if (txn_commit_or_reply(req) != 0)
+	/* The user as it is now, password and providers included. */
+	if (store_user_get(req->emu->store, u.id, &u) != STORE_OK ||
+	    (body = account_set_info_body(req->emu->store, &u)) == NULL) {
+		txn_fail(req);
 		return;
-	body = json_object_new_object();
-	json_object_object_add(body, "kind", json_object_new_string(
-	    "identitytoolkit#SetAccountInfoResponse"));
-	json_object_object_add(body, "localId", json_object_new_string(in.uid));
+	}
+	if (txn_commit_or_reply(req) != 0) {
+		json_object_put(body);
+		return;
+	}
 	reply_json(req, 200, body);
 }

@@ -105,12 +105,17 @@ control_clock_set(struct request *req)
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])) || move_valid_or_reply(req, &m))
 		return;
+	/*
+	 * Freeze before setting, so a frozen clock stands exactly at the
+	 * time asked for (freezing after would catch the real clock a moment
+	 * later); thaw after, for the same reason.
+	 */
+	if (m.freeze == 1)
+		clock_freeze(c);
 	if (m.has_at || m.set_time != NULL)
 		clock_set_ms(c, m.at);
 	clock_advance_ms(c, m.seconds * 1000 + m.millis);
-	if (m.freeze == 1)
-		clock_freeze(c);
-	else if (m.freeze == 0)
+	if (m.freeze == 0)
 		clock_unfreeze(c);
 	reply_clock(req);
 }

@@ -12,6 +12,23 @@ control_tenant(struct request *req)
 }
 
 int
+control_bool_param_or_reply(struct request *req, const char *name, int *out)
+{
+	const char *v = http_server_query(req, name);
+
+	*out = 0;
+	if (v == NULL || strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		return 0;
+	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0) {
+		*out = 1;
+		return 0;
+	}
+	reply_error(req, ERR_INVALID_ARGUMENT, "%s must be true or false, "
+	    "not '%.32s'", name, v);
+	return -1;
+}
+
+int
 control_realm_ids_or_reply(struct request *req)
 {
 	if (strlen(req->captures[0]) > STORE_ID_MAX ||

@@ -11,6 +11,13 @@ struct request;
 /* The path's tenant, or "" for the project (borrowed). */
 const char *control_tenant(struct request *req);
 
+/*
+ * A true/false query parameter (also 1/0; absent: false) into *out; 400
+ * INVALID_ARGUMENT naming it when it is anything else.
+ */
+int control_bool_param_or_reply(struct request *req, const char *name,
+    int *out);
+
 /* 400 INVALID_ARGUMENT when the path's ids are too long to be stored. */
 int control_realm_ids_or_reply(struct request *req);
 

@@ -61,19 +61,39 @@ reply_config(struct request *req, struct config_txn *c, int txn_result)
 	reply_json(req, 200, config_json(req, &c->realm, c->numbers));
 }
 
+/* The realm's row, or the defaults a project has before it has a row. */
+static void
+default_realm(struct store_realm *realm, const char *project,
+    const char *tenant)
+{
+	memset(realm, 0, sizeof(*realm));
+	strcpy(realm->project_id, project);
+	strcpy(realm->tenant_id, tenant);
+	realm->mfa_phone = realm->mfa_totp = 1;
+}
+
+/*
+ * Every project has a config, as in the Firebase Auth Emulator, whose
+ * project state is made on first use: one nobody configured yet shows
+ * the defaults (and GET creates nothing). A tenant must exist.
+ */
 static int
 read_config(struct request *req, void *arg)
 {
 	struct config_txn *c = arg;
+	const char *tenant = control_tenant(req);
 	int r;
 
-	r = store_realm_get(req->emu->store, req->captures[0],
-	    control_tenant(req), &c->realm);
+	r = store_realm_get(req->emu->store, req->captures[0], tenant,
+	    &c->realm);
+	if (r == STORE_NOT_FOUND && *tenant == '\0') {
+		default_realm(&c->realm, req->captures[0], "");
+		r = STORE_OK;
+	}
 	if (r == STORE_NOT_FOUND) {
-		txn_refuse(req, false, ERR_NOT_FOUND, "no %s '%s' (PATCH its "
-		    "config or load a fixture to create it)",
-		    req->ncaptures > 1 ? "tenant" : "project",
-		    req->ncaptures > 1 ? req->captures[1] : req->captures[0]);
+		txn_refuse(req, false, ERR_NOT_FOUND, "no tenant '%s' in "
+		    "project '%s' (PATCH its config or load a fixture to "
+		    "create it)", tenant, req->captures[0]);
 		return TXN_REPLIED;
 	}
 	return r == STORE_OK ? list_numbers(req, c) : r;
@@ -113,10 +133,7 @@ realm_or_new(struct request *req, struct store_realm *realm)
 
 	if (r != STORE_NOT_FOUND)
 		return r;
-	memset(realm, 0, sizeof(*realm));
-	strcpy(realm->project_id, req->captures[0]);
-	strcpy(realm->tenant_id, tenant);
-	realm->mfa_phone = realm->mfa_totp = 1;
+	default_realm(realm, req->captures[0], tenant);
 	/* A tenant needs its project's row too. */
 	if (*tenant != '\0')
 		return store_realm_ensure(st, realm->project_id, "");

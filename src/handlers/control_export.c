@@ -110,6 +110,66 @@ add_enrollment(const struct store_enrollment *e, void *arg)
 }
 
 static int
+add_provider(const struct store_provider *p, void *arg)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_str(o, "providerId", p->provider_id);
+	add_str(o, "rawId", p->raw_id);
+	if (p->federated_id[0])
+		add_str(o, "federatedId", p->federated_id);
+	if (p->email[0])
+		add_str(o, "email", p->email);
+	if (p->display_name[0])
+		add_str(o, "displayName", p->display_name);
+	if (p->photo_url[0])
+		add_str(o, "photoUrl", p->photo_url);
+	if (p->screen_name[0])
+		add_str(o, "screenName", p->screen_name);
+	json_object_array_add(arg, o);
+	return 0;
+}
+
+/*
+ * What issue 16 added to a user: photo, metadata, email-link sign-in and
+ * federated identities (providerUserInfo; password and phone follow from
+ * the user's own fields). -1 on a store error.
+ */
+static int
+add_account_state(struct export *ex, const struct store_user *u,
+    struct json_object *o)
+{
+	struct json_object *providers = json_object_new_array();
+	char num[24], when[40];
+
+	if (u->photo_url[0])
+		add_str(o, "photoUrl", u->photo_url);
+	if (u->last_login_at) {
+		snprintf(num, sizeof(num), "%lld", (long long)u->last_login_at);
+		add_str(o, "lastLoginAt", num);
+	}
+	if (u->last_refresh_at && clock_format_rfc3339(u->last_refresh_at,
+	    when, sizeof(when)) == 0)
+		add_str(o, "lastRefreshAt", when);
+	if (u->has_password && u->password_updated_at)
+		json_object_object_add(o, "passwordUpdatedAt",
+		    json_object_new_int64(u->password_updated_at));
+	if (u->email_link_signin)
+		json_object_object_add(o, "emailLinkSignin",
+		    json_object_new_boolean(1));
+	if (store_provider_list(ex->st, u->id, add_provider, providers) !=
+	    STORE_OK) {
+		json_object_put(providers);
+		return -1;
+	}
+	if (json_object_array_length(providers) > 0)
+		json_object_object_add(o, "providerUserInfo", providers);
+	else
+		json_object_put(providers);
+	return 0;
+}
+
+static int
 add_user(const struct store_user *u, void *arg)
 {
 	struct export *ex = arg;
@@ -143,6 +203,8 @@ add_user(const struct store_user *u, void *arg)
 		    (long long)(u->valid_since / 1000));
 		add_str(o, "validSince", num);
 	}
+	if (add_account_state(ex, u, o) != 0)
+		ex->failed = 1;
 	mfa = json_object_new_array();
 	if (store_enrollment_list(ex->st, u->id, add_enrollment, mfa) !=
 	    STORE_OK)

@@ -1,8 +1,11 @@
 /*
  * GET /emulator/v1/projects/{p}[/tenants/{t}]/verificationCodes
- * [?phoneNumber=E164][&since=RFC3339]: the SMS outbox, oldest first, as
- * the Firebase Auth Emulator lists it. (Emptying it is mfaemu's own:
- * control_verification_codes.c.)
+ * [?phoneNumber=E164][&since=RFC3339][&includeUsed=true]: the SMS outbox,
+ * oldest first, as the Firebase Auth Emulator lists it: a code leaves it
+ * once accepted (its session consumed or its sign-in completed), and,
+ * mfaemu's own, once it expired or its wrong-code attempts ran out.
+ * includeUsed keeps those, flagged "used", "expired" or "exhausted".
+ * (Emptying it is mfaemu's own: control_verification_codes.c.)
  */
 #include <stdint.h>
 #include <string.h>
@@ -15,22 +18,39 @@
 #include "handlers/txn.h"
 #include "http_server.h"
 #include "reply.h"
+#include "settings.h"
 #include "store.h"
 
 struct code_filter {
 	struct json_object *codes;
 	const char *phone;	/* NULL: any */
 	int64_t since;		/* ms; entries created at or after it */
+	int include_used;
+	int64_t now;
+	unsigned max_attempts;	/* the realm's */
 };
+
+static void
+add_flag(struct json_object *item, const char *name, int on)
+{
+	if (on)
+		json_object_object_add(item, name,
+		    json_object_new_boolean(1));
+}
 
 static int
 add_code(const struct store_outbox_entry *e, void *arg)
 {
 	struct code_filter *cf = arg;
 	struct json_object *item;
+	int used = e->used_at != 0;
+	int expired = !used && cf->now >= e->expires_at;
+	int exhausted = !used && !expired &&
+	    (unsigned)e->attempts >= cf->max_attempts;
 
 	if ((cf->phone != NULL && strcmp(cf->phone, e->phone_number) != 0) ||
-	    e->created_at < cf->since)
+	    e->created_at < cf->since ||
+	    ((used || expired || exhausted) && !cf->include_used))
 		return 0;
 	item = json_object_new_object();
 	json_object_object_add(item, "phoneNumber",
@@ -38,8 +58,31 @@ add_code(const struct store_outbox_entry *e, void *arg)
 	json_object_object_add(item, "code", json_object_new_string(e->code));
 	json_object_object_add(item, "sessionInfo",
 	    json_object_new_string(e->session_info));
+	add_flag(item, "used", used);
+	add_flag(item, "expired", expired);
+	add_flag(item, "exhausted", exhausted);
 	json_object_array_add(cf->codes, item);
 	return 0;
+}
+
+/* Inside the transaction: the realm's wrong-code limit. A store result. */
+static int
+realm_max_attempts(struct request *req, unsigned *out)
+{
+	struct store_realm realm;
+	struct settings set;
+	int r = store_realm_get(req->emu->store, req->captures[0],
+	    control_tenant(req), &realm);
+
+	if (r == STORE_NOT_FOUND) {
+		memset(&realm, 0, sizeof(realm));
+		r = STORE_OK;
+	}
+	if (r == STORE_OK) {
+		settings_effective(&req->emu->cfg, &realm, &set);
+		*out = set.max_attempts;
+	}
+	return r;
 }
 
 void
@@ -61,11 +104,15 @@ emulator_verification_codes_list(struct request *req)
 	}
 	if (cf.phone != NULL && *cf.phone == '\0')
 		cf.phone = NULL;
-	if (txn_begin_or_reply(req) != 0)
+	if (control_bool_param_or_reply(req, "includeUsed",
+	    &cf.include_used) || txn_begin_or_reply(req) != 0)
 		return;
+	cf.now = clock_now_ms(&req->emu->clock);
 	cf.codes = json_object_new_array();
-	r = store_outbox_list(st, req->captures[0], control_tenant(req),
-	    add_code, &cf);
+	r = realm_max_attempts(req, &cf.max_attempts);
+	if (r == STORE_OK)
+		r = store_outbox_list(st, req->captures[0],
+		    control_tenant(req), add_code, &cf);
 	store_rollback(st);
 	if (r != STORE_OK) {
 		json_object_put(cf.codes);

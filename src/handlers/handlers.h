@@ -32,6 +32,20 @@ void mfa_enrollment_withdraw(struct request *req);
 void accounts_sign_up(struct request *req);
 void accounts_sign_in_with_password(struct request *req);
 void accounts_lookup(struct request *req);
+void accounts_sign_in_with_idp(struct request *req);
+void accounts_create_auth_uri(struct request *req);
+void accounts_sign_in_with_custom_token(struct request *req);
+/* accounts:update: the idToken branch; a body with oobCode goes to
+ * accounts_update_oob. */
+void accounts_update(struct request *req);
+void accounts_delete(struct request *req);
+
+/* Out-of-band codes (accounts_send_oob_code.c and the routes applying them) */
+void accounts_send_oob_code(struct request *req);
+void accounts_reset_password(struct request *req);
+void accounts_sign_in_with_email_link(struct request *req);
+/* Not a route: accounts:update's handler calls it for a body with oobCode. */
+void accounts_update_oob(struct request *req);
 void securetoken_token(struct request *req);
 void recaptcha_config(struct request *req);
 
@@ -42,6 +56,7 @@ void keys_x509(struct request *req);
 /* The Firebase Auth Emulator's own endpoints (emulator_*.c) */
 void emulator_root(struct request *req);
 void emulator_verification_codes_list(struct request *req);
+void emulator_oob_codes_list(struct request *req);
 void emulator_accounts_delete(struct request *req);
 
 /* The Admin API (admin_accounts*.c, admin_config.c, admin_tenants.c) */
@@ -67,6 +82,7 @@ void control_export(struct request *req);
 void control_config_get(struct request *req);
 void control_config_patch(struct request *req);
 void control_verification_codes_clear(struct request *req);
+void control_oob_codes_clear(struct request *req);
 void control_clock_get(struct request *req);
 void control_clock_set(struct request *req);
 void control_credentials_mint(struct request *req);

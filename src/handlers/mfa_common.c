@@ -207,7 +207,9 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 		.second_factor = enr->kind == STORE_FACTOR_TOTP ? "totp" :
 		    "phone",
 		.enrollment_id = enr->enrollment_id,
-		.auth_time = ctx->cred.created_at / 1000,
+		/* The sign-in completes now, at its second factor. */
+		.auth_time = ctx->now / 1000,
+		.login = true,
 	};
 	struct account_tokens tok;
 	int r;

@@ -194,7 +194,7 @@ mfa_enrollment_finalize(struct request *req)
 	struct store_enroll_session x = { 0 };
 	struct store_enrollment e = { 0 };
 	struct account_ctx ctx;
-	struct account_session sess;
+	struct account_session sess = { 0 };
 	struct account_tokens tok;
 	uint64_t step = 0;
 

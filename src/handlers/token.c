@@ -18,9 +18,9 @@
 #include "reqparse.h"
 
 /*
- * The refresh token and its user, if the token may still be exchanged:
- * known, of this project, its user enabled and not revoked since. 0, or
- * -1 after replying.
+ * Inside the transaction: the refresh token and its user, if the token
+ * may still be exchanged: known, of this project, its user enabled and
+ * not revoked since. 0, or -1 after replying.
  */
 static int
 refresh_or_reply(struct request *req, const char *refresh,
@@ -29,32 +29,50 @@ refresh_or_reply(struct request *req, const char *refresh,
 	struct store *st = req->emu->store;
 	int r;
 
-	if (txn_begin_or_reply(req) != 0)
-		return -1;
 	r = store_refresh_get(st, refresh, rt);
 	if (r == STORE_OK)
 		r = store_user_get(st, rt->user_id, u);
-	store_rollback(st);
-	if (r == STORE_NOT_FOUND) {
-		reply_error(req, ERR_INVALID_REFRESH_TOKEN, NULL);
-		return -1;
-	}
+	if (r == STORE_NOT_FOUND)
+		return txn_refuse(req, false, ERR_INVALID_REFRESH_TOKEN, NULL);
 	if (r != STORE_OK) {
-		txn_unavailable(req);
+		txn_fail(req);
 		return -1;
 	}
-	if (strcmp(u->project_id, req->emu->cfg.project) != 0) {
-		reply_error(req, ERR_INVALID_REFRESH_TOKEN, "the refresh token "
-		    "belongs to another project");
+	if (strcmp(u->project_id, req->emu->cfg.project) != 0)
+		return txn_refuse(req, false, ERR_INVALID_REFRESH_TOKEN, "the "
+		    "refresh token belongs to another project");
+	if (u->disabled)
+		return txn_refuse(req, false, ERR_USER_DISABLED, NULL);
+	if (rt->created_at < u->valid_since)
+		return txn_refuse(req, false, ERR_TOKEN_EXPIRED, "the user's "
+		    "tokens were revoked after this refresh token was issued");
+	return 0;
+}
+
+/*
+ * The exchange, in one transaction: the token checked, the user's
+ * lastRefreshAt moved, its identities read for the new ID token (owned
+ * by the caller in *ids). 0, or -1 after replying.
+ */
+static int
+exchange_or_reply(struct request *req, const char *refresh,
+    struct store_refresh *rt, struct store_user *u, struct json_object **ids)
+{
+	struct store *st = req->emu->store;
+
+	*ids = NULL;
+	if (txn_begin_or_reply(req) != 0 ||
+	    refresh_or_reply(req, refresh, rt, u) != 0)
+		return -1;
+	if (store_user_touch(st, u->id, clock_now_ms(&req->emu->clock),
+	    false) != STORE_OK ||
+	    (*ids = account_identities(st, u->id)) == NULL) {
+		txn_fail(req);
 		return -1;
 	}
-	if (u->disabled) {
-		reply_error(req, ERR_USER_DISABLED, NULL);
-		return -1;
-	}
-	if (rt->created_at < u->valid_since) {
-		reply_error(req, ERR_TOKEN_EXPIRED, "the user's tokens were "
-		    "revoked after this refresh token was issued");
+	if (txn_commit_or_reply(req) != 0) {
+		json_object_put(*ids);
+		*ids = NULL;
 		return -1;
 	}
 	return 0;
@@ -95,11 +113,12 @@ securetoken_token(struct request *req)
 		/* Aliases: the required check reads the slot they share. */
 		{ "refreshToken", RP_STRING, &refresh },
 	};
-	struct account_session sess;
+	struct account_session sess = { 0 };
 	struct account_tokens tok;
 	struct store_refresh rt;
 	struct store_user u;
-	struct json_object *body;
+	struct json_object *body, *ids;
+	int r;
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])))
@@ -109,15 +128,19 @@ securetoken_token(struct request *req)
 		    "refresh_token");
 		return;
 	}
-	if (refresh_or_reply(req, refresh, &rt, &u) != 0)
+	if (exchange_or_reply(req, refresh, &rt, &u, &ids) != 0)
 		return;
 	/* The new ID token keeps the session's claims, second factor too. */
 	sess.sign_in_provider = rt.sign_in_provider;
 	sess.second_factor = rt.second_factor[0] ? rt.second_factor : NULL;
 	sess.enrollment_id = rt.enrollment_id;
 	sess.auth_time = rt.auth_time;
+	sess.claims = rt.claims[0] ? rt.claims : NULL;
+	sess.identities = ids;
 	strcpy(tok.refresh_token, rt.token);
-	if (account_sign_id_token(req->emu, &u, &sess, &tok) != 0) {
+	r = account_sign_id_token(req->emu, &u, &sess, &tok);
+	json_object_put(ids);
+	if (r != 0) {
 		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
 		return;
 	}

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { generate } from 'otplib';
 import {
-  DEMO_FIXTURES, PROJECT, codeFor, control, freshTotpStep,
+  DEMO_FIXTURES, PROJECT, codeFor, control, expectOk, freshTotpStep, realmPath,
   mintCredential as mintCredentialFor, startDaemon as startBareDaemon,
   useDaemon as useSharedDaemon,
 } from '../lib/daemon.mjs';
@@ -151,6 +151,54 @@ export function controlRequest(url, method, p, body) {
   return control(url, method, p, body);
 }
 
+/**
+ * The email outbox of a project or tenant, as the Firebase Auth Emulator
+ * keeps it (GET /emulator/v1/projects/{p}[/tenants/{t}]/oobCodes):
+ * [{email, requestType, oobCode, oobLink, newEmail?}], oldest first.
+ */
+export async function readOobCodes(url, project = PROJECT, tenant = null) {
+  const body = expectOk(await control(url, 'GET', realmPath(project, tenant ?? undefined) + '/oobCodes'));
+  assert.ok(Array.isArray(body.oobCodes), `oobCodes: ${JSON.stringify(body)}`);
+  return body.oobCodes;
+}
+
+/**
+ * The newest outbox entry of requestType for an email (the code the app's
+ * last send*Email call produced); asserts there is one.
+ */
+export async function oobFor(url, email, requestType, project = PROJECT, tenant = null) {
+  const codes = await readOobCodes(url, project, tenant);
+  const hits = codes.filter((c) => c.email === email && c.requestType === requestType);
+  assert.ok(hits.length > 0, `no ${requestType} code for ${email} in ${JSON.stringify(codes)}`);
+  const oob = hits[hits.length - 1];
+  assert.equal(typeof oob.oobCode, 'string', JSON.stringify(oob));
+  assert.equal(typeof oob.oobLink, 'string', JSON.stringify(oob));
+  return oob;
+}
+
+/**
+ * An unsigned IdP ID token as the Firebase Auth Emulator takes it from
+ * signInWithCredential (header {"alg":"none"}, empty signature): claims
+ * needs at least sub; email and email_verified make it match accounts.
+ */
+export function fakeIdToken(claims) {
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${enc({ alg: 'none', typ: 'JWT' })}.${enc({ iss: 'https://accounts.google.com', ...claims })}.`;
+}
+
+/**
+ * firebase-admin in emulator mode against the daemon at url: sets
+ * FIREBASE_AUTH_EMULATOR_HOST (read when the app initializes, process-wide)
+ * and returns {auth, close()} for a fresh admin app.
+ */
+export async function newAdmin(url) {
+  process.env.FIREBASE_AUTH_EMULATOR_HOST = new URL(url).host;
+  const appMod = await import('firebase-admin/app');
+  const authMod = await import('firebase-admin/auth');
+  const app = appMod.initializeApp({ projectId: PROJECT }, `admin-${process.pid}-${++appSeq}`);
+  return { auth: authMod.getAuth(app), close: () => appMod.deleteApp(app) };
+}
+
 // ------------------------------------------------------------ TOTP
 
 /** RFC 6238 code (otplib) for a TOTP enrollment at the emulator time nowMs. */
@@ -275,6 +323,40 @@ export async function sendSms(url, auth, resolver, hint) {
 export function phoneAssertion(verificationId, code) {
   const s = loadSdk();
   return s.PhoneMultiFactorGenerator.assertion(s.PhoneAuthProvider.credential(verificationId, code));
+}
+
+/**
+ * Enroll a phone second factor for a signed-in User through the SDK:
+ * multiFactor(user).getSession(), verifyPhoneNumber({phoneNumber, session}),
+ * the code from the outbox, multiFactor(user).enroll(). Returns the
+ * enrolled MultiFactorInfo.
+ */
+export async function enrollPhone(url, auth, user, phoneNumber, displayName = 'phone') {
+  const s = loadSdk();
+  const session = await s.multiFactor(user).getSession();
+  const provider = new s.PhoneAuthProvider(auth);
+  const verificationId = await provider.verifyPhoneNumber({ phoneNumber, session }, fakeVerifier());
+  const sms = await smsFor(url, verificationId, PROJECT, auth.tenantId);
+  assert.equal(sms.phoneNumber, phoneNumber);
+  await s.multiFactor(user).enroll(phoneAssertion(verificationId, sms.code), displayName);
+  const info = s.multiFactor(user).enrolledFactors.find((f) => f.phoneNumber === phoneNumber);
+  assert.ok(info, `no enrolled factor for ${phoneNumber}: ${JSON.stringify(s.multiFactor(user).enrolledFactors)}`);
+  return info;
+}
+
+/**
+ * The second factor of a sign-in the SDK rejected with
+ * auth/multi-factor-auth-required (err): the resolver, its only phone hint,
+ * the SMS code from the outbox, resolveSignIn. Returns {resolver, cred}.
+ */
+export async function resolvePhone(url, auth, err, enrollmentId) {
+  const s = loadSdk();
+  const resolver = s.getMultiFactorResolver(auth, err);
+  const hint = hintFor(resolver, enrollmentId);
+  assert.equal(hint.factorId, 'phone');
+  const { verificationId, code } = await sendSms(url, auth, resolver, hint);
+  const cred = await resolver.resolveSignIn(phoneAssertion(verificationId, code));
+  return { resolver, cred };
 }
 
 /** The whole phone MFA sign-in through the SDK. Returns the UserCredential. */

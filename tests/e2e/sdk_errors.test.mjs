@@ -1,14 +1,15 @@
 // The Firebase JS SDK maps mfaemu's error CODEs to the AuthError codes an
 // app handles: wrong/missing SMS code, expired SMS session, a resolver
 // reused after success, the attempt limit, a wrong TOTP code, a wrong
-// password and a disabled user.
+// password or unknown email (with email enumeration protection off, the
+// Firebase emulator's default, and on) and a disabled user.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ALICE, BOB,
-  useDaemon, loadSdk, firstFactor, hintFor, sendSms, phoneAssertion,
-  expectAuthError, advanceClock, freshTotpStep, totpAt, wrongTotpAt, wrongCode,
+  PROJECT, useDaemon, loadSdk, firstFactor, hintFor, sendSms, phoneAssertion,
+  controlRequest, expectAuthError, advanceClock, freshTotpStep, totpAt, wrongTotpAt, wrongCode,
   traceReportTest,
 } from './harness.mjs';
 
@@ -120,19 +121,36 @@ test('five wrong TOTP codes, then the right one: auth/too-many-requests', async 
   assert.equal(a.currentUser, null);
 });
 
-test('wrong password: auth/invalid-credential', async () => {
+test('wrong password: auth/wrong-password (INVALID_PASSWORD, email enumeration protection off)', async () => {
   const s = loadSdk();
   const a = auth();
   await expectAuthError(s.signInWithEmailAndPassword(a, ALICE.email, 'not-alice-password'),
-    'auth/invalid-credential', 'signInWithEmailAndPassword with a wrong password');
+    'auth/wrong-password', 'signInWithEmailAndPassword with a wrong password');
   assert.equal(a.currentUser, null);
 });
 
-test('unknown email: auth/invalid-credential (INVALID_LOGIN_CREDENTIALS, as Google answers with email enumeration protection)', async () => {
+test('unknown email: auth/user-not-found (EMAIL_NOT_FOUND, email enumeration protection off)', async () => {
   const s = loadSdk();
   const a = auth();
   await expectAuthError(s.signInWithEmailAndPassword(a, 'nobody@example.com', 'some-password'),
-    'auth/invalid-credential', 'signInWithEmailAndPassword for an unknown email');
+    'auth/user-not-found', 'signInWithEmailAndPassword for an unknown email');
+});
+
+test('email enumeration protection on: auth/invalid-credential for both', async () => {
+  const s = loadSdk();
+  const a = auth();
+  const path = `/projects/${PROJECT}/config`;
+  const on = await controlRequest(d.url, 'PATCH', path, { emailPrivacyConfig: { enableImprovedEmailPrivacy: true } });
+  assert.equal(on.status, 200, on.text);
+  try {
+    await expectAuthError(s.signInWithEmailAndPassword(a, ALICE.email, 'not-alice-password'),
+      'auth/invalid-credential', 'a wrong password with protection on');
+    await expectAuthError(s.signInWithEmailAndPassword(a, 'nobody@example.com', 'some-password'),
+      'auth/invalid-credential', 'an unknown email with protection on');
+  } finally {
+    const off = await controlRequest(d.url, 'PATCH', path, { emailPrivacyConfig: { enableImprovedEmailPrivacy: false } });
+    assert.equal(off.status, 200, off.text);
+  }
 });
 
 test('disabled user (dave) at the first factor: auth/user-disabled', async () => {

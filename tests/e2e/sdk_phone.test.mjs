@@ -158,7 +158,7 @@ test('multi-tenant app: with auth.tenantId = "tenant-a" erin signs in with her p
   // The same user is not found outside her tenant.
   const other = auth();
   await expectAuthError(s.signInWithEmailAndPassword(other, ERIN.email, ERIN.password),
-    'auth/invalid-credential', 'erin without the tenant');
+    'auth/user-not-found', 'erin without the tenant');
 });
 
 traceReportTest('sdk_phone');

@@ -258,7 +258,7 @@ test('a store failure in mfaSignIn:start (reading the test phone numbers) is 503
 test('a store failure reading the password in signInWithPassword is 503, never a sign-in with a wrong password', { skip: noSqlite }, async () => {
   const { dd, sql } = await fileDaemon();
   try {
-    expectError(await signInWithPassword(dd.url, 'alice@example.com', 'not-her-password'), 400, 'INVALID_LOGIN_CREDENTIALS');
+    expectError(await signInWithPassword(dd.url, 'alice@example.com', 'not-her-password'), 400, 'INVALID_PASSWORD');
     sql('ALTER TABLE users DROP COLUMN password_hash');
     expectUnavailable(await signInWithPassword(dd.url, 'alice@example.com', 'not-her-password'), 'wrong password');
     expectUnavailable(await signInWithPassword(dd.url, 'alice@example.com', 'alice-password'), 'right password');

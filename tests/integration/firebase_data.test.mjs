@@ -75,7 +75,7 @@ test('--import: a password user signs in with the password set in the Firebase e
   assert.equal(claims.sub, bob.localId);
   assert.equal(claims.email, 'bob@example.com');
   assert.equal(claims.firebase.sign_in_provider, 'password');
-  expectError(await signInWithPassword(d.url, 'bob@example.com', 'wrong-password'), 400, 'INVALID_LOGIN_CREDENTIALS');
+  expectError(await signInWithPassword(d.url, 'bob@example.com', 'wrong-password'), 400, 'INVALID_PASSWORD');
 });
 
 test('--import: the MFA user enrolled in the Firebase emulator gets mfaPendingCredential and completes phone MFA', async () => {

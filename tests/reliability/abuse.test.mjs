@@ -347,16 +347,20 @@ function pat(realm, tenantId) {
     const dir = tempDir('mfaemu-realms-');
     const db = path.join(dir, 'realms.db');
     const key = signingKeyFile(dir);
+    // Email enumeration protection on in every realm: a password sign-in
+    // elsewhere then reads INVALID_LOGIN_CREDENTIALS whichever was wrong.
+    const eep = { emailPrivacyConfig: { enableImprovedEmailPrivacy: true } };
     const fxA = writeFixture({
       projectId: PROJECT,
+      ...eep,
       testPhoneNumbers: { [PHONE]: CODES.P },
       tenants: [
-        { tenantId: 'tenant-a', mfa: { phone: true, totp: true }, testPhoneNumbers: { [PHONE]: CODES.T } },
-        { tenantId: 'tenant-b', mfa: { phone: true, totp: true } },
+        { tenantId: 'tenant-a', mfa: { phone: true, totp: true }, ...eep, testPhoneNumbers: { [PHONE]: CODES.T } },
+        { tenantId: 'tenant-b', mfa: { phone: true, totp: true }, ...eep },
       ],
       users: [pat('P'), pat('T', 'tenant-a')],
     }, dir);
-    const fxO = writeFixture({ projectId: OTHER, testPhoneNumbers: { [PHONE]: CODES.O }, users: [pat('O')] }, dir);
+    const fxO = writeFixture({ projectId: OTHER, ...eep, testPhoneNumbers: { [PHONE]: CODES.O }, users: [pat('O')] }, dir);
     A = await daemon({ fixtures: [fxA, fxO], db, args: ['--signing-key', key] });
     B = await daemon({ fixtures: [fxO], db, args: ['--project', OTHER, '--signing-key', key] });
 
@@ -464,7 +468,8 @@ const rowsFor = (x) => {
     add('password: P password in tenant-b', 'P', '/v1/accounts:signInWithPassword', pw('P', { tenantId: 'tenant-b' }), 400, 'INVALID_LOGIN_CREDENTIALS');
     add('password: other-project password on demo-project', 'P', '/v1/accounts:signInWithPassword', pw('O'), 400, 'INVALID_LOGIN_CREDENTIALS');
     add('password: P password on other-project', 'O', '/v1/accounts:signInWithPassword', pw('P'), 400, 'INVALID_LOGIN_CREDENTIALS');
-    add('password: T password on other-project, tenantId tenant-a', 'O', '/v1/accounts:signInWithPassword', pw('T', { tenantId: 'tenant-a' }), 400, 'INVALID_LOGIN_CREDENTIALS');
+    // other-project has no tenant-a, so no privacy setting: the default (off).
+    add('password: T password on other-project, tenantId tenant-a', 'O', '/v1/accounts:signInWithPassword', pw('T', { tenantId: 'tenant-a' }), 400, 'EMAIL_NOT_FOUND');
     add('sign-up: unknown tenantId', 'P', '/v1/accounts:signUp', { email: 'new@example.com', password: 'new-password-1', tenantId: 'tenant-zz' }, 400, 'INVALID_TENANT_ID');
     add('sign-up: demo-project tenant on other-project', 'O', '/v1/accounts:signUp', { email: 'new@example.com', password: 'new-password-1', tenantId: 'tenant-a' }, 400, 'INVALID_TENANT_ID');
     return r;

@@ -282,7 +282,8 @@ async function unwritable(label, block, unblock) {
       writes.push(['finalize wrong code', await fin(credA, sA, '000000')]);
       writes.push(['finalize right code', await fin(credA, sA, CODE)]);
       reads.push(['GET /', await c.request('GET', '/')]);
-      reads.push(['refresh', await c.request('POST', TOKEN, { grant_type: 'refresh_token', refresh_token: done.json.refreshToken })]);
+      // A refresh records lastRefreshAt, as Google does: a write.
+      writes.push(['refresh', await c.request('POST', TOKEN, { grant_type: 'refresh_token', refresh_token: done.json.refreshToken })]);
       reads.push(['outbox', await c.request('GET', `/emulator/v1/projects/${PROJECT}/verificationCodes`)]);
       reads.push(['used credential', await fin(credB, sB, CODE)]);
     }

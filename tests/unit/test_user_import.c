@@ -172,7 +172,9 @@ START_TEST(user_import_target_overrides_members)
 	ck_assert_int_eq(store_user_find(emu.store, emu.cfg.project, "t1",
 	    "given", &su), STORE_OK);
 	ck_assert_str_eq(su.email, "g@x.test");
-	ck_assert_int_eq(su.valid_since, 0);
+	/* Not the member's 99 s: validSince is the creation's second. */
+	ck_assert_int_eq(su.valid_since, su.created_at / 1000 * 1000);
+	ck_assert_int_ne(su.valid_since, 99000);
 	ck_assert_uint_eq(imp.users, 1);
 	ck_assert_uint_eq(imp.enrollments, 1);
 }

@@ -1,0 +1,81 @@
+/*
+ * GET /emulator/v1/projects/{p}[/tenants/{t}]/oobCodes[?includeUsed=true]:
+ * the realm's out-of-band codes (the emails accounts:sendOobCode "sent"),
+ * oldest first, in the Firebase Auth Emulator's shape. A code leaves the
+ * list once used or expired; includeUsed keeps those too, flagged.
+ * (Emptying it is mfaemu's own: control_oob_codes.c.)
+ */
+#include <json-c/json.h>
+
+#include "emu.h"
+#include "handlers/control_common.h"
+#include "handlers/handlers.h"
+#include "handlers/txn.h"
+#include "http_server.h"
+#include "reply.h"
+#include "store.h"
+
+struct oob_listing {
+	struct json_object *codes;
+	int include_used;
+	int64_t now;
+};
+
+static void
+add_flag(struct json_object *item, const char *name, int on)
+{
+	if (on)
+		json_object_object_add(item, name,
+		    json_object_new_boolean(1));
+}
+
+static int
+add_code(const struct store_oob *o, void *arg)
+{
+	struct oob_listing *l = arg;
+	struct json_object *item;
+	int used = o->used_at != 0, expired = l->now >= o->expires_at;
+
+	if ((used || expired) && !l->include_used)
+		return 0;
+	item = json_object_new_object();
+	json_object_object_add(item, "email", json_object_new_string(o->email));
+	json_object_object_add(item, "requestType",
+	    json_object_new_string(o->request_type));
+	json_object_object_add(item, "oobCode", json_object_new_string(o->code));
+	json_object_object_add(item, "oobLink", json_object_new_string(o->link));
+	if (o->new_email[0] != '\0')
+		json_object_object_add(item, "newEmail",
+		    json_object_new_string(o->new_email));
+	add_flag(item, "used", used);
+	add_flag(item, "expired", expired && !used);
+	json_object_array_add(l->codes, item);
+	return 0;
+}
+
+void
+emulator_oob_codes_list(struct request *req)
+{
+	struct store *st = req->emu->store;
+	struct oob_listing l = { 0 };
+	struct json_object *body;
+	int r;
+
+	if (control_realm_ids_or_reply(req) ||
+	    control_bool_param_or_reply(req, "includeUsed", &l.include_used) ||
+	    txn_begin_or_reply(req) != 0)
+		return;
+	l.now = clock_now_ms(&req->emu->clock);
+	l.codes = json_object_new_array();
+	r = store_oob_list(st, req->captures[0], control_tenant(req), add_code,
+	    &l);
+	store_rollback(st);
+	if (r != STORE_OK) {
+		json_object_put(l.codes);
+		txn_unavailable(req);
+		return;
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, "oobCodes", l.codes);
+	reply_json(req, 200, body);
+}
