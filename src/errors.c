@@ -19,6 +19,18 @@ errors_info(enum err_code code)
 	return &err_table[code - ERR__NONE - 1];
 }
 
+enum err_form
+errors_form(const struct err_info *e)
+{
+	if (e->message == NULL)
+		return ERR_FORM_CODE;
+	if (strcmp(e->message, ERR_DETAIL) == 0)
+		return ERR_FORM_DETAIL;
+	if (strcmp(e->message, ERR_SENTENCE) == 0)
+		return ERR_FORM_SENTENCE;
+	return ERR_FORM_FIXED;
+}
+
 int
 errors_lookup(const char *name, enum err_code *out)
 {

@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "config.h"
+#include "fieldmask.h"
 #include "http_server.h"
 #include "log.h"
 
@@ -45,6 +46,8 @@ request_free(struct request *req)
 	free(req->body);
 	free(req->path_buf);
 	json_object_put(req->json);
+	json_object_put(req->form_query);
+	fieldmask_free(req->fields);
 	for (size_t i = 0; i < req->nheaders; i++) {
 		free(req->headers[i][0]);
 		free(req->headers[i][1]);
@@ -64,8 +67,9 @@ header(struct MHD_Connection *c, const char *name)
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
-const char *
-http_server_query(struct request *req, const char *name)
+/* A query parameter of the URL itself. */
+static const char *
+url_query(struct request *req, const char *name)
 {
 	if (req->conn == NULL) {
 		for (const char *const *q = req->query_pairs; q && q[0];
@@ -76,6 +80,18 @@ http_server_query(struct request *req, const char *name)
 		return NULL;
 	}
 	return query(req->conn, name);
+}
+
+const char *
+http_server_query(struct request *req, const char *name)
+{
+	const char *v = url_query(req, name);
+	struct json_object *f;
+
+	if (v == NULL && req->form_query != NULL &&
+	    json_object_object_get_ex(req->form_query, name, &f))
+		v = json_object_get_string(f);
+	return v;
 }
 
 /* What the router needs from MHD, read once the request is complete. */
@@ -93,6 +109,14 @@ request_fill(struct request *req)
 	req->host = header(c, MHD_HTTP_HEADER_HOST);
 	req->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
 	req->acr_headers = header(c, "Access-Control-Request-Headers");
+	req->acr_private_network = header(c,
+	    "Access-Control-Request-Private-Network");
+	req->api_key_header = header(c, "X-Goog-Api-Key");
+	req->method_override = header(c, "X-HTTP-Method-Override");
+	req->fields_param = query(c, "fields");
+	req->accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+	req->sec_fetch_site = header(c, "Sec-Fetch-Site");
+	req->ui_header = header(c, "X-Mfaemu-UI");
 }
 
 static int
@@ -246,7 +270,9 @@ http_server_send(struct request *req, unsigned status,
 	if (content_type != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 		    content_type);
-	if (req->origin != NULL) {
+	if (req->no_cors) {
+		/* The inspector's files: same origin only. */
+	} else if (req->origin != NULL) {
 		MHD_add_response_header(resp, "Access-Control-Allow-Origin",
 		    req->origin);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_VARY, "Origin");
@@ -277,6 +303,7 @@ http_server_run(const struct http_server_app *app, struct request *req)
 	req->xgafv_param = http_server_query(req, "$.xgafv");
 	req->alt = http_server_query(req, "alt");
 	req->pretty_param = http_server_query(req, "prettyPrint");
+	req->fields_param = http_server_query(req, "fields");
 	app->dispatch(req);
 }
 

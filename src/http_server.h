@@ -13,6 +13,7 @@ struct MHD_Connection;
 struct config;
 struct json_object;
 struct emu;
+struct fieldmask;
 struct route;
 
 #define REQUEST_MAX_CAPTURES 4
@@ -45,6 +46,22 @@ struct request {
 	const char *host;		/* Host: where the client reached us */
 	const char *authorization;
 	const char *acr_headers;	/* Access-Control-Request-Headers */
+	const char *acr_private_network; /* ...-Request-Private-Network */
+	const char *api_key_header;	/* X-Goog-Api-Key */
+	const char *method_override;	/* X-HTTP-Method-Override */
+	const char *fields_param;	/* fields (a partial response) */
+	/*
+	 * Query parameters sent in a form body instead, as clients do when
+	 * they turn a long GET into a POST with X-HTTP-Method-Override
+	 * (owned; NULL when none). http_server_query reads them after the
+	 * URL's.
+	 */
+	struct json_object *form_query;
+	struct fieldmask *fields;	/* parsed fields_param (owned) */
+	char method_buf[16];	/* the overriding method, when one is sent */
+	const char *accept;
+	const char *sec_fetch_site;	/* browsers: same-origin, cross-site */
+	const char *ui_header;		/* X-Mfaemu-UI: the inspector's writes */
 
 	/* Resolved by the router before the handler runs. */
 	int xgafv;			/* 1 or 2 */
@@ -74,6 +91,7 @@ struct request {
 	char *headers[REQUEST_MAX_HEADERS][2];	/* owned copies */
 	size_t nheaders;
 	bool drop;			/* close without a response */
+	bool no_cors;			/* no Access-Control-Allow-Origin */
 
 	/*
 	 * Without a connection (conn NULL: fuzzers, in-process tests) the

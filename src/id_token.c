@@ -47,13 +47,90 @@ add_session_claims(struct json_object *claims, const char *text)
 	json_object_put(extra);
 }
 
+/* The realm's own idTokenAlg: 1 none, 0 RS256, 2 unset, -1 error. */
+static int
+realm_alg(struct emu *emu, const char *project, const char *tenant)
+{
+	struct store_realm realm;
+	int r = store_realm_get(emu->store, project, tenant, &realm);
+
+	if (r == STORE_NOT_FOUND || (r == STORE_OK &&
+	    realm.id_token_alg[0] == '\0'))
+		return 2;
+	if (r != STORE_OK)
+		return -1;
+	return strcmp(realm.id_token_alg, "none") == 0;
+}
+
+int
+id_token_realm_unsigned(struct emu *emu, const char *project,
+    const char *tenant)
+{
+	int r = realm_alg(emu, project, tenant);
+
+	if (r == 2 && *tenant != '\0')
+		r = realm_alg(emu, project, "");
+	return r == 2 ? emu->cfg.unsigned_id_tokens : r;
+}
+
+/* name, picture, the anonymous mark, email and phone_number. */
+static void
+add_profile_claims(struct json_object *claims, const struct store_user *user,
+    const struct id_token_info *info)
+{
+	if (user->display_name[0] != '\0')
+		add_str(claims, "name", user->display_name);
+	if (user->photo_url[0] != '\0')
+		add_str(claims, "picture", user->photo_url);
+	/* The Firebase emulator's mark of an anonymous session. */
+	if (strcmp(info->sign_in_provider, "anonymous") == 0)
+		add_str(claims, "provider_id", "anonymous");
+	if (user->email[0] != '\0') {
+		add_str(claims, "email", user->email);
+		json_object_object_add(claims, "email_verified",
+		    json_object_new_boolean(user->email_verified));
+	}
+	if (user->phone_number[0] != '\0')
+		add_str(claims, "phone_number", user->phone_number);
+}
+
+/*
+ * The "firebase" claim: identities (email, phone, federated), the sign-in
+ * provider, the second factor and the tenant. Returns a new object.
+ */
+static struct json_object *
+firebase_claim(const struct store_user *user,
+    const struct id_token_info *info)
+{
+	struct json_object *fb = json_object_new_object();
+	struct json_object *ids = json_object_new_object();
+
+	if (user->email[0] != '\0')
+		json_object_object_add(ids, "email",
+		    string_array(user->email));
+	if (user->phone_number[0] != '\0')
+		json_object_object_add(ids, "phone",
+		    string_array(user->phone_number));
+	if (info->identities != NULL) {
+		json_object_object_foreach(info->identities, k, v)
+			json_object_object_add(ids, k, json_object_get(v));
+	}
+	json_object_object_add(fb, "identities", ids);
+	add_str(fb, "sign_in_provider", info->sign_in_provider);
+	if (info->second_factor != NULL) {
+		add_str(fb, "sign_in_second_factor", info->second_factor);
+		add_str(fb, "second_factor_identifier", info->enrollment_id);
+	}
+	if (user->tenant_id[0] != '\0')
+		add_str(fb, "tenant", user->tenant_id);
+	return fb;
+}
+
 char *
 id_token_issue(struct emu *emu, const struct store_user *user,
     const struct id_token_info *info)
 {
 	struct json_object *claims = json_object_new_object();
-	struct json_object *fb = json_object_new_object();
-	struct json_object *ids = json_object_new_object();
 	int64_t now = clock_now_s(&emu->clock);
 	const struct tokens_key *key;
 	char iss[200];
@@ -70,41 +147,11 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 	json_object_object_add(claims, "iat", json_object_new_int64(now));
 	json_object_object_add(claims, "exp",
 	    json_object_new_int64(now + ID_TOKEN_LIFETIME));
-	if (user->display_name[0] != '\0')
-		add_str(claims, "name", user->display_name);
-	if (user->photo_url[0] != '\0')
-		add_str(claims, "picture", user->photo_url);
-	/* The Firebase emulator's mark of an anonymous session. */
-	if (strcmp(info->sign_in_provider, "anonymous") == 0)
-		add_str(claims, "provider_id", "anonymous");
-	if (user->email[0] != '\0') {
-		add_str(claims, "email", user->email);
-		json_object_object_add(claims, "email_verified",
-		    json_object_new_boolean(user->email_verified));
-		json_object_object_add(ids, "email",
-		    string_array(user->email));
-	}
-	if (user->phone_number[0] != '\0') {
-		add_str(claims, "phone_number", user->phone_number);
-		json_object_object_add(ids, "phone",
-		    string_array(user->phone_number));
-	}
-	if (info->identities != NULL) {
-		json_object_object_foreach(info->identities, k, v)
-			json_object_object_add(ids, k, json_object_get(v));
-	}
-	json_object_object_add(fb, "identities", ids);
-	add_str(fb, "sign_in_provider", info->sign_in_provider);
-	if (info->second_factor != NULL) {
-		add_str(fb, "sign_in_second_factor", info->second_factor);
-		add_str(fb, "second_factor_identifier", info->enrollment_id);
-	}
-	if (user->tenant_id[0] != '\0')
-		add_str(fb, "tenant", user->tenant_id);
-	json_object_object_add(claims, "firebase", fb);
+	add_profile_claims(claims, user, info);
+	json_object_object_add(claims, "firebase", firebase_claim(user, info));
 	add_session_claims(claims, info->claims);
 
-	if (emu->cfg.unsigned_id_tokens) {
+	if (info->unsigned_token) {
 		jwt = tokens_unsigned_jwt(claims);
 	} else {
 		key = emu_key(emu);

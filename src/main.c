@@ -12,6 +12,7 @@
 #include "firebase_data.h"
 #include "fixtures.h"
 #include "http_server.h"
+#include "id_token.h"
 #include "log.h"
 #include "probe.h"
 #include "router.h"
@@ -51,6 +52,38 @@ load_data(struct emu *emu, char *err, size_t errlen)
 }
 
 /*
+ * After the listening line: how ID tokens are signed, where verifiers find
+ * the keys, and what firebase-admin needs, since its emulator mode accepts
+ * only unsigned tokens, the first thing a backend team runs into.
+ */
+static void
+print_token_setup(const struct config *cfg, unsigned port)
+{
+	char base[320], hostport[300];
+	const char *h = cfg->host;
+
+	/* A wildcard address is not one to connect to: name loopback. */
+	if (strcmp(h, "0.0.0.0") == 0)
+		h = "127.0.0.1";
+	else if (strcmp(h, "::") == 0)
+		h = "::1";
+	snprintf(hostport, sizeof(hostport), "%s%s%s:%u",
+	    strchr(h, ':') ? "[" : "", h, strchr(h, ':') ? "]" : "", port);
+	snprintf(base, sizeof(base), "http://%s", hostport);
+	printf("ID tokens: %s (--id-token-alg; per project or tenant: "
+	    "\"idTokenAlg\" in fixtures or PATCH /emulator/v1/projects/{p}"
+	    "[/tenants/{t}]/config)\n", cfg->unsigned_id_tokens ?
+	    "unsigned, alg none, like the Firebase Auth Emulator's" :
+	    "RS256, signed");
+	printf("  JWKS %s%s\n  x509 %s%s\n", base, ID_TOKEN_JWKS_PATH, base,
+	    ID_TOKEN_X509_PATH);
+	printf("  firebase-admin: FIREBASE_AUTH_EMULATOR_HOST=%s\n%s", hostport,
+	    cfg->unsigned_id_tokens ? "" : "    (its Node SDK's verifyIdToken "
+	    "refuses RS256 tokens, \"invalid signature\": set \"idTokenAlg\": "
+	    "\"none\" for its project, or --id-token-alg none)\n");
+}
+
+/*
  * Serve until SIGINT or SIGTERM (blocked in every thread: see main), the
  * main thread tidying the store meanwhile; then stop and export. Returns
  * the exit status.
@@ -70,6 +103,7 @@ serve(struct emu *emu, const sigset_t *stop_signals)
 	printf("mfaemu listening on http://%s%s%s:%u\n",
 	    strchr(emu->cfg.host, ':') ? "[" : "", emu->cfg.host,
 	    strchr(emu->cfg.host, ':') ? "]" : "", http_server_port(srv));
+	print_token_setup(&emu->cfg, http_server_port(srv));
 	fflush(stdout);
 	for (;;) {
 		struct timespec tick = { .tv_sec = EMU_PRUNE_INTERVAL };

@@ -1,10 +1,12 @@
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "fieldmask.h"
 #include "http_server.h"
 #include "log.h"
 #include "reply.h"
@@ -51,20 +53,70 @@ utf8_clean(char *s)
 	}
 }
 
+/*
+ * error.message for `e` with the reply's detail (maybe ""): see the
+ * message column of errors.def. Sets *hidden when the detail is not in it.
+ */
+static void
+error_message(const struct err_info *e, const char *detail, char *msg,
+    size_t len, bool *hidden)
+{
+	*hidden = false;
+	switch (errors_form(e)) {
+	case ERR_FORM_FIXED:
+		snprintf(msg, len, "%s", e->message);
+		*hidden = true;
+		break;
+	case ERR_FORM_DETAIL:
+		if (*detail != '\0') {
+			snprintf(msg, len, "%s : %s", e->code, detail);
+			break;
+		}
+		snprintf(msg, len, "%s", e->code);
+		break;
+	case ERR_FORM_SENTENCE:
+		snprintf(msg, len, "%s", *detail != '\0' ? detail : e->code);
+		break;
+	case ERR_FORM_CODE:
+		snprintf(msg, len, "%s", e->code);
+		*hidden = true;
+		break;
+	}
+	if (*detail == '\0')
+		*hidden = false;
+}
+
+/*
+ * error.details with the explanation Google would not send: a
+ * google.rpc.DebugInfo, the type meant for a server's human-readable
+ * debugging text (ErrorInfo's reason and domain are for machines).
+ */
+static struct json_object *
+debug_details(const char *detail)
+{
+	struct json_object *arr = json_object_new_array();
+	struct json_object *info = json_object_new_object();
+	char buf[768];
+
+	snprintf(buf, sizeof(buf), "%s", detail);
+	utf8_clean(buf);
+	json_object_object_add(info, "@type", json_object_new_string(
+	    "type.googleapis.com/google.rpc.DebugInfo"));
+	json_object_object_add(info, "detail", json_object_new_string(buf));
+	json_object_array_add(arr, info);
+	return arr;
+}
+
 struct json_object *
 reply_error_body(enum err_code code, const char *detail, int xgafv)
 {
 	const struct err_info *e = errors_info(code);
 	struct json_object *root, *err, *arr, *item;
 	char msg[1024];
+	bool hidden;
 
-	if (e->message != NULL)
-		snprintf(msg, sizeof(msg), "%s", e->message);
-	else if (detail != NULL && *detail != '\0')
-		snprintf(msg, sizeof(msg), "%s : %s", e->code, detail);
-	else
-		snprintf(msg, sizeof(msg), "%s", e->code);
-
+	error_message(e, detail != NULL ? detail : "", msg, sizeof(msg),
+	    &hidden);
 	utf8_clean(msg);
 	root = json_object_new_object();
 	err = json_object_new_object();
@@ -85,6 +137,8 @@ reply_error_body(enum err_code code, const char *detail, int xgafv)
 	}
 	json_object_object_add(err, "status",
 	    json_object_new_string(e->status));
+	if (hidden)
+		json_object_object_add(err, "details", debug_details(detail));
 	json_object_object_add(root, "error", err);
 	return root;
 }
@@ -114,6 +168,12 @@ reply_verror(struct request *req, enum err_code code, const char *fmt,
 		    detail[0] ? detail : "(no detail)");
 		detail[0] = '\0';
 	}
+	else if (detail[0] != '\0' && errors_form(e) != ERR_FORM_DETAIL &&
+	    errors_form(e) != ERR_FORM_SENTENCE) {
+		/* Not in the message clients show: keep it in the log too. */
+		log_info("%s %s: %s: %s", req->method, req->url, e->code,
+		    detail);
+	}
 	req->error_code = e->code;
 	reply_json(req, e->http_status, reply_error_body(code, detail,
 	    req->xgafv));
@@ -128,6 +188,12 @@ reply_json(struct request *req, unsigned status, struct json_object *body)
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
 	    JSON_C_TO_STRING_PLAIN);
 
+	/*
+	 * A partial response selects from what the method returns; an error
+	 * is not the method's data and goes out whole, as from Google.
+	 */
+	if (status < 300)
+		fieldmask_apply(req->fields, body);
 	text = json_object_to_json_string_length(body, flags, &len);
 	http_server_send(req, status, "application/json; charset=UTF-8",
 	    text, len);

@@ -376,6 +376,53 @@ reqparse_json(const char *buf, size_t len, char *err, size_t errlen)
 	return obj;
 }
 
+/*
+ * The line holding byte `at` and a caret under it, as Google's front end
+ * quotes a malformed body: "\n{\"a\": x}\n       ^". At most 60 bytes
+ * of the line, around the caret.
+ */
+static void
+quote_line(const char *buf, size_t len, size_t at, char *out, size_t outlen)
+{
+	size_t start = at, end = at, caret;
+
+	while (start > 0 && buf[start - 1] != '\n' && at - start < 40)
+		start--;
+	while (end < len && buf[end] != '\n' && buf[end] != '\r' &&
+	    end - start < 60)
+		end++;
+	caret = at - start;
+	snprintf(out, outlen, "\n%.*s\n%*s^", (int)(end - start), buf + start,
+	    (int)caret, "");
+}
+
+void
+reqparse_json_google_error(const char *buf, size_t len, char *out,
+    size_t outlen)
+{
+	size_t at;
+	int deep;
+	char quote[160];
+
+	if ((at = utf8_bad_offset(buf, len)) != len) {
+		snprintf(out, outlen, "Invalid JSON payload received. Invalid "
+		    "UTF-8 in the request body at byte %zu.", at);
+		return;
+	}
+	if (json_grammar(buf, len, &at, &deep) == 0) {
+		/* Well-formed: the top level is not an object. */
+		snprintf(out, outlen, "Invalid JSON payload received. Root "
+		    "element must be a message.");
+		return;
+	}
+	if (at > len)
+		at = len;
+	quote_line(buf, len, at, quote, sizeof(quote));
+	snprintf(out, outlen, "Invalid JSON payload received. %s%s", deep ?
+	    "Nesting too deep." : at >= len ? "Unexpected end of string." :
+	    "Unexpected token.", quote);
+}
+
 int
 reqparse_valid_utf8(const char *str, size_t len)
 {

@@ -71,6 +71,15 @@ struct json_object *reqparse_json(const char *buf, size_t len, char *err,
 struct json_object *reqparse_form(const char *buf, size_t len, char *err,
     size_t errlen);
 
+/*
+ * Why the `len` bytes at buf are not a JSON object, worded as Google's
+ * front end words it: "Invalid JSON payload received. Unexpected
+ * token.\n<the line>\n<caret under the bad byte>", "... Root element must
+ * be a message." for another top level.
+ */
+void reqparse_json_google_error(const char *buf, size_t len, char *out,
+    size_t outlen);
+
 /* 1 when the `len` bytes at s are valid UTF-8 without NUL bytes. */
 int reqparse_valid_utf8(const char *s, size_t len);
 
@@ -99,5 +108,11 @@ int reqparse_fields_or_reply(struct request *req, struct json_object *obj,
 
 /* 1 when a string slot is unset or empty (proto3: "" is unset). */
 int reqparse_empty(const char *s);
+
+/*
+ * 1 when the array slot `list` (NULL: unset) holds the string `s`, as
+ * deleteAttribute and deleteProvider name what to remove.
+ */
+int reqparse_array_holds(struct json_object *list, const char *s);
 
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
@@ -112,13 +113,20 @@ field_path(char *buf, size_t len, const char *prefix, const char *name)
 	    name);
 }
 
+/* A field of the wrong type: its table row, path and value (borrowed). */
+struct type_error {
+	const struct reqparse_field *field;
+	struct json_object *value;
+	char path[256];
+};
+
 /*
  * Type-check the fields of one level, then descend into the nested tables
- * of the objects present. Returns 0, or -1 with the message in err.
+ * of the objects present. Returns 0, or -1 with the field in *te.
  */
 static int
 check_types(struct json_object *obj, const char *prefix,
-    const struct reqparse_field *fields, size_t n, char *err, size_t errlen)
+    const struct reqparse_field *fields, size_t n, struct type_error *te)
 {
 	char path[256];
 
@@ -126,10 +134,10 @@ check_types(struct json_object *obj, const char *prefix,
 		struct json_object *v = member(obj, fields[i].name);
 
 		if (v != NULL && take(v, &fields[i]) != 0) {
-			field_path(path, sizeof(path), prefix, fields[i].name);
-			snprintf(err, errlen, "Invalid JSON payload received. "
-			    "Invalid value at '%s' (%s)", path,
-			    type_name(fields[i].type));
+			field_path(te->path, sizeof(te->path), prefix,
+			    fields[i].name);
+			te->field = &fields[i];
+			te->value = v;
 			return -1;
 		}
 	}
@@ -139,11 +147,47 @@ check_types(struct json_object *obj, const char *prefix,
 		if (fields[i].sub == NULL || v == NULL)
 			continue;
 		field_path(path, sizeof(path), prefix, fields[i].name);
-		if (check_types(v, path, fields[i].sub, fields[i].nsub, err,
-		    errlen) != 0)
+		if (check_types(v, path, fields[i].sub, fields[i].nsub,
+		    te) != 0)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * Google's front end names the field of a request by its proto name:
+ * "phoneVerificationInfo.code" is 'phone_verification_info.code'.
+ */
+static void
+snake_case(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in != '\0' && o + 2 < len; in++) {
+		if (*in >= 'A' && *in <= 'Z') {
+			out[o++] = '_';
+			out[o++] = (char)(*in - 'A' + 'a');
+		} else {
+			out[o++] = *in;
+		}
+	}
+	out[o] = '\0';
+}
+
+/*
+ * As Google's front end words a value of the wrong type:
+ * "Invalid value at 'mfa_enrollment_id' (TYPE_STRING), 42".
+ */
+static void
+google_type_error(const struct type_error *te, char *err, size_t errlen)
+{
+	char path[256];
+	const char *v = json_object_to_json_string_ext(te->value,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	snake_case(te->path, path, sizeof(path));
+	snprintf(err, errlen, "Invalid value at '%s' (%s), %.200s%s", path,
+	    type_name(te->field->type), v, strlen(v) > 200 ? "..." : "");
 }
 
 /* 1 when required field f, whose types are checked, is missing. */
@@ -200,10 +244,15 @@ reqparse_fields(struct json_object *obj, const char *prefix,
     const struct reqparse_field *fields, size_t n, char *err, size_t errlen)
 {
 	const struct reqparse_field *f;
+	struct type_error te;
 	char path[256];
 
-	if (check_types(obj, prefix, fields, n, err, errlen) != 0)
+	if (check_types(obj, prefix, fields, n, &te) != 0) {
+		snprintf(err, errlen, "Invalid JSON payload received. "
+		    "Invalid value at '%s' (%s)", te.path,
+		    type_name(te.field->type));
 		return -1;
+	}
 	if ((f = find_missing(obj, prefix, fields, n, path,
 	    sizeof(path))) == NULL)
 		return 0;
@@ -219,10 +268,12 @@ reqparse_fields_or_reply(struct request *req, struct json_object *obj,
     const char *prefix, const struct reqparse_field *fields, size_t n)
 {
 	const struct reqparse_field *f;
-	char err[256];
+	struct type_error te;
+	char err[512];
 
-	if (check_types(obj, prefix, fields, n, err, sizeof(err)) != 0) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
+	if (check_types(obj, prefix, fields, n, &te) != 0) {
+		google_type_error(&te, err, sizeof(err));
+		reply_error(req, ERR_INVALID_JSON_VALUE, "%s", err);
 		return -1;
 	}
 	if ((f = find_missing(obj, prefix, fields, n, err,
@@ -239,4 +290,18 @@ int
 reqparse_empty(const char *s)
 {
 	return s == NULL || *s == '\0';
+}
+
+int
+reqparse_array_holds(struct json_object *list, const char *s)
+{
+	for (size_t i = 0; list != NULL && i < json_object_array_length(list);
+	    i++) {
+		const char *v = json_object_get_string(
+		    json_object_array_get_idx(list, i));
+
+		if (v != NULL && strcmp(v, s) == 0)
+			return 1;
+	}
+	return 0;
 }

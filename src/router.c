@@ -10,15 +10,19 @@
 #include "emu.h"
 #include "events.h"
 #include "faults.h"
+#include "fieldmask.h"
 #include "handlers/handlers.h"
+#include "hostcheck.h"
 #include "http_server.h"
+#include "id_token.h"
 #include "reply.h"
 #include "reqparse.h"
 #include "router.h"
+#include "sysparams.h"
 #include "store.h"
 
-#define JWKS_PATH "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com"
-#define X509_PATH "/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
+#define JWKS_PATH ID_TOKEN_JWKS_PATH
+#define X509_PATH ID_TOKEN_X509_PATH
 
 #define IDT API_IDENTITYTOOLKIT
 #define EMU API_EMULATOR
@@ -155,6 +159,10 @@ static const struct route routes[] = {
 	    control_clock_set, ROUTE_JSON, 0 },
 	{ "control.mintCredential", "POST", EMU, P "/pendingCredentials",
 	    control_credentials_mint, ROUTE_JSON, 0 },
+	{ "control.refreshTokens", "GET", EMU, P "/accounts/*/refreshTokens",
+	    control_refresh_tokens_list, 0, 0 },
+	{ "control.refreshTokens", "GET", EMU, T "/accounts/*/refreshTokens",
+	    control_refresh_tokens_list, 0, 0 },
 	{ "control.reset", "DELETE", EMU, "/emulator/v1/state",
 	    control_state_reset, 0, 0 },
 	{ "control.reset", "DELETE", EMU, P, control_state_reset, 0, 0 },
@@ -183,6 +191,16 @@ static const struct route routes[] = {
 	    control_events_list, 0, 0 },
 	{ "control.events", "DELETE", EMU, "/emulator/v1/events",
 	    control_events_clear, 0, 0 },
+	{ "control.catalog", "GET", EMU, "/emulator/v1/catalog",
+	    control_catalog, 0, 0 },
+
+	/* The web inspector's files (src/ui), open: the page asks for a token. */
+	{ "emulator.ui", "GET", EMU, "/emulator/ui", emulator_ui_redirect,
+	    ROUTE_PUBLIC, 0 },
+	{ "emulator.ui", "GET", EMU, "/emulator/ui/", emulator_ui_index,
+	    ROUTE_PUBLIC, 0 },
+	{ "emulator.ui", "GET", EMU, "/emulator/ui/*", emulator_ui_asset,
+	    ROUTE_PUBLIC, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -299,87 +317,26 @@ router_max_body(const char *method, const char *url, size_t dflt)
 }
 
 static int
-is_media_type(const char *ct, const char *type)
-{
-	size_t n = strlen(type);
-
-	while (*ct == ' ')
-		ct++;
-	return strncasecmp(ct, type, n) == 0 &&
-	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
-/* System parameters that generated Google clients send. */
-static int
-system_params_or_reply(struct request *req)
-{
-	if (req->xgafv_param != NULL) {
-		if (strcmp(req->xgafv_param, "1") == 0)
-			req->xgafv = 1;
-		else if (strcmp(req->xgafv_param, "2") == 0)
-			req->xgafv = 2;
-		else {
-			reply_error(req, ERR_INVALID_ARGUMENT, "Invalid value "
-			    "for $.xgafv: '%s' (expected 1 or 2)",
-			    req->xgafv_param);
-			return -1;
-		}
-	}
-	if (req->pretty_param != NULL) {
-		if (strcmp(req->pretty_param, "false") == 0 ||
-		    strcmp(req->pretty_param, "0") == 0)
-			req->pretty = false;
-		else if (strcmp(req->pretty_param, "true") == 0 ||
-		    strcmp(req->pretty_param, "1") == 0 ||
-		    req->pretty_param[0] == '\0')
-			req->pretty = true;
-		else {
-			reply_error(req, ERR_INVALID_ARGUMENT, "Invalid value "
-			    "for prettyPrint: '%s' (expected true or false)",
-			    req->pretty_param);
-			return -1;
-		}
-	}
-	if (req->alt != NULL && strcmp(req->alt, "json") != 0) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "Invalid value for alt: "
-		    "'%s' (only json is supported)", req->alt);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-preflight(struct request *req)
-{
-	reply_add_header(req, "Access-Control-Allow-Methods",
-	    "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-	reply_add_header(req, "Access-Control-Allow-Headers",
-	    req->acr_headers ? req->acr_headers :
-	    "Content-Type, Authorization, X-Client-Version, X-Firebase-gmpid");
-	reply_add_header(req, "Access-Control-Max-Age", "86400");
-	reply_raw(req, 204, NULL, "", 0);
-}
-
-static int
 body_or_reply(struct request *req)
 {
-	char err[256];
+	char err[512];
 
 	if (req->content_type != NULL && (req->route->flags & ROUTE_FORM) &&
-	    is_media_type(req->content_type,
+	    sysparams_media_type(req->content_type,
 	    "application/x-www-form-urlencoded")) {
 		req->json = reqparse_form(req->body ? req->body : "",
 		    req->body_len, err, sizeof(err));
 		if (req->json == NULL) {
-			reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
+			reply_error(req, ERR_BAD_REQUEST, "Invalid form body: "
+			    "%s", err);
 			return -1;
 		}
 		return 0;
 	}
 	if (req->content_type != NULL &&
-	    !is_media_type(req->content_type, "application/json")) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "Content-Type '%.100s' "
-		    "is not supported; send application/json%s",
+	    !sysparams_media_type(req->content_type, "application/json")) {
+		reply_error(req, ERR_BAD_REQUEST, "Content-Type '%.100s' is "
+		    "not supported; send application/json%s",
 		    req->content_type, (req->route->flags & ROUTE_FORM) ?
 		    " or application/x-www-form-urlencoded" : "");
 		return -1;
@@ -389,21 +346,16 @@ body_or_reply(struct request *req)
 		return 0;
 	}
 	if (req->content_type == NULL) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "the request has a body "
-		    "but no Content-Type; send application/json");
+		reply_error(req, ERR_BAD_REQUEST, "The request has a body but "
+		    "no Content-Type; send application/json");
 		return -1;
 	}
 	req->json = reqparse_json(req->body, req->body_len, err, sizeof(err));
-	if (req->json == NULL) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "Invalid JSON payload "
-		    "received. %s", reqparse_is_null_doc(err) ?
-		    "The body must be a JSON object, got null" : err);
-		return -1;
-	}
-	if (!json_object_is_type(req->json, json_type_object)) {
-		reply_error(req, ERR_INVALID_ARGUMENT, "Invalid JSON payload "
-		    "received. The body must be a JSON object, got %s",
-		    json_type_to_name(json_object_get_type(req->json)));
+	if (req->json == NULL ||
+	    !json_object_is_type(req->json, json_type_object)) {
+		reqparse_json_google_error(req->body, req->body_len, err,
+		    sizeof(err));
+		reply_error(req, ERR_INVALID_JSON, "%s", err);
 		return -1;
 	}
 	return 0;
@@ -558,22 +510,24 @@ route_or_reply(struct request *req)
 	    req->captures, &req->ncaptures, req->path_buf, buflen, allow,
 	    sizeof(allow));
 	if (m == ROUTER_NOT_FOUND) {
-		reply_error(req, ERR_NOT_FOUND, "no route for %s %.200s",
+		reply_error(req, ERR_NOT_FOUND, "no route for %.16s %.200s",
 		    req->method, req->url);
 		return -1;
 	}
 	if (m == ROUTER_METHOD_NOT_ALLOWED) {
+		/* ESPv2's wording; Allow says which methods would do. */
 		reply_add_header(req, "Allow", allow);
-		reply_error(req, ERR_METHOD_NOT_ALLOWED, "%.200s accepts %s",
-		    req->url, allow);
+		reply_error(req, ERR_METHOD_NOT_ALLOWED, "The current request "
+		    "is matched to the defined url template \"%.200s\" but "
+		    "its http method is not allowed", req->url);
 		return -1;
 	}
 	/* Project, tenant and rule ids from the path: printable ASCII. */
 	for (size_t i = 0; i < req->ncaptures; i++) {
 		for (const char *c = req->captures[i]; *c != '\0'; c++) {
 			if (*c < 0x21 || *c > 0x7e) {
-				reply_error(req, ERR_INVALID_ARGUMENT, "ids in "
-				    "the path are printable ASCII");
+				reply_error(req, ERR_BAD_REQUEST, "Ids in the "
+				    "path are printable ASCII.");
 				return -1;
 			}
 		}
@@ -595,16 +549,17 @@ access_or_reply(struct request *req)
 	if ((req->route->flags & ROUTE_ADMIN) && !req->admin) {
 		if (req->authorization == NULL) {
 			reply_add_header(req, "WWW-Authenticate", "Bearer");
-			reply_error(req, ERR_UNAUTHENTICATED, "Request is "
-			    "missing required authentication credential: in "
-			    "emulator mode send 'Authorization: Bearer owner'");
-		} else {
-			reply_error(req, ERR_UNAUTHENTICATED, "Request had "
-			    "invalid authentication credentials: in emulator "
+			reply_error(req, ERR_UNAUTHENTICATED, "in emulator "
 			    "mode send 'Authorization: Bearer owner'");
+		} else {
+			reply_error(req, ERR_INVALID_AUTH_CREDENTIALS, "in "
+			    "emulator mode send 'Authorization: Bearer owner'");
 		}
 		return -1;
 	}
+	/* The key in ?key= or, as Google's client libraries send it, a header. */
+	if (req->key == NULL || *req->key == '\0')
+		req->key = req->api_key_header;
 	if ((req->route->flags & ROUTE_KEY) && cfg->require_key &&
 	    !req->admin && (req->key == NULL || *req->key == '\0')) {
 		reply_error(req, ERR_PERMISSION_DENIED, NULL);
@@ -612,6 +567,7 @@ access_or_reply(struct request *req)
 	}
 	if (req->route->api == API_EMULATOR && cfg->control_token != NULL &&
 	    strcmp(req->route->pattern, "/") != 0 &&
+	    !(req->route->flags & ROUTE_PUBLIC) &&
 	    !bearer_is(req, cfg->control_token)) {
 		reply_add_header(req, "WWW-Authenticate", "Bearer");
 		reply_error(req, ERR_UNAUTHENTICATED, "the control plane needs "
@@ -621,24 +577,87 @@ access_or_reply(struct request *req)
 	return 0;
 }
 
+/*
+ * DNS rebinding: a page on another domain that resolves to this machine
+ * is same-origin with the daemon to the browser, and could read and steer
+ * it. The control plane, the inspector and the Admin API answer only to a
+ * loopback name or --host. Listening on loopback (the default), that
+ * holds for every request: over plain HTTP a browser's same-origin GET
+ * carries neither Origin nor Sec-Fetch-Site. Listening wider (0.0.0.0 in
+ * Docker), tools may call by the container's name, so it holds only for
+ * browsers' requests, known by those headers (their writes always carry
+ * Origin).
+ */
+static int
+host_or_reply(struct request *req)
+{
+	const char *listen = req->emu->cfg.host;
+
+	if (!(req->route->api == API_EMULATOR ||
+	    (req->route->flags & ROUTE_ADMIN) || req->admin))
+		return 0;
+	if ((req->origin == NULL && req->sec_fetch_site == NULL &&
+	    !hostcheck_loopback(listen)) ||
+	    hostcheck_trusted(req->host, listen))
+		return 0;
+	reply_error(req, ERR_UNTRUSTED_HOST, "the control plane answers only "
+	    "as localhost, a loopback address or its --host, not '%.100s'",
+	    req->host ? req->host : "");
+	return -1;
+}
+
+/*
+ * A browser's write to the control plane or with admin rights must come
+ * from the inspector: from the daemon's own origin (Origin, Sec-Fetch-Site)
+ * and with the X-Mfaemu-UI header, which no form or simple request can
+ * carry. CORS answers any origin (the Firebase SDKs call from the app's),
+ * so without this any page the developer visits could reset or rewrite
+ * the emulator. Tools send neither header and are not concerned.
+ */
+static int
+cross_site_or_reply(struct request *req)
+{
+	const char *o = req->origin, *site = req->sec_fetch_site;
+	bool same;
+
+	if (strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0)
+		return 0;
+	if (!(req->route->api == API_EMULATOR ||
+	    (req->route->flags & ROUTE_ADMIN) || req->admin))
+		return 0;
+	if (o == NULL && site == NULL)
+		return 0;
+	same = (site == NULL || strcmp(site, "same-origin") == 0) &&
+	    (o == NULL || (req->host != NULL && strncmp(o, "http://", 7) == 0 &&
+	    strcmp(o + 7, req->host) == 0));
+	if (same && req->ui_header != NULL && strcmp(req->ui_header, "1") == 0)
+		return 0;
+	reply_error(req, ERR_CROSS_ORIGIN_WRITE, "a browser may change the "
+	    "emulator only from its own inspector (same origin, with "
+	    "X-Mfaemu-UI: 1)");
+	return -1;
+}
+
 /* The checks in the order Google's front end makes them, then the handler. */
 static void
 dispatch(struct request *req)
 {
-	if (system_params_or_reply(req))
+	if (sysparams_override_or_reply(req) ||
+	    sysparams_or_reply(req))
 		return;
 	if (strcmp(req->method, "OPTIONS") == 0) {
-		preflight(req);
+		sysparams_preflight(req);
 		return;
 	}
 	if (route_or_reply(req))
 		return;
 	if (req->too_large) {
-		reply_error(req, ERR_PAYLOAD_TOO_LARGE, "the request body is "
-		    "larger than %zu bytes", req->body_cap);
+		reply_error(req, ERR_PAYLOAD_TOO_LARGE, "Request payload size "
+		    "exceeds the limit: %zu bytes.", req->body_cap);
 		return;
 	}
-	if (access_or_reply(req))
+	if (access_or_reply(req) || host_or_reply(req) ||
+	    cross_site_or_reply(req))
 		return;
 	if ((req->route->flags & ROUTE_JSON) && body_or_reply(req))
 		return;
@@ -648,6 +667,13 @@ dispatch(struct request *req)
 	if (req->status == 0)
 		reply_error(req, ERR_INTERNAL_ERROR, "handler for %s sent no "
 		    "reply", req->route->pattern);
+}
+
+const struct route *
+router_routes(size_t *n)
+{
+	*n = NROUTES;
+	return routes;
 }
 
 void

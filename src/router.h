@@ -24,6 +24,7 @@ enum route_flags {
 	ROUTE_KEY = 1 << 1,	/* ?key= or admin credential required */
 	ROUTE_FORM = 1 << 2,	/* with ROUTE_JSON: form bodies too */
 	ROUTE_ADMIN = 1 << 3,	/* Bearer owner (or the control token) */
+	ROUTE_PUBLIC = 1 << 4,	/* no control token (the inspector's files) */
 };
 
 struct route {
@@ -58,6 +59,12 @@ enum router_match router_match(const char *method, const char *url,
 
 /* The body limit of the route that (method, url) would reach. */
 size_t router_max_body(const char *method, const char *url, size_t dflt);
+
+/*
+ * The route table (n rows in *n), for GET /emulator/v1/catalog: the fault
+ * form of the inspector offers only the routes that exist.
+ */
+const struct route *router_routes(size_t *n);
 
 /* Run the request (body complete) through checks and its handler. */
 void router_dispatch(struct request *req);

@@ -30,6 +30,98 @@ settings_effective(const struct config *cfg, const struct store_realm *realm,
 	out->oob_code_ttl = (unsigned)realm->oob_code_ttl;
 	out->allow_duplicate_emails = realm->allow_duplicate_emails == 2;
 	out->email_privacy = realm->email_privacy == 2;
+	out->id_token_alg = realm->id_token_alg[0] != '\0' ?
+	    settings_alg_name(strcmp(realm->id_token_alg, "none") == 0) :
+	    settings_alg_name(cfg->unsigned_id_tokens);
+	/* A tenant has its project's number: shown with the project. */
+	out->project_number[0] = '\0';
+	if (realm->tenant_id[0] == '\0')
+		settings_project_number(realm->project_id, realm,
+		    out->project_number);
+}
+
+void
+settings_project_number(const char *project_id,
+    const struct store_realm *realm, char out[20])
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a */
+
+	if (realm != NULL && realm->project_number[0] != '\0') {
+		snprintf(out, 20, "%s", realm->project_number);
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)project_id;
+	    *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ull;
+	snprintf(out, 20, "%llu", (unsigned long long)(100000000000ull +
+	    h % 900000000000ull));
+}
+
+/*
+ * "projectNumber": digits (a string, or an integer as JSON writes
+ * numbers), or null for the derived default; a project's only.
+ */
+static int
+parse_project_number(struct json_object *obj, struct store_realm *realm,
+    char *err, size_t errlen)
+{
+	struct json_object *v;
+	const char *n;
+
+	if (!json_object_object_get_ex(obj, "projectNumber", &v))
+		return 0;
+	if (realm->tenant_id[0] != '\0') {
+		snprintf(err, errlen, "projectNumber: a tenant has its "
+		    "project's number; set it on the project");
+		return -1;
+	}
+	if (v == NULL) {
+		realm->project_number[0] = '\0';
+		return 0;
+	}
+	n = json_object_is_type(v, json_type_string) ||
+	    (json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) > 0) ? json_object_get_string(v) : "";
+	if (*n == '\0' || strlen(n) > 19 || strspn(n, "0123456789") !=
+	    strlen(n)) {
+		snprintf(err, errlen, "projectNumber: must be 1 to 19 digits "
+		    "(or null for the default derived from the project id)");
+		return -1;
+	}
+	strcpy(realm->project_number, n);
+	return 0;
+}
+
+const char *
+settings_alg_name(int unsigned_tokens)
+{
+	return unsigned_tokens ? "none" : "RS256";
+}
+
+/* "idTokenAlg": "RS256", "none" or null (unset); -1 with err if bad. */
+static int
+parse_alg(struct json_object *obj, struct store_realm *realm, char *err,
+    size_t errlen)
+{
+	struct json_object *v;
+	const char *alg;
+
+	if (!json_object_object_get_ex(obj, "idTokenAlg", &v))
+		return 0;
+	if (v == NULL) {
+		realm->id_token_alg[0] = '\0';
+		return 0;
+	}
+	alg = json_object_is_type(v, json_type_string) ?
+	    json_object_get_string(v) : "";
+	if (strcmp(alg, "RS256") != 0 && strcmp(alg, "none") != 0) {
+		snprintf(err, errlen, "idTokenAlg: must be \"RS256\" (signed, "
+		    "for JWKS verifiers) or \"none\" (unsigned, for "
+		    "firebase-admin), or null for the default");
+		return -1;
+	}
+	strcpy(realm->id_token_alg, alg);
+	return 0;
 }
 
 /* One integer setting: its JSON name, range and slot in the realm. */
@@ -185,6 +277,9 @@ settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
 		}
 		*slot = (int)n + is->stored_plus_one;
 	}
+	if (parse_alg(obj, realm, err, errlen) != 0 ||
+	    parse_project_number(obj, realm, err, errlen) != 0)
+		return -1;
 	return parse_flags(obj, realm, err, errlen);
 }
 
@@ -206,6 +301,12 @@ settings_add_json(struct json_object *obj, const struct store_realm *realm)
 			json_object_object_add(obj, is->name,
 			    json_object_new_int(v - is->stored_plus_one));
 	}
+	if (realm->id_token_alg[0] != '\0')
+		json_object_object_add(obj, "idTokenAlg",
+		    json_object_new_string(realm->id_token_alg));
+	if (realm->project_number[0] != '\0')
+		json_object_object_add(obj, "projectNumber",
+		    json_object_new_string(realm->project_number));
 	add_flags(obj, realm, NULL);
 }
 
@@ -233,6 +334,11 @@ settings_effective_json(const struct settings *s)
 	/* null: each code type keeps Google's lifetime (oob_common.c). */
 	json_object_object_add(o, "oobCodeTtlSeconds", s->oob_code_ttl ?
 	    json_object_new_int64(s->oob_code_ttl) : NULL);
+	json_object_object_add(o, "idTokenAlg",
+	    json_object_new_string(s->id_token_alg));
+	if (s->project_number[0] != '\0')
+		json_object_object_add(o, "projectNumber",
+		    json_object_new_string(s->project_number));
 	add_flags(o, NULL, s);
 	return o;
 }

@@ -27,9 +27,17 @@ struct settings {
 	/* The Firebase Auth Emulator's keys (both off unless set). */
 	int allow_duplicate_emails;	/* signIn.allowDuplicateEmails */
 	int email_privacy;	/* emailPrivacyConfig.enableImprovedEmailPrivacy */
+	/* "RS256" or "none" (static): how its ID tokens are signed. */
+	const char *id_token_alg;
+	/* A project's number (digits; "" for a tenant): securetoken's. */
+	char project_number[20];
 };
 
-/* The realm's values where set, else the daemon's. */
+/*
+ * The realm's values where set, else the daemon's. A tenant without its
+ * own idTokenAlg follows its project: id_token_realm_unsigned() applies
+ * that rule.
+ */
 void settings_effective(const struct config *cfg,
     const struct store_realm *realm, struct settings *out);
 
@@ -37,8 +45,10 @@ void settings_effective(const struct config *cfg,
  * Apply the settings members of `obj` (borrowed; other members are
  * ignored) to `realm`: "mfa": {"phone", "totp"}, "smsCodeTtlSeconds",
  * "smsCodeLength", "maxAttempts", "pendingCredentialTtlSeconds",
- * "totpAdjacentIntervals", "oobCodeTtlSeconds", and the Firebase Auth
- * Emulator's "signIn": {"allowDuplicateEmails"} and "emailPrivacyConfig":
+ * "totpAdjacentIntervals", "oobCodeTtlSeconds", "idTokenAlg" ("RS256" or
+ * "none"), "projectNumber" (digits, a project's only), and the
+ * Firebase Auth Emulator's "signIn":
+ * {"allowDuplicateEmails"} and "emailPrivacyConfig":
  * {"enableImprovedEmailPrivacy"}; null resets a value to the default.
  * On a bad value returns -1 with "member: reason" in err.
  */
@@ -51,6 +61,18 @@ int settings_parse(struct json_object *obj, struct store_realm *realm,
  */
 void settings_add_json(struct json_object *obj,
     const struct store_realm *realm);
+
+/*
+ * The number of project `project_id` as securetoken replies it: the
+ * project realm's projectNumber if set, else a stable 12-digit number
+ * derived from the id (as a real project's number is 12 digits), so two
+ * projects of one daemon differ. `realm` may be NULL.
+ */
+void settings_project_number(const char *project_id,
+    const struct store_realm *realm, char out[20]);
+
+/* "none" when `unsigned_tokens`, else "RS256" (a static string). */
+const char *settings_alg_name(int unsigned_tokens);
 
 /* The effective settings as JSON (new object, owned), for GET config. */
 struct json_object *settings_effective_json(const struct settings *s);

@@ -68,6 +68,10 @@ struct store_realm {
 	int allow_duplicate_emails;
 	int email_privacy;	/* emailPrivacyConfig.enableImproved... */
 	int oob_code_ttl;	/* seconds; 0: Google's lifetime by type */
+	/* "RS256", "none", or "": a tenant's project's, else the flag's. */
+	char id_token_alg[8];
+	/* Digits, or "": derived from the project id (projects only). */
+	char project_number[20];
 };
 
 struct store_user {
@@ -411,6 +415,9 @@ int store_proof_get(struct store *st, const char *proof,
 int store_refresh_insert(struct store *st, const struct store_refresh *r);
 int store_refresh_get(struct store *st, const char *token,
     struct store_refresh *out);
+/* A user's refresh tokens, newest first, at most `limit` of them. */
+int store_refresh_list(struct store *st, int64_t user_id, int64_t limit,
+    int (*fn)(const struct store_refresh *, void *), void *arg);
 
 /* The newest signing key's PEM (malloc'd, caller frees) or NOT_FOUND. */
 int store_signing_key_get(struct store *st, char **pem);

@@ -30,6 +30,9 @@ read_realm(sqlite3_stmt *s, void *item)
 	out->allow_duplicate_emails = sqlite3_column_int(s, 9);
 	out->email_privacy = sqlite3_column_int(s, 10);
 	out->oob_code_ttl = sqlite3_column_int(s, 11);
+	if (STORE_COL_TEXT(s, 12, out->id_token_alg) ||
+	    STORE_COL_TEXT(s, 13, out->project_number))
+		return STORE_NOT_FOUND;
 	return STORE_OK;
 }
 
@@ -100,6 +103,8 @@ store_realm_put(struct store *st, const struct store_realm *realm)
 	store_bind_int(st, s, 10, realm->allow_duplicate_emails);
 	store_bind_int(st, s, 11, realm->email_privacy);
 	store_bind_int(st, s, 12, realm->oob_code_ttl);
+	store_bind_text(st, s, 13, realm->id_token_alg);
+	store_bind_text(st, s, 14, realm->project_number);
 	return store_run(st, s);
 }
 

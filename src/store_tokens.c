@@ -148,6 +148,35 @@ store_refresh_get(struct store *st, const char *token,
 	return store_read_row(st, s, read_refresh, out);
 }
 
+struct refresh_visitor {
+	int (*fn)(const struct store_refresh *, void *);
+	void *arg;
+};
+
+static int
+visit_refresh(sqlite3_stmt *s, void *ctx)
+{
+	const struct refresh_visitor *v = ctx;
+	struct store_refresh x;
+
+	/* A row that does not fit its struct is skipped. */
+	if (read_refresh(s, &x) != STORE_OK)
+		return 0;
+	return v->fn(&x, v->arg);
+}
+
+int
+store_refresh_list(struct store *st, int64_t user_id, int64_t limit,
+    int (*fn)(const struct store_refresh *, void *), void *arg)
+{
+	sqlite3_stmt *s = store_stmt(st, S_REFRESH_LIST_USER);
+	struct refresh_visitor v = { fn, arg };
+
+	store_bind_int64(st, s, 1, user_id);
+	store_bind_int64(st, s, 2, limit);
+	return store_each_row(st, s, visit_refresh, &v);
+}
+
 int
 store_proof_insert(struct store *st, const struct store_proof *p)
 {

@@ -56,6 +56,16 @@ visit_user(sqlite3_stmt *s, void *ctx)
 	return v->fn(&u, v->arg);
 }
 
+/* Bind a user's row id to parameter 1 of `s`, which it returns. */
+static sqlite3_stmt *
+user_stmt(struct store *st, enum store_stmt id, int64_t user_id)
+{
+	sqlite3_stmt *s = store_stmt(st, id);
+
+	store_bind_int64(st, s, 1, user_id);
+	return s;
+}
+
 int
 store_user_insert(struct store *st, struct store_user *u,
     const uint8_t *salt, size_t saltlen, const uint8_t *hash, size_t hashlen)
@@ -92,10 +102,8 @@ store_user_insert(struct store *st, struct store_user *u,
 int
 store_user_get(struct store *st, int64_t id, struct store_user *out)
 {
-	sqlite3_stmt *s = store_stmt(st, S_USER_GET);
-
-	store_bind_int64(st, s, 1, id);
-	return store_read_row(st, s, read_user, out);
+	return store_read_row(st, user_stmt(st, S_USER_GET, id), read_user,
+	    out);
 }
 
 int
@@ -194,10 +202,9 @@ int
 store_user_password(struct store *st, int64_t id, uint8_t *salt,
     size_t *saltlen, uint8_t *hash, size_t *hashlen)
 {
-	sqlite3_stmt *s = store_stmt(st, S_USER_PASSWORD);
+	sqlite3_stmt *s = user_stmt(st, S_USER_PASSWORD, id);
 	int r, ns, nh;
 
-	store_bind_int64(st, s, 1, id);
 	if ((r = store_row(st, s)) != STORE_OK)
 		return r;
 	ns = sqlite3_column_bytes(s, 0);
@@ -219,9 +226,8 @@ int
 store_user_set_password(struct store *st, int64_t id, const uint8_t *salt,
     size_t saltlen, const uint8_t *hash, size_t hashlen, int64_t now)
 {
-	sqlite3_stmt *s = store_stmt(st, S_USER_SET_PASSWORD);
+	sqlite3_stmt *s = user_stmt(st, S_USER_SET_PASSWORD, id);
 
-	store_bind_int64(st, s, 1, id);
 	store_bind_blob(st, s, 2, salt, saltlen);
 	store_bind_blob(st, s, 3, hash, hashlen);
 	store_bind_int64(st, s, 4, now);
@@ -231,18 +237,14 @@ store_user_set_password(struct store *st, int64_t id, const uint8_t *salt,
 int
 store_user_clear_password(struct store *st, int64_t id)
 {
-	sqlite3_stmt *s = store_stmt(st, S_USER_CLEAR_PASSWORD);
-
-	store_bind_int64(st, s, 1, id);
-	return store_run(st, s);
+	return store_run(st, user_stmt(st, S_USER_CLEAR_PASSWORD, id));
 }
 
 int
 store_user_touch(struct store *st, int64_t id, int64_t now, bool login)
 {
-	sqlite3_stmt *s = store_stmt(st, S_USER_TOUCH);
+	sqlite3_stmt *s = user_stmt(st, S_USER_TOUCH, id);
 
-	store_bind_int64(st, s, 1, id);
 	store_bind_int64(st, s, 2, now);
 	store_bind_int(st, s, 3, login);
 	return store_run(st, s);
@@ -251,8 +253,5 @@ store_user_touch(struct store *st, int64_t id, int64_t now, bool login)
 int
 store_user_delete(struct store *st, int64_t id)
 {
-	sqlite3_stmt *s = store_stmt(st, S_USER_DELETE);
-
-	store_bind_int64(st, s, 1, id);
-	return store_run_deleted(st, s);
+	return store_run_deleted(st, user_stmt(st, S_USER_DELETE, id));
 }

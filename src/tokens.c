@@ -286,6 +286,20 @@ tokens_key_kid(const struct tokens_key *key)
 	return key->kid;
 }
 
+/*
+ * Add `v` (new, consumed either way) to `obj` as `key`: 0, or -1 when `v`
+ * is NULL (it could not be made) or the add failed.
+ */
+static int
+add_member(struct json_object *obj, const char *key, struct json_object *v)
+{
+	if (v == NULL || json_object_object_add(obj, key, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
 struct json_object *
 tokens_jwks(const struct tokens_key *const *keys, size_t n)
 {
@@ -295,30 +309,24 @@ tokens_jwks(const struct tokens_key *const *keys, size_t n)
 		return NULL;
 	if ((doc = json_object_new_object()) == NULL)
 		return NULL;
-	if ((arr = json_object_new_array()) == NULL ||
-	    json_object_object_add(doc, "keys", arr) != 0) {
-		json_object_put(arr);
+	arr = json_object_new_array();
+	if (add_member(doc, "keys", arr) != 0)
 		goto fail;
-	}
 	for (size_t i = 0; i < n; i++) {
-		/* Each add consumes the new string, or nothing if it fails. */
 		if ((jwk = json_object_new_object()) == NULL ||
 		    json_object_array_add(arr, jwk) != 0) {
 			json_object_put(jwk);
 			goto fail;
 		}
-		if (json_object_object_add(jwk, "kty",
-		    json_object_new_string("RSA")) != 0 ||
-		    json_object_object_add(jwk, "alg",
-		    json_object_new_string("RS256")) != 0 ||
-		    json_object_object_add(jwk, "use",
-		    json_object_new_string("sig")) != 0 ||
-		    json_object_object_add(jwk, "kid",
-		    json_object_new_string(keys[i]->kid)) != 0 ||
-		    json_object_object_add(jwk, "n",
-		    json_object_new_string(keys[i]->n_b64)) != 0 ||
-		    json_object_object_add(jwk, "e",
-		    json_object_new_string(keys[i]->e_b64)) != 0)
+		if (add_member(jwk, "kty", json_object_new_string("RSA")) ||
+		    add_member(jwk, "alg", json_object_new_string("RS256")) ||
+		    add_member(jwk, "use", json_object_new_string("sig")) ||
+		    add_member(jwk, "kid",
+		    json_object_new_string(keys[i]->kid)) ||
+		    add_member(jwk, "n",
+		    json_object_new_string(keys[i]->n_b64)) ||
+		    add_member(jwk, "e",
+		    json_object_new_string(keys[i]->e_b64)))
 			goto fail;
 	}
 	return doc;
@@ -406,21 +414,15 @@ tokens_x509(const struct tokens_key *const *keys, size_t n,
 	if ((doc = json_object_new_object()) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		if ((pem = cert_pem(keys[i], not_before)) == NULL)
-			goto fail;
-		str = json_object_new_string(pem);
+		pem = cert_pem(keys[i], not_before);
+		str = pem != NULL ? json_object_new_string(pem) : NULL;
 		free(pem);
-		/* The add consumes `str` on success only. */
-		if (str == NULL ||
-		    json_object_object_add(doc, keys[i]->kid, str) != 0) {
-			json_object_put(str);
-			goto fail;
+		if (add_member(doc, keys[i]->kid, str) != 0) {
+			json_object_put(doc);
+			return NULL;
 		}
 	}
 	return doc;
-fail:
-	json_object_put(doc);
-	return NULL;
 }
 
 /* RSASSA-PKCS1-v1_5 with SHA-256 over `msg`; `sig` holds key->sig_len. */

@@ -55,6 +55,7 @@ account_sign_id_token(struct emu *emu, const struct store_user *user,
 		.auth_time = sess->auth_time,
 		.claims = sess->claims,
 		.identities = sess->identities,
+		.unsigned_token = sess->unsigned_token,
 	};
 
 	out->id_token = id_token_issue(emu, user, &info);
@@ -93,7 +94,10 @@ account_issue_tokens_or_reply(struct request *req,
 	int r;
 
 	s.identities = NULL;
-	if (add_refresh_token(emu, user, sess, now, out) != 0 ||
+	s.unsigned_token = id_token_realm_unsigned(emu, user->project_id,
+	    user->tenant_id);
+	if (s.unsigned_token < 0 ||
+	    add_refresh_token(emu, user, sess, now, out) != 0 ||
 	    store_user_touch(emu->store, user->id, now, sess->login) !=
 	    STORE_OK ||
 	    (s.identities = account_identities(emu->store, user->id)) ==
@@ -171,6 +175,10 @@ add_info(const struct store_enrollment *e, void *arg)
 			strcpy(shown, e->phone_number);
 		json_object_object_add(item, "phoneInfo",
 		    json_object_new_string(shown));
+		/* Google's output-only copy, in views that show the number. */
+		if (!list->obfuscate)
+			json_object_object_add(item, "unobfuscatedPhoneInfo",
+			    json_object_new_string(shown));
 	} else {
 		json_object_object_add(item, "totpInfo",
 		    json_object_new_object());
@@ -251,6 +259,39 @@ claim_time(struct json_object *claims, const char *k, int64_t *out)
 	return 1;
 }
 
+/*
+ * The claims of an unsigned ID token (consumed) when its realm issues
+ * unsigned tokens, else NULL: a realm switched to RS256 refuses unsigned
+ * tokens, which anyone can write. The realm is read in a short
+ * transaction of its own, paid by unsigned tokens only. -1 after a 503.
+ */
+static int
+unsigned_claims_or_reply(struct request *req, struct json_object **claims)
+{
+	struct json_object *fb = NULL;
+	int r;
+
+	if (*claims == NULL)
+		return 0;
+	json_object_object_get_ex(*claims, "firebase", &fb);
+	if (txn_begin_or_reply(req) != 0) {
+		json_object_put(*claims);
+		return -1;
+	}
+	r = id_token_realm_unsigned(req->emu, req->emu->cfg.project,
+	    claim_str(fb, "tenant"));
+	store_rollback(req->emu->store);
+	if (r != 1) {
+		json_object_put(*claims);
+		*claims = NULL;
+	}
+	if (r < 0) {
+		txn_unavailable(req);
+		return -1;
+	}
+	return 0;
+}
+
 struct json_object *
 account_verify_id_token_or_reply(struct request *req, const char *id_token)
 {
@@ -262,9 +303,12 @@ account_verify_id_token_or_reply(struct request *req, const char *id_token)
 	const struct tokens_key *key = emu_key(emu);
 
 	claims = key ? tokens_verify_jwt(key, id_token) : NULL;
-	/* In unsigned mode the tokens we issue carry no signature. */
-	if (claims == NULL && emu->cfg.unsigned_id_tokens)
+	/* Realms set to alg none issue tokens without a signature. */
+	if (claims == NULL) {
 		claims = tokens_read_unsigned_jwt(id_token);
+		if (unsigned_claims_or_reply(req, &claims) != 0)
+			return NULL;
+	}
 	if (claims == NULL) {
 		reply_error(req, ERR_INVALID_ID_TOKEN, "the idToken was not "
 		    "issued by this emulator or has been altered");
@@ -318,8 +362,10 @@ account_add_tokens(struct json_object *body, const struct account_tokens *t)
 struct json_object *
 account_set_info_body(struct store *st, const struct store_user *u)
 {
+	/* Google's SetAccountInfoResponse: passwordHash (redacted) too. */
 	static const char *const keep[] = { "localId", "email",
-	    "emailVerified", "displayName", "photoUrl", "providerUserInfo" };
+	    "emailVerified", "displayName", "photoUrl", "passwordHash",
+	    "providerUserInfo" };
 	struct json_object *info = json_object_new_array(), *full, *body, *v;
 
 	if ((full = user_info_json(st, u, info, USER_INFO_SELF)) == NULL)
@@ -386,6 +432,49 @@ account_valid_email(const char *email)
 	return at != NULL && at != email && at[1] != '\0' &&
 	    strchr(at + 1, '@') == NULL && strchr(email, ' ') == NULL &&
 	    strlen(email) <= STORE_TEXT_MAX;
+}
+
+int
+account_forbidden_claim(const char *k)
+{
+	static const char *const names[] = { "iss", "aud", "sub", "iat",
+	    "exp", "nbf", "jti", "nonce", "azp", "acr", "amr", "cnf",
+	    "auth_time", "firebase", "at_hash", "c_hash" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(k, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+account_email_free_or_reply(struct request *req, const struct store_user *u,
+    const char *email)
+{
+	struct store_user other;
+	int r = store_user_find_email(req->emu->store, u->project_id,
+	    u->tenant_id, email, &other);
+
+	if (r == STORE_OK && other.id != u->id)
+		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
+	if (r == STORE_ERROR) {
+		txn_fail(req);
+		return -1;
+	}
+	return 0;
+}
+
+int
+account_stored_or_reply(struct request *req, int r)
+{
+	if (r == STORE_EXISTS)
+		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
+	if (r != STORE_OK) {
+		txn_fail(req);
+		return -1;
+	}
+	return 0;
 }
 
 /* What account_resolve_or_reply reads from a verified ID token. */
@@ -510,9 +599,8 @@ account_resolve_or_reply(struct request *req, const char *id_token,
 		    "a tenant", c.tenant, c.tenant[0] ? "'" : "");
 		return -1;
 	}
-	if (txn_begin_or_reply(req) != 0)
+	if (txn_begin_at_or_reply(req, &ctx->now) != 0)
 		return -1;
-	ctx->now = clock_now_ms(&req->emu->clock);
 	return token_user_or_reply(req, &c, ctx);
 }
 

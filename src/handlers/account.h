@@ -31,6 +31,12 @@ struct account_session {
 	bool login;
 	/* Set by account_issue_tokens_or_reply; borrowed. */
 	struct json_object *identities;
+	/*
+	 * The realm's tokens are unsigned (alg none): set by
+	 * account_issue_tokens_or_reply, or by the caller of
+	 * account_sign_id_token from id_token_realm_unsigned.
+	 */
+	int unsigned_token;
 };
 
 struct account_tokens {
@@ -159,6 +165,27 @@ int account_new_user(struct emu *emu, const char *tenant,
 
 /* 1 when `email` looks like an address Identity Toolkit would accept. */
 int account_valid_email(const char *email);
+
+/*
+ * 1 when `k` is a claim name a developer claim may not use: the JWT and
+ * Firebase names firebase-admin and the Firebase emulator reserve
+ * (custom tokens' claims, the Admin API's customAttributes).
+ */
+int account_forbidden_claim(const char *k);
+
+/*
+ * Inside the transaction: `email` must be no other user's in `u`'s realm
+ * (EMAIL_EXISTS); a store error is 503. Returns 0, or -1 once replied.
+ */
+int account_email_free_or_reply(struct request *req,
+    const struct store_user *u, const char *email);
+
+/*
+ * Inside the transaction, `r` the result of storing a user: STORE_EXISTS
+ * (its email or phone number is taken by a unique index) is EMAIL_EXISTS,
+ * any other failure 503. Returns 0 for STORE_OK, or -1 once replied.
+ */
+int account_stored_or_reply(struct request *req, int r);
 
 /* The token members of a v1 response: idToken, refreshToken, expiresIn. */
 void account_add_tokens(struct json_object *body,

@@ -102,9 +102,8 @@ reset(struct request *req, struct reset *rs)
 		reply_error(req, ERR_INTERNAL_ERROR, "hashing failed");
 		return;
 	}
-	if (txn_begin_or_reply(req) != 0)
+	if (txn_begin_at_or_reply(req, &rs->now) != 0)
 		return;
-	rs->now = clock_now_ms(&emu->clock);
 	if (oob_code_or_reply(req, rs->code, emu->cfg.project, rs->tenant,
 	    rs->now, &rs->oob))
 		return;

@@ -96,6 +96,25 @@ realm_or_reply(struct request *req, struct send_oob *so, const char *tenant)
 	return 0;
 }
 
+/*
+ * 1 when `t` is a value of Google's GetOobCodeRequest.OobReqType; others
+ * are refused by Google's front end before the service sees them.
+ */
+static int
+google_req_type(const char *t)
+{
+	static const char *const names[] = { "OOB_REQ_TYPE_UNSPECIFIED",
+	    "PASSWORD_RESET", "OLD_EMAIL_AGREE", "NEW_EMAIL_ACCEPT",
+	    "VERIFY_EMAIL", "RECOVER_EMAIL", "EMAIL_SIGNIN",
+	    "VERIFY_AND_CHANGE_EMAIL", "REVERT_SECOND_FACTOR_ADDITION" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(names[i], t) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Checks that need no store, in the Firebase Auth Emulator's order. */
 static int
 request_or_reply(struct request *req, struct send_oob *so)
@@ -110,6 +129,11 @@ request_or_reply(struct request *req, struct send_oob *so)
 		reply_error(req, ERR_INVALID_CONTINUE_URI, "continueUrl must "
 		    "be an absolute URL of at most %d characters",
 		    OOB_CONTINUE_URL_MAX);
+		return -1;
+	}
+	if (!reqparse_empty(so->type) && !google_req_type(so->type)) {
+		reply_error(req, ERR_INVALID_JSON_VALUE, "Invalid value at "
+		    "'request_type' (TYPE_ENUM), \"%.40s\"", so->type);
 		return -1;
 	}
 	if (reqparse_empty(so->type) || !oob_type_known(so->type) ||
@@ -128,7 +152,11 @@ request_or_reply(struct request *req, struct send_oob *so)
 	    is_type(so, "VERIFY_AND_CHANGE_EMAIL")) &&
 	    reqparse_empty(so->id_token) &&
 	    (!req->admin || reqparse_empty(so->email))) {
-		reply_error(req, ERR_MISSING_ID_TOKEN, NULL);
+		/* As the Firebase emulator answers each: VERIFY_EMAIL reads
+		 * an empty token, VERIFY_AND_CHANGE_EMAIL asks for one. */
+		reply_error(req, is_type(so, "VERIFY_EMAIL") ?
+		    ERR_INVALID_ID_TOKEN : ERR_MISSING_ID_TOKEN,
+		    "idToken is required");
 		return -1;
 	}
 	if ((is_type(so, "PASSWORD_RESET") || is_type(so, "EMAIL_SIGNIN") ||
@@ -167,9 +195,8 @@ user_or_reply(struct request *req, struct send_oob *so, bool *found)
 		so->now = ctx.now;
 		return 0;
 	}
-	if (txn_begin_or_reply(req) != 0)
+	if (txn_begin_at_or_reply(req, &so->now) != 0)
 		return -1;
-	so->now = clock_now_ms(&req->emu->clock);
 	if (*so->tenant != '\0') {
 		struct store_realm realm;
 

@@ -79,21 +79,6 @@ signed_checks_or_reply(struct request *req, struct json_object *p)
 	return 0;
 }
 
-/* The reserved names a developer claim may not use (Google's list). */
-static int
-forbidden_claim(const char *k)
-{
-	static const char *const names[] = { "iss", "aud", "sub", "iat",
-	    "exp", "nbf", "jti", "nonce", "azp", "acr", "amr", "cnf",
-	    "auth_time", "firebase", "at_hash", "c_hash" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(k, names[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 static int
 claims_or_reply(struct request *req, struct custom *c)
 {
@@ -110,7 +95,7 @@ claims_or_reply(struct request *req, struct custom *c)
 	}
 	json_object_object_foreach(claims, k, v) {
 		(void)v;
-		if (forbidden_claim(k)) {
+		if (account_forbidden_claim(k)) {
 			reply_error(req, ERR_FORBIDDEN_CLAIM, "%.64s", k);
 			return -1;
 		}
@@ -219,9 +204,8 @@ accounts_sign_in_with_custom_token(struct request *req)
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])) || token_or_reply(req, &c) != 0 ||
-	    txn_begin_or_reply(req) != 0)
+	    txn_begin_at_or_reply(req, &now) != 0)
 		goto out;
-	now = clock_now_ms(&req->emu->clock);
 	if (user_or_reply(req, &c, now, &u, &is_new) != 0)
 		goto out;
 	sess.auth_time = now / 1000;

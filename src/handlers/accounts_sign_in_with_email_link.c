@@ -46,9 +46,8 @@ begin_or_reply(struct request *req, struct link_sign_in *ls)
 		ls->now = ls->ctx.now;
 		return 0;
 	}
-	if (txn_begin_or_reply(req) != 0)
+	if (txn_begin_at_or_reply(req, &ls->now) != 0)
 		return -1;
-	ls->now = clock_now_ms(&req->emu->clock);
 	return 0;
 }
 

@@ -402,12 +402,8 @@ outcome_or_reply(struct request *req, struct idp *p, int r,
 	}
 	if (r == STORE_NOT_FOUND)
 		return txn_refuse(req, false, ERR_USER_NOT_FOUND, NULL);
-	if (r == STORE_EXISTS)
-		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
-	if (r != STORE_OK) {
-		txn_fail(req);
+	if (account_stored_or_reply(req, r) != 0)
 		return -1;
-	}
 	snprintf(req->ev_local_id, sizeof(req->ev_local_id), "%s",
 	    u->local_id);
 	if (u->disabled)

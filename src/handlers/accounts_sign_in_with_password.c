@@ -184,9 +184,8 @@ accounts_sign_in_with_password(struct request *req)
 	}
 	if (reqparse_empty(tenant))
 		tenant = "";
-	if (txn_begin_or_reply(req) != 0)
+	if (txn_begin_at_or_reply(req, &now) != 0)
 		return;
-	now = clock_now_ms(&emu->clock);
 	if (user_or_reply(req, email, password, tenant, &u) != 0)
 		return;
 	if ((factors = account_enrollment_count(emu->store, u.id)) < 0)

@@ -160,19 +160,12 @@ link_user_or_reply(struct request *req, struct sign_up *su,
     struct account_ctx *ctx)
 {
 	struct store *st = req->emu->store;
-	struct store_user *u = &ctx->user, other;
+	struct store_user *u = &ctx->user;
 	int r;
 
-	if (account_recent_login_or_reply(req, ctx) != 0)
+	if (account_recent_login_or_reply(req, ctx) != 0 ||
+	    account_email_free_or_reply(req, u, su->email) != 0)
 		return -1;
-	r = store_user_find_email(st, u->project_id, u->tenant_id, su->email,
-	    &other);
-	if (r == STORE_OK && other.id != u->id)
-		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
-	if (r == STORE_ERROR) {
-		txn_fail(req);
-		return -1;
-	}
 	if (strcasecmp(u->email, su->email) != 0)
 		u->email_verified = 0;
 	snprintf(u->email, sizeof(u->email), "%s", su->email);
@@ -184,13 +177,7 @@ link_user_or_reply(struct request *req, struct sign_up *su,
 	if (r == STORE_OK)
 		r = store_user_set_password(st, u->id, su->salt,
 		    sizeof(su->salt), su->hash, sizeof(su->hash), ctx->now);
-	if (r == STORE_EXISTS)
-		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
-	if (r != STORE_OK) {
-		txn_fail(req);
-		return -1;
-	}
-	return 0;
+	return account_stored_or_reply(req, r);
 }
 
 /* signUp with an idToken: link, then new tokens of a password session. */
@@ -243,9 +230,9 @@ accounts_sign_up(struct request *req)
 		link_and_reply(req, &su);
 		goto out;
 	}
-	if (new_user_or_reply(req, &su) || txn_begin_or_reply(req) != 0)
+	if (new_user_or_reply(req, &su) ||
+	    txn_begin_at_or_reply(req, &now) != 0)
 		goto out;
-	now = clock_now_ms(&req->emu->clock);
 	su.user.created_at = now;
 	su.user.valid_since = now / 1000 * 1000;
 	su.user.password_updated_at = now;

@@ -50,6 +50,23 @@ null_member(struct json_object *body, const char *k)
 	return json_object_object_get_ex(body, k, &v) && v == NULL;
 }
 
+/* The values of Google's SetAccountInfoRequest.UserAttributeName. */
+static const char *const attribute_names[] = {
+	"USER_ATTRIBUTE_NAME_UNSPECIFIED", "EMAIL", "DISPLAY_NAME",
+	"PROVIDER", "PHOTO_URL", "PASSWORD", "RAW_USER_INFO", NULL
+};
+
+/* 1 when `v` is one of the NULL-ended `values`. */
+static int
+enum_value(const char *const *values, const char *v)
+{
+	for (; *values != NULL; values++) {
+		if (strcmp(*values, v) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* deleteAttribute's values: Google's enum, minus what has no meaning here. */
 static int
 delete_attrs_or_reply(struct request *req, struct update *up)
@@ -60,9 +77,13 @@ delete_attrs_or_reply(struct request *req, struct update *up)
 		    i);
 		const char *a = json_object_get_string(v);
 
-		if (!json_object_is_type(v, json_type_string)) {
-			reply_error(req, ERR_INVALID_ARGUMENT, "Invalid "
-			    "value at 'deleteAttribute[%zu]' (TYPE_ENUM)", i);
+		/* Not a UserAttributeName: Google's front end refuses it. */
+		if (!json_object_is_type(v, json_type_string) ||
+		    !enum_value(attribute_names, a)) {
+			reply_error(req, ERR_INVALID_JSON_VALUE, "Invalid "
+			    "value at 'delete_attribute[%zu]' (TYPE_ENUM), "
+			    "%.60s", i, json_object_to_json_string_ext(v,
+			    JSON_C_TO_STRING_PLAIN));
 			return -1;
 		}
 		if (strcmp(a, "DISPLAY_NAME") == 0)
@@ -108,6 +129,12 @@ values_or_reply(struct request *req, struct update *up)
 {
 	up->del_name = null_member(req->json, "displayName");
 	up->del_photo = null_member(req->json, "photoUrl");
+	/* Neither a change (idToken) nor a code to apply (oobCode). */
+	if (reqparse_empty(up->id_token)) {
+		reply_error(req, ERR_INVALID_REQ_TYPE, "give an idToken to "
+		    "change the account or an oobCode to apply");
+		return -1;
+	}
 	if (up->custom_attrs != NULL) {
 		reply_error(req, ERR_INSUFFICIENT_PERMISSION,
 		    "customAttributes need the Admin API");
@@ -144,8 +171,7 @@ static int
 email_change_or_reply(struct request *req, const struct update *up,
     struct account_ctx *ctx)
 {
-	struct store_user other;
-	int n, r;
+	int n;
 
 	if (ctx->set.email_privacy)
 		return txn_refuse(req, false, ERR_OPERATION_NOT_ALLOWED,
@@ -158,15 +184,7 @@ email_change_or_reply(struct request *req, const struct update *up,
 		return txn_refuse(req, false,
 		    ERR_EMAIL_CHANGE_NEEDS_VERIFICATION, "Multi-factor users "
 		    "must always have a verified email");
-	r = store_user_find_email(req->emu->store, ctx->user.project_id,
-	    ctx->user.tenant_id, up->email, &other);
-	if (r == STORE_OK && other.id != ctx->user.id)
-		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
-	if (r == STORE_ERROR) {
-		txn_fail(req);
-		return -1;
-	}
-	return 0;
+	return account_email_free_or_reply(req, &ctx->user, up->email);
 }
 
 /* The changes in memory; true in *revoke when other sessions must end. */
@@ -226,28 +244,14 @@ store_changes(struct store *st, const struct update *up,
 	return r;
 }
 
-/* 1 when the array `list` (NULL: none) holds the string `s`. */
-static int
-listed(struct json_object *list, const char *s)
-{
-	for (size_t i = 0; list != NULL && i < json_object_array_length(list);
-	    i++) {
-		const char *v = json_object_get_string(
-		    json_object_array_get_idx(list, i));
-
-		if (v != NULL && strcmp(v, s) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* Inside the transaction: check, apply and store; *revoke as above. */
 static int
 change_or_reply(struct request *req, struct update *up,
     struct account_ctx *ctx, bool *revoke)
 {
 	bool sensitive = up->email != NULL || up->password != NULL;
-	bool unlink_password = listed(up->del_provider, "password");
+	bool unlink_password = reqparse_array_holds(up->del_provider,
+	    "password");
 	int r;
 
 	if (sensitive && account_recent_login_or_reply(req, ctx) != 0)
@@ -256,7 +260,7 @@ change_or_reply(struct request *req, struct update *up,
 	    email_change_or_reply(req, up, ctx) != 0)
 		return -1;
 	apply_fields(up, ctx, revoke);
-	if (listed(up->del_provider, "phone"))
+	if (reqparse_array_holds(up->del_provider, "phone"))
 		ctx->user.phone_number[0] = '\0';
 	if (unlink_password && up->email == NULL) {
 		/* Unlinking "password" takes the email with it. */
@@ -265,13 +269,7 @@ change_or_reply(struct request *req, struct update *up,
 		ctx->user.email_link_signin = 0;
 	}
 	r = store_changes(req->emu->store, up, ctx, unlink_password);
-	if (r == STORE_EXISTS)
-		return txn_refuse(req, false, ERR_EMAIL_EXISTS, NULL);
-	if (r != STORE_OK) {
-		txn_fail(req);
-		return -1;
-	}
-	return 0;
+	return account_stored_or_reply(req, r);
 }
 
 /* The answer: the user as it is now, and new tokens when wanted. */

@@ -16,7 +16,6 @@
 #include "handlers/oob_common.h"
 #include "handlers/txn.h"
 #include "http_server.h"
-#include "reply.h"
 #include "reqparse.h"
 
 /*
@@ -74,8 +73,6 @@ static void
 apply_and_reply(struct request *req, const struct store_oob *o,
     struct store_user *u, int64_t now)
 {
-	struct json_object *body;
-
 	struct store *st = req->emu->store;
 	const char *to = NULL;
 	int r;
@@ -100,15 +97,7 @@ apply_and_reply(struct request *req, const struct store_oob *o,
 	if (txn_check_or_reply(req, r))
 		return;
 	/* Its providers are read inside the transaction. */
-	if ((body = response_body(st, u, o)) == NULL) {
-		txn_fail(req);
-		return;
-	}
-	if (txn_commit_or_reply(req) != 0) {
-		json_object_put(body);
-		return;
-	}
-	reply_json(req, 200, body);
+	txn_commit_reply_json(req, response_body(st, u, o));
 }
 
 void
@@ -129,9 +118,8 @@ accounts_update_oob(struct request *req)
 		return;
 	if (reqparse_empty(tenant))
 		tenant = "";
-	if (txn_begin_or_reply(req) != 0)
+	if (txn_begin_at_or_reply(req, &now) != 0)
 		return;
-	now = clock_now_ms(&emu->clock);
 	if (oob_code_or_reply(req, code, emu->cfg.project, tenant, now, &o) ||
 	    find_user_or_reply(req, &o, &u))
 		return;

@@ -89,26 +89,24 @@ reply_users(struct request *req, struct json_object *users)
 }
 
 void
-admin_accounts_lookup(struct request *req)
+admin_lookup_in(struct request *req, const struct admin_realm *r)
 {
 	struct store *st = req->emu->store;
 	struct json_object *lists[NKEYS] = { NULL }, *users, *seen;
 	struct reqparse_field f[NKEYS];
-	struct admin_realm r;
 	int rc = 0;
 
 	for (size_t k = 0; k < NKEYS; k++)
 		f[k] = (struct reqparse_field){ lookup_keys[k].member,
 		    RP_ARRAY, &lists[k] };
-	admin_realm_of(req, &r);
 	if (reqparse_fields_or_reply(req, req->json, NULL, f, NKEYS) ||
 	    txn_begin_or_reply(req) != 0 ||
-	    admin_realm_exists_or_reply(req, &r))
+	    admin_realm_exists_or_reply(req, r))
 		return;
 	users = json_object_new_array();
 	seen = json_object_new_object();
 	for (size_t k = 0; rc == 0 && k < NKEYS; k++)
-		rc = add_found(st, &r, k, lists[k], users, seen);
+		rc = add_found(st, r, k, lists[k], users, seen);
 	json_object_put(seen);
 	if (rc != 0) {
 		json_object_put(users);
@@ -117,4 +115,13 @@ admin_accounts_lookup(struct request *req)
 	}
 	store_rollback(st);
 	reply_users(req, users);
+}
+
+void
+admin_accounts_lookup(struct request *req)
+{
+	struct admin_realm r;
+
+	admin_realm_of(req, &r);
+	admin_lookup_in(req, &r);
 }

@@ -27,12 +27,50 @@
 
 /* The request's members; strings borrowed from it. */
 struct update_in {
-	const char *uid, *email, *password, *name, *phone, *photo;
+	const char *uid, *email, *password, *name, *phone, *photo, *claims;
 	int verified, disable;		/* -1: absent */
 	/* Absent: reqparse refuses INT64_MIN, so no client can send it. */
 	int64_t valid_since;
 	struct json_object *mfa, *enrollments, *del_attr, *del_provider;
 };
+
+/*
+ * customAttributes (NULL: absent): a JSON object of at most 1000 bytes
+ * without reserved names, as Google and the Firebase emulator check it.
+ * mfaemu does not keep the claims (ID tokens carry a custom token's
+ * claims only); the checks tell a caller its claims would be refused.
+ */
+static int
+check_claims_or_reply(struct request *req, const char *text)
+{
+	struct json_object *o;
+	char why[128];
+	int rc = 0;
+
+	if (text == NULL)
+		return 0;
+	if (strlen(text) > STORE_CLAIMS_MAX) {
+		reply_error(req, ERR_CLAIMS_TOO_LARGE, "customAttributes take "
+		    "at most %d bytes", STORE_CLAIMS_MAX);
+		return -1;
+	}
+	o = reqparse_json(text, strlen(text), why, sizeof(why));
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		reply_error(req, ERR_INVALID_CLAIMS, "customAttributes must "
+		    "be a JSON object");
+		json_object_put(o);
+		return -1;
+	}
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		if (rc == 0 && account_forbidden_claim(k)) {
+			reply_error(req, ERR_FORBIDDEN_CLAIM, "%.64s", k);
+			rc = -1;
+		}
+	}
+	json_object_put(o);
+	return rc;
+}
 
 /* The values Google refuses before looking the user up, in its order. */
 static int
@@ -63,7 +101,7 @@ check_values_or_reply(struct request *req, const struct update_in *in)
 		return -1;
 	}
 	if (code == ERR__NONE)
-		return 0;
+		return check_claims_or_reply(req, in->claims);
 	reply_error(req, code, detail ? "%s" : NULL, detail);
 	return -1;
 }
@@ -87,27 +125,13 @@ read_update_or_reply(struct request *req, struct update_in *in)
 		{ "mfa", RP_OBJECT, &in->mfa, .sub = mf, .nsub = 1 },
 		{ "deleteAttribute", RP_ARRAY, &in->del_attr },
 		{ "deleteProvider", RP_ARRAY, &in->del_provider },
+		{ "customAttributes", RP_STRING, &in->claims },
 	};
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])))
 		return -1;
 	return check_values_or_reply(req, in);
-}
-
-/* 1 when the array `list` (NULL: none) holds the string `s`. */
-static int
-listed(struct json_object *list, const char *s)
-{
-	for (size_t i = 0; list != NULL && i < json_object_array_length(list);
-	    i++) {
-		const char *v = json_object_get_string(
-		    json_object_array_get_idx(list, i));
-
-		if (v != NULL && strcmp(v, s) == 0)
-			return 1;
-	}
-	return 0;
 }
 
 /* `in` applied to user u (in memory); its email and phone must be free. */
@@ -134,11 +158,11 @@ change_user(struct store *st, const struct admin_realm *r,
 		    in->name);
 	if (in->photo != NULL)
 		snprintf(u->photo_url, sizeof(u->photo_url), "%s", in->photo);
-	if (listed(in->del_attr, "DISPLAY_NAME"))
+	if (reqparse_array_holds(in->del_attr, "DISPLAY_NAME"))
 		u->display_name[0] = '\0';
-	if (listed(in->del_attr, "PHOTO_URL"))
+	if (reqparse_array_holds(in->del_attr, "PHOTO_URL"))
 		u->photo_url[0] = '\0';
-	if (listed(in->del_provider, "phone"))
+	if (reqparse_array_holds(in->del_provider, "phone"))
 		u->phone_number[0] = '\0';
 	if (in->verified >= 0)
 		u->email_verified = in->verified;
@@ -276,14 +300,7 @@ admin_accounts_update(struct request *req)
 		return;
 	}
 	/* The user as it is now, password and providers included. */
-	if (store_user_get(req->emu->store, u.id, &u) != STORE_OK ||
-	    (body = account_set_info_body(req->emu->store, &u)) == NULL) {
-		txn_fail(req);
-		return;
-	}
-	if (txn_commit_or_reply(req) != 0) {
-		json_object_put(body);
-		return;
-	}
-	reply_json(req, 200, body);
+	body = store_user_get(req->emu->store, u.id, &u) == STORE_OK ?
+	    account_set_info_body(req->emu->store, &u) : NULL;
+	txn_commit_reply_json(req, body);
 }

@@ -80,11 +80,17 @@ check_formats(struct json_object *in, char *detail, size_t dlen)
 {
 	const char *email = admin_str_member(in, "email");
 	const char *phone = admin_str_member(in, "phoneNumber");
+	const char *password = admin_str_member(in, "password");
 	struct json_object *mfa;
 
 	if (email != NULL && !account_valid_email(email)) {
 		snprintf(detail, dlen, "email '%.100s'", email);
 		return ERR_INVALID_EMAIL;
+	}
+	if (password != NULL && strlen(password) < 6) {
+		snprintf(detail, dlen, "Password should be at least 6 "
+		    "characters");
+		return ERR_WEAK_PASSWORD;
 	}
 	if (phone != NULL && !phone_valid(phone)) {
 		snprintf(detail, dlen, "Invalid format.");

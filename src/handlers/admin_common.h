@@ -34,6 +34,13 @@ void admin_realm_of(struct request *req, struct admin_realm *r);
 int admin_realm_exists_or_reply(struct request *req,
     const struct admin_realm *r);
 
+/*
+ * The Admin API's lookup in realm `r` (borrowed): the users the body's
+ * localId, email and phoneNumber lists name. Replies. The v1
+ * accounts:lookup route calls it for an admin caller without an idToken.
+ */
+void admin_lookup_in(struct request *req, const struct admin_realm *r);
+
 /* Member `k` of `o` when it is a string (borrowed from o), else NULL. */
 const char *admin_str_member(struct json_object *o, const char *k);
 

@@ -6,7 +6,9 @@
  * JSON form, the body it takes and the page of them are shared, so they
  * live in one file. A tenant's "mfaConfig" is the MultiFactorConfig of
  * the project's config (realm_common.c); its testPhoneNumbers the test
- * numbers the control plane and fixtures set.
+ * numbers the control plane and fixtures set; its emailPrivacyConfig the
+ * control plane's switch of that name (shown once set, as Google leaves
+ * an unset message out).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,9 +26,24 @@
 #include "http_server.h"
 #include "reply.h"
 #include "reqparse.h"
+#include "settings.h"
 #include "store.h"
 
 #define TENANT_PAGE_MAX 1000
+
+/* The switches a Tenant carries, as the control plane names them. */
+static const char *const switches[] = { "emailPrivacyConfig", NULL };
+
+/* The tenant's own switches (those set) to `t`. */
+static void
+add_switches(struct json_object *t, const struct store_realm *realm)
+{
+	struct json_object *own = json_object_new_object();
+
+	settings_add_json(own, realm);
+	realm_copy_members(t, own, switches);
+	json_object_put(own);
+}
 
 /* Inside the transaction: the tenant resource (new object) or NULL. */
 static struct json_object *
@@ -48,7 +65,12 @@ tenant_json(struct request *req, const struct store_realm *realm)
 	    json_object_new_boolean(1));
 	json_object_object_add(t, "enableEmailLinkSignin",
 	    json_object_new_boolean(0));
+	/* What a tenant of mfaemu does: auth on, anonymous sign-up open. */
+	json_object_object_add(t, "disableAuth", json_object_new_boolean(0));
+	json_object_object_add(t, "enableAnonymousUser",
+	    json_object_new_boolean(1));
 	json_object_object_add(t, "mfaConfig", realm_mfa_config_json(realm));
+	add_switches(t, realm);
 	numbers = json_object_new_object();
 	if (realm_test_numbers_list(req->emu->store, realm, numbers) !=
 	    STORE_OK) {
@@ -68,6 +90,7 @@ struct tenant_body {
 	const char *name;
 	struct json_object *mfa;
 	struct json_object *numbers;
+	struct json_object *privacy;
 };
 
 /*
@@ -78,17 +101,24 @@ static int
 tenant_body_or_reply(struct request *req, struct store_realm *realm,
     struct tenant_body *b)
 {
+	int flag;
+	struct reqparse_field ep[] = {
+		{ "enableImprovedEmailPrivacy", RP_BOOL, &flag },
+	};
 	struct reqparse_field f[] = {
 		{ "displayName", RP_STRING, &b->name },
 		{ "mfaConfig", RP_OBJECT, &b->mfa },
 		{ "testPhoneNumbers", RP_OBJECT, &b->numbers },
+		{ "emailPrivacyConfig", RP_OBJECT, &b->privacy, 0, NULL, ep, 1 },
 	};
 	const char *bad;
 	char err[256];
 
-	if (reqparse_fields(req->json, NULL, f, 3, err, sizeof(err)) ||
+	if (reqparse_fields(req->json, NULL, f, 4, err, sizeof(err)) ||
 	    (b->mfa != NULL && realm_mfa_config_parse(b->mfa, realm, err,
-	    sizeof(err))))
+	    sizeof(err))) ||
+	    realm_switches_parse(req->json, switches, realm, err,
+	    sizeof(err)))
 		return txn_refuse(req, false, ERR_INVALID_ARGUMENT, "%s", err);
 	if (b->name != NULL && strlen(b->name) > STORE_TEXT_MAX)
 		return txn_refuse(req, false, ERR_INVALID_ARGUMENT,

@@ -1,6 +1,6 @@
 /*
  * The emulator's clock (clock.c), /emulator/v1/clock: GET shows it, POST
- * moves, sets, freezes or thaws it.
+ * moves, sets, freezes or thaws it, or puts it back to real time.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +22,7 @@ struct clock_move {
 	int64_t at;
 	const char *set_time;		/* RFC 3339, sets `at` */
 	int freeze;			/* -1: leave as is */
+	int reset;			/* back to real time, running */
 };
 
 static void
@@ -54,11 +55,18 @@ move_valid_or_reply(struct request *req, struct clock_move *m)
 {
 	const int64_t limit = CLOCK_MOVE_MAX_S;
 
+	if (m->reset == 1) {
+		if (json_object_object_length(req->json) == 1)
+			return 0;
+		reply_error(req, ERR_INVALID_ARGUMENT, "reset takes no other "
+		    "field");
+		return -1;
+	}
 	if (!m->has_at && m->set_time == NULL && m->freeze < 0 &&
 	    !json_object_object_get_ex(req->json, "advanceSeconds", NULL) &&
 	    !json_object_object_get_ex(req->json, "advanceMillis", NULL)) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "give advanceSeconds, "
-		    "advanceMillis, setTime, nowMillis or freeze");
+		    "advanceMillis, setTime, nowMillis, freeze or reset");
 		return -1;
 	}
 	if (m->seconds < -limit || m->seconds > limit ||
@@ -87,6 +95,7 @@ move_valid_or_reply(struct request *req, struct clock_move *m)
  * POST: {"advanceSeconds": N} or {"advanceMillis": N} (may be negative),
  * {"setTime": RFC 3339} or {"nowMillis": N} (absolute), and
  * {"freeze": true|false}. Fields combine: set, then advance, then freeze.
+ * {"reset": true}, alone, clears the offset and unfreezes: real time.
  */
 void
 control_clock_set(struct request *req)
@@ -99,12 +108,19 @@ control_clock_set(struct request *req)
 		{ "setTime", RP_STRING, &m.set_time },
 		{ "nowMillis", RP_INT, &m.at },
 		{ "freeze", RP_BOOL, &m.freeze },
+		{ "reset", RP_BOOL, &m.reset },
 	};
 
 	m.has_at = json_object_object_get_ex(req->json, "nowMillis", NULL);
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
 	    sizeof(f) / sizeof(f[0])) || move_valid_or_reply(req, &m))
 		return;
+	if (m.reset == 1) {
+		clock_unfreeze(c);
+		clock_advance_ms(c, -clock_offset_ms(c));
+		reply_clock(req);
+		return;
+	}
 	/*
 	 * Freeze before setting, so a frozen clock stands exactly at the
 	 * time asked for (freezing after would catch the real clock a moment

@@ -1,6 +1,10 @@
 #include <string.h>
 
+#include <json-c/json.h>
+
+#include "emu.h"
 #include "handlers/control_common.h"
+#include "handlers/txn.h"
 #include "http_server.h"
 #include "reply.h"
 #include "store.h"
@@ -38,4 +42,29 @@ control_realm_ids_or_reply(struct request *req)
 		return -1;
 	}
 	return 0;
+}
+
+void
+control_add_flag(struct json_object *item, const char *name, int on)
+{
+	if (on)
+		json_object_object_add(item, name,
+		    json_object_new_boolean(1));
+}
+
+void
+control_reply_list(struct request *req, int r, const char *member,
+    struct json_object *list)
+{
+	struct json_object *body;
+
+	store_rollback(req->emu->store);
+	if (r != STORE_OK) {
+		json_object_put(list);
+		txn_unavailable(req);
+		return;
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, member, list);
+	reply_json(req, 200, body);
 }

@@ -12,6 +12,7 @@
 #include "handlers/realm_common.h"
 #include "handlers/txn.h"
 #include "http_server.h"
+#include "id_token.h"
 #include "reply.h"
 #include "reqparse.h"
 #include "settings.h"
@@ -21,24 +22,30 @@ struct config_txn {
 	struct json_object *new_numbers;	/* PATCH's, borrowed; or NULL */
 	struct store_realm realm;
 	struct json_object *numbers;	/* the realm's, for the reply (owned) */
+	int unsigned_tokens;	/* id_token_realm_unsigned's answer */
 };
 
-/* The realm's effective settings and test numbers (consumed; new object). */
+/*
+ * The realm's effective settings and test numbers (c->numbers consumed;
+ * new object).
+ */
 static struct json_object *
-config_json(struct request *req, const struct store_realm *realm,
-    struct json_object *numbers)
+config_json(struct request *req, const struct config_txn *c)
 {
+	const struct store_realm *realm = &c->realm;
 	struct settings set;
 	struct json_object *o;
 
 	settings_effective(&req->emu->cfg, realm, &set);
+	/* A tenant without its own idTokenAlg follows its project. */
+	set.id_token_alg = settings_alg_name(c->unsigned_tokens);
 	o = settings_effective_json(&set);
 	json_object_object_add(o, "projectId",
 	    json_object_new_string(realm->project_id));
 	if (realm->tenant_id[0] != '\0')
 		json_object_object_add(o, "tenantId",
 		    json_object_new_string(realm->tenant_id));
-	json_object_object_add(o, "testPhoneNumbers", numbers);
+	json_object_object_add(o, "testPhoneNumbers", c->numbers);
 	return o;
 }
 
@@ -46,6 +53,10 @@ config_json(struct request *req, const struct store_realm *realm,
 static int
 list_numbers(struct request *req, struct config_txn *c)
 {
+	c->unsigned_tokens = id_token_realm_unsigned(req->emu,
+	    c->realm.project_id, c->realm.tenant_id);
+	if (c->unsigned_tokens < 0)
+		return STORE_ERROR;
 	c->numbers = json_object_new_object();
 	return realm_test_numbers_list(req->emu->store, &c->realm, c->numbers);
 }
@@ -58,7 +69,7 @@ reply_config(struct request *req, struct config_txn *c, int txn_result)
 		json_object_put(c->numbers);
 		return;
 	}
-	reply_json(req, 200, config_json(req, &c->realm, c->numbers));
+	reply_json(req, 200, config_json(req, c));
 }
 
 /* The realm's row, or the defaults a project has before it has a row. */

@@ -12,7 +12,6 @@
 #include "handlers/handlers.h"
 #include "handlers/txn.h"
 #include "http_server.h"
-#include "reply.h"
 #include "store.h"
 
 struct oob_listing {
@@ -20,14 +19,6 @@ struct oob_listing {
 	int include_used;
 	int64_t now;
 };
-
-static void
-add_flag(struct json_object *item, const char *name, int on)
-{
-	if (on)
-		json_object_object_add(item, name,
-		    json_object_new_boolean(1));
-}
 
 static int
 add_code(const struct store_oob *o, void *arg)
@@ -47,8 +38,8 @@ add_code(const struct store_oob *o, void *arg)
 	if (o->new_email[0] != '\0')
 		json_object_object_add(item, "newEmail",
 		    json_object_new_string(o->new_email));
-	add_flag(item, "used", used);
-	add_flag(item, "expired", expired && !used);
+	control_add_flag(item, "used", used);
+	control_add_flag(item, "expired", expired && !used);
 	json_object_array_add(l->codes, item);
 	return 0;
 }
@@ -58,24 +49,14 @@ emulator_oob_codes_list(struct request *req)
 {
 	struct store *st = req->emu->store;
 	struct oob_listing l = { 0 };
-	struct json_object *body;
 	int r;
 
 	if (control_realm_ids_or_reply(req) ||
 	    control_bool_param_or_reply(req, "includeUsed", &l.include_used) ||
-	    txn_begin_or_reply(req) != 0)
+	    txn_begin_at_or_reply(req, &l.now) != 0)
 		return;
-	l.now = clock_now_ms(&req->emu->clock);
 	l.codes = json_object_new_array();
 	r = store_oob_list(st, req->captures[0], control_tenant(req), add_code,
 	    &l);
-	store_rollback(st);
-	if (r != STORE_OK) {
-		json_object_put(l.codes);
-		txn_unavailable(req);
-		return;
-	}
-	body = json_object_new_object();
-	json_object_object_add(body, "oobCodes", l.codes);
-	reply_json(req, 200, body);
+	control_reply_list(req, r, "oobCodes", l.codes);
 }

@@ -30,14 +30,6 @@ struct code_filter {
 	unsigned max_attempts;	/* the realm's */
 };
 
-static void
-add_flag(struct json_object *item, const char *name, int on)
-{
-	if (on)
-		json_object_object_add(item, name,
-		    json_object_new_boolean(1));
-}
-
 static int
 add_code(const struct store_outbox_entry *e, void *arg)
 {
@@ -58,9 +50,9 @@ add_code(const struct store_outbox_entry *e, void *arg)
 	json_object_object_add(item, "code", json_object_new_string(e->code));
 	json_object_object_add(item, "sessionInfo",
 	    json_object_new_string(e->session_info));
-	add_flag(item, "used", used);
-	add_flag(item, "expired", expired);
-	add_flag(item, "exhausted", exhausted);
+	control_add_flag(item, "used", used);
+	control_add_flag(item, "expired", expired);
+	control_add_flag(item, "exhausted", exhausted);
 	json_object_array_add(cf->codes, item);
 	return 0;
 }
@@ -94,7 +86,6 @@ emulator_verification_codes_list(struct request *req)
 		.phone = http_server_query(req, "phoneNumber"),
 		.since = INT64_MIN,
 	};
-	struct json_object *body;
 	int r;
 
 	if (since != NULL && clock_parse_rfc3339(since, &cf.since) != 0) {
@@ -105,21 +96,12 @@ emulator_verification_codes_list(struct request *req)
 	if (cf.phone != NULL && *cf.phone == '\0')
 		cf.phone = NULL;
 	if (control_bool_param_or_reply(req, "includeUsed",
-	    &cf.include_used) || txn_begin_or_reply(req) != 0)
+	    &cf.include_used) || txn_begin_at_or_reply(req, &cf.now) != 0)
 		return;
-	cf.now = clock_now_ms(&req->emu->clock);
 	cf.codes = json_object_new_array();
 	r = realm_max_attempts(req, &cf.max_attempts);
 	if (r == STORE_OK)
 		r = store_outbox_list(st, req->captures[0],
 		    control_tenant(req), add_code, &cf);
-	store_rollback(st);
-	if (r != STORE_OK) {
-		json_object_put(cf.codes);
-		txn_unavailable(req);
-		return;
-	}
-	body = json_object_new_object();
-	json_object_object_add(body, "verificationCodes", cf.codes);
-	reply_json(req, 200, body);
+	control_reply_list(req, r, "verificationCodes", cf.codes);
 }

@@ -55,6 +55,10 @@ void keys_x509(struct request *req);
 
 /* The Firebase Auth Emulator's own endpoints (emulator_*.c) */
 void emulator_root(struct request *req);
+void emulator_ui_redirect(struct request *req);
+void emulator_ui_index(struct request *req);
+void emulator_ui_asset(struct request *req);
+void control_catalog(struct request *req);
 void emulator_verification_codes_list(struct request *req);
 void emulator_oob_codes_list(struct request *req);
 void emulator_accounts_delete(struct request *req);
@@ -86,6 +90,7 @@ void control_oob_codes_clear(struct request *req);
 void control_clock_get(struct request *req);
 void control_clock_set(struct request *req);
 void control_credentials_mint(struct request *req);
+void control_refresh_tokens_list(struct request *req);
 void control_faults_list(struct request *req);
 void control_faults_add(struct request *req);
 void control_faults_clear(struct request *req);

@@ -232,6 +232,21 @@ mfa_complete(struct request *req, struct mfa_ctx *ctx,
 	json_object_put(extra);
 }
 
+int
+mfa_session_and_code_or_reply(struct request *req, const char *session_info,
+    const char *code)
+{
+	if (reqparse_empty(session_info)) {
+		reply_error(req, ERR_MISSING_SESSION_INFO, NULL);
+		return -1;
+	}
+	if (reqparse_empty(code)) {
+		reply_error(req, ERR_MISSING_CODE, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 struct reqparse_field
 mfa_phone_info_field(const char *name, struct json_object **slot,
     struct mfa_phone_info *p)

@@ -68,6 +68,14 @@ int mfa_session_open_or_reply(struct request *req, int64_t now,
     unsigned max_attempts, int64_t consumed_at, int64_t expires_at,
     int attempts, const char *expired);
 
+/*
+ * A finalize names the session its code is checked against, and the
+ * code: MISSING_SESSION_INFO, then MISSING_CODE, when one is empty.
+ * Before any transaction; returns 0, or -1 once replied.
+ */
+int mfa_session_and_code_or_reply(struct request *req,
+    const char *session_info, const char *code);
+
 void mfa_complete(struct request *req, struct mfa_ctx *ctx,
     const struct store_enrollment *enr, struct json_object *extra);
 

@@ -70,14 +70,8 @@ request_or_reply(struct request *req, struct finalize_request *fr)
 	fr->session_info = fr->phone_info ? fr->phone_session :
 	    fr->totp_session;
 	fr->code = fr->phone_info ? fr->phone_code : fr->totp_code;
-	if (reqparse_empty(fr->session_info)) {
-		reply_error(req, ERR_MISSING_SESSION_INFO, NULL);
+	if (mfa_session_and_code_or_reply(req, fr->session_info, fr->code))
 		return -1;
-	}
-	if (reqparse_empty(fr->code)) {
-		reply_error(req, ERR_MISSING_CODE, NULL);
-		return -1;
-	}
 	if (fr->name != NULL && strlen(fr->name) > STORE_TEXT_MAX) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "displayName is longer "
 		    "than %d characters", STORE_TEXT_MAX);

@@ -309,15 +309,8 @@ required_or_reply(struct request *req, const struct finalize_req *fr)
 			}
 			return 0;
 		}
-		if (reqparse_empty(fr->session_info)) {
-			reply_error(req, ERR_MISSING_SESSION_INFO, NULL);
-			return -1;
-		}
-		if (reqparse_empty(fr->code)) {
-			reply_error(req, ERR_MISSING_CODE, NULL);
-			return -1;
-		}
-		return 0;
+		return mfa_session_and_code_or_reply(req, fr->session_info,
+		    fr->code);
 	}
 	if (reqparse_empty(fr->enrollment_id)) {
 		reply_error(req, ERR_MISSING_MFA_ENROLLMENT_ID, "a TOTP "

@@ -209,3 +209,90 @@ realm_mfa_config_parse(struct json_object *m, struct store_realm *realm,
 	}
 	return 0;
 }
+
+/*
+ * Copy the value at dotted `path` (of `len` bytes) of `body` to the same
+ * path of `out`, null when the body has none. -1 on an empty segment.
+ */
+static int
+mask_copy(struct json_object *body, struct json_object *out,
+    const char *path, size_t len)
+{
+	const char *end = path + len;
+
+	for (;;) {
+		const char *dot = memchr(path, '.', (size_t)(end - path));
+		size_t n = (size_t)((dot ? dot : end) - path);
+		char seg[128];
+		struct json_object *next = NULL;
+
+		if (n == 0 || n >= sizeof(seg))
+			return -1;
+		memcpy(seg, path, n);
+		seg[n] = '\0';
+		if (body != NULL && json_object_is_type(body, json_type_object))
+			(void)json_object_object_get_ex(body, seg, &next);
+		body = next;
+		if (dot == NULL) {
+			json_object_object_add(out, seg, json_object_get(body));
+			return 0;
+		}
+		if (!json_object_object_get_ex(out, seg, &next) ||
+		    !json_object_is_type(next, json_type_object)) {
+			next = json_object_new_object();
+			json_object_object_add(out, seg, next);
+		}
+		out = next;
+		path = dot + 1;
+	}
+}
+
+struct json_object *
+realm_masked_body(struct json_object *body, const char *mask, char *err,
+    size_t errlen)
+{
+	struct json_object *out;
+
+	if (mask == NULL || *mask == '\0')
+		return body != NULL ? json_object_get(body) :
+		    json_object_new_object();
+	out = json_object_new_object();
+	for (const char *p = mask;;) {
+		size_t n = strcspn(p, ",");
+
+		if (mask_copy(body, out, p, n) != 0) {
+			snprintf(err, errlen, "updateMask: '%.*s' is not a "
+			    "field path", (int)(n > 64 ? 64 : n), p);
+			json_object_put(out);
+			return NULL;
+		}
+		if (p[n] == '\0')
+			return out;
+		p += n + 1;
+	}
+}
+
+void
+realm_copy_members(struct json_object *dst, struct json_object *src,
+    const char *const *names)
+{
+	struct json_object *v;
+
+	for (; *names != NULL; names++) {
+		if (json_object_object_get_ex(src, *names, &v))
+			json_object_object_add(dst, *names, json_object_get(v));
+	}
+}
+
+int
+realm_switches_parse(struct json_object *body, const char *const *names,
+    struct store_realm *realm, char *err, size_t errlen)
+{
+	struct json_object *picked = json_object_new_object();
+	int r;
+
+	realm_copy_members(picked, body, names);
+	r = settings_parse(picked, realm, err, errlen);
+	json_object_put(picked);
+	return r;
+}

@@ -1,8 +1,9 @@
 /*
  * What the handlers of a realm's configuration share: its test phone
  * numbers (the Admin API's tenants, the control plane's config and
- * export) and Google's MultiFactorConfig (the Admin API's project config
- * and tenants). A realm is a project or one of its tenants.
+ * export), Google's MultiFactorConfig (the Admin API's project config
+ * and tenants), its updateMask, and the Firebase Auth Emulator's
+ * switches in the Admin API's resources. A realm is a project or one of its tenants.
  */
 #ifndef MFAEMU_HANDLERS_REALM_COMMON_H
 #define MFAEMU_HANDLERS_REALM_COMMON_H
@@ -49,5 +50,36 @@ struct json_object *realm_mfa_config_json(const struct store_realm *realm);
  */
 int realm_mfa_config_parse(struct json_object *m, struct store_realm *realm,
     char *err, size_t errlen);
+
+/*
+ * The body a PATCH applies under Google's updateMask (`mask`, the query's
+ * comma-separated field paths, or NULL). Without a mask: `body` itself
+ * (an empty object for none). With one: a new object holding, for each
+ * path ("a.b.c"), the body's value there, or null where the body has
+ * none: a masked field the body leaves out is reset, as Google's
+ * FieldMask update does, as far as each member's parser reads null as a
+ * reset (a switch named by its full path goes back to its default;
+ * MultiFactorConfig's members are left as they are). A new reference
+ * either way (put it); NULL with the reason in err when a path is
+ * malformed.
+ */
+struct json_object *realm_masked_body(struct json_object *body,
+    const char *mask, char *err, size_t errlen);
+
+/*
+ * Add to `dst` the members of `src` named in `names` (NULL-terminated)
+ * that it has, as new references.
+ */
+void realm_copy_members(struct json_object *dst, struct json_object *src,
+    const char *const *names);
+
+/*
+ * Apply the Firebase Auth Emulator's switches of a Google resource body
+ * (borrowed; types already checked), its members named in `names` of
+ * "signIn" and "emailPrivacyConfig", to `realm` as the control plane's
+ * config does (settings_parse). -1 with the reason in err.
+ */
+int realm_switches_parse(struct json_object *body, const char *const *names,
+    struct store_realm *realm, char *err, size_t errlen);
 
 #endif

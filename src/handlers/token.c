@@ -14,8 +14,10 @@
 #include "handlers/handlers.h"
 #include "handlers/txn.h"
 #include "http_server.h"
+#include "id_token.h"
 #include "reply.h"
 #include "reqparse.h"
+#include "settings.h"
 
 /*
  * Inside the transaction: the refresh token and its user, if the token
@@ -52,13 +54,17 @@ refresh_or_reply(struct request *req, const char *refresh,
 /*
  * The exchange, in one transaction: the token checked, the user's
  * lastRefreshAt moved, its identities read for the new ID token (owned
- * by the caller in *ids). 0, or -1 after replying.
+ * by the caller in *ids), how its realm signs tokens now (*unsig) and
+ * its project's number. 0, or -1 after replying.
  */
 static int
 exchange_or_reply(struct request *req, const char *refresh,
-    struct store_refresh *rt, struct store_user *u, struct json_object **ids)
+    struct store_refresh *rt, struct store_user *u, struct json_object **ids,
+    int *unsig, char number[20])
 {
 	struct store *st = req->emu->store;
+	struct store_realm project;
+	int r;
 
 	*ids = NULL;
 	if (txn_begin_or_reply(req) != 0 ||
@@ -66,10 +72,21 @@ exchange_or_reply(struct request *req, const char *refresh,
 		return -1;
 	if (store_user_touch(st, u->id, clock_now_ms(&req->emu->clock),
 	    false) != STORE_OK ||
+	    (*unsig = id_token_realm_unsigned(req->emu, u->project_id,
+	    u->tenant_id)) < 0 ||
 	    (*ids = account_identities(st, u->id)) == NULL) {
 		txn_fail(req);
 		return -1;
 	}
+	r = store_realm_get(st, u->project_id, "", &project);
+	if (r != STORE_OK && r != STORE_NOT_FOUND) {
+		json_object_put(*ids);
+		*ids = NULL;
+		txn_fail(req);
+		return -1;
+	}
+	settings_project_number(u->project_id, r == STORE_OK ? &project :
+	    NULL, number);
 	if (txn_commit_or_reply(req) != 0) {
 		json_object_put(*ids);
 		*ids = NULL;
@@ -78,9 +95,13 @@ exchange_or_reply(struct request *req, const char *refresh,
 	return 0;
 }
 
-/* securetoken's answer, in its snake_case (new object). */
+/*
+ * securetoken's answer, in its snake_case (new object). project_id is
+ * the project's number, as production and the Firebase emulator send.
+ */
 static struct json_object *
-token_json(const struct account_tokens *tok, const struct store_user *u)
+token_json(const struct account_tokens *tok, const struct store_user *u,
+    const char *number)
 {
 	struct json_object *body = json_object_new_object();
 
@@ -97,7 +118,7 @@ token_json(const struct account_tokens *tok, const struct store_user *u)
 	json_object_object_add(body, "user_id",
 	    json_object_new_string(u->local_id));
 	json_object_object_add(body, "project_id",
-	    json_object_new_string(u->project_id));
+	    json_object_new_string(number));
 	return body;
 }
 
@@ -118,6 +139,7 @@ securetoken_token(struct request *req)
 	struct store_refresh rt;
 	struct store_user u;
 	struct json_object *body, *ids;
+	char number[20];
 	int r;
 
 	if (reqparse_fields_or_reply(req, req->json, NULL, f,
@@ -128,7 +150,8 @@ securetoken_token(struct request *req)
 		    "refresh_token");
 		return;
 	}
-	if (exchange_or_reply(req, refresh, &rt, &u, &ids) != 0)
+	if (exchange_or_reply(req, refresh, &rt, &u, &ids,
+	    &sess.unsigned_token, number) != 0)
 		return;
 	/* The new ID token keeps the session's claims, second factor too. */
 	sess.sign_in_provider = rt.sign_in_provider;
@@ -144,7 +167,7 @@ securetoken_token(struct request *req)
 		reply_error(req, ERR_INTERNAL_ERROR, "signing failed");
 		return;
 	}
-	body = token_json(&tok, &u);
+	body = token_json(&tok, &u, number);
 	free(tok.id_token);
 	reply_json(req, 200, body);
 }

@@ -1,5 +1,7 @@
 #include <stdarg.h>
 
+#include <json-c/json.h>
+
 #include "emu.h"
 #include "handlers/txn.h"
 #include "http_server.h"
@@ -23,6 +25,15 @@ txn_begin_or_reply(struct request *req)
 }
 
 int
+txn_begin_at_or_reply(struct request *req, int64_t *now)
+{
+	if (txn_begin_or_reply(req) != 0)
+		return -1;
+	*now = clock_now_ms(&req->emu->clock);
+	return 0;
+}
+
+int
 txn_commit_or_reply(struct request *req)
 {
 	if (store_commit(req->emu->store) == 0)
@@ -36,6 +47,20 @@ txn_fail(struct request *req)
 {
 	store_rollback(req->emu->store);
 	txn_unavailable(req);
+}
+
+void
+txn_commit_reply_json(struct request *req, struct json_object *body)
+{
+	if (body == NULL) {
+		txn_fail(req);
+		return;
+	}
+	if (txn_commit_or_reply(req) != 0) {
+		json_object_put(body);
+		return;
+	}
+	reply_json(req, 200, body);
 }
 
 int

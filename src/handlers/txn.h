@@ -6,19 +6,35 @@
 #define MFAEMU_HANDLERS_TXN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "errors.h"
 
+struct json_object;
 struct request;
 
 /* store_begin(); on failure reply 503 and return -1. */
 int txn_begin_or_reply(struct request *req);
+
+/*
+ * txn_begin_or_reply(), then the emulator clock into *now: the time every
+ * check in the transaction uses, read under the store lock so that
+ * requests that write see the clock in the order they commit.
+ */
+int txn_begin_at_or_reply(struct request *req, int64_t *now);
 
 /* store_commit() (the store is released either way); 503 on failure. */
 int txn_commit_or_reply(struct request *req);
 
 /* Roll the open transaction back and reply 503. */
 void txn_fail(struct request *req);
+
+/*
+ * The end of a handler that writes: commit, then reply 200 with `body`
+ * (consumed either way). NULL, a store error while building the body,
+ * rolls back and replies 503 instead; so does a failed commit.
+ */
+void txn_commit_reply_json(struct request *req, struct json_object *body);
 
 /* Reply 503 for a store error after the store was released. */
 void txn_unavailable(struct request *req);

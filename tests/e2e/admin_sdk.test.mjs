@@ -3,8 +3,9 @@
 // set before the SDK initializes, users created in a beforeEach, the SDK
 // sending "Authorization: Bearer owner". Covers user management with second
 // factors (phone through the SDK, TOTP through the REST call the SDK cannot
-// make), import and paging, revocation, tenants and the project's MFA config,
-// and crosses over to the JS SDK for the sign-ins the Admin SDK set up.
+// make), import and paging, revocation, tenants, the project's MFA config and
+// its email privacy switch, and crosses over to the JS SDK for the sign-ins
+// the Admin SDK set up.
 //
 // With MFAEMU_E2E_TRACE=1 the last test lists every route the daemon served,
 // which is every route firebase-admin called (its requests go through
@@ -746,6 +747,37 @@ test('updateProjectConfig with state DISABLED turns phone sign-in off (mfaSignIn
   }
   const cfg = await plain('GET', `/emulator/v1/projects/${PROJECT}/config`);
   assert.equal(cfg.json.mfa.phone, true, cfg.text);
+});
+
+test('updateProjectConfig emailPrivacyConfig turns on email enumeration protection: signInWithPassword answers INVALID_LOGIN_CREDENTIALS', async () => {
+  const wrong = async (email) => {
+    const res = await plain('POST', `${ITK}/v1/accounts:signInWithPassword?key=k`,
+      { email, password: 'not-the-password', returnSecureToken: true });
+    assert.equal(res.status, 400, res.text);
+    return res.json.error.message.split(' : ')[0];
+  };
+  assert.equal((await adminAuth.projectConfigManager().getProjectConfig()).emailPrivacyConfig
+    ?.enableImprovedEmailPrivacy, false);
+  assert.equal(await wrong('bob@example.com'), 'INVALID_PASSWORD');
+  try {
+    const pc = await adminAuth.projectConfigManager().updateProjectConfig({
+      emailPrivacyConfig: { enableImprovedEmailPrivacy: true },
+    });
+    assert.deepEqual(pc.emailPrivacyConfig, { enableImprovedEmailPrivacy: true });
+    // Only the masked member changed: MFA stays as it was.
+    assert.equal(pc.multiFactorConfig.state, 'ENABLED');
+    const read = await adminAuth.projectConfigManager().getProjectConfig();
+    assert.deepEqual(read.emailPrivacyConfig, { enableImprovedEmailPrivacy: true });
+    const cfg = await plain('GET', `/emulator/v1/projects/${PROJECT}/config`);
+    assert.deepEqual(cfg.json.emailPrivacyConfig, { enableImprovedEmailPrivacy: true }, cfg.text);
+    assert.equal(await wrong('bob@example.com'), 'INVALID_LOGIN_CREDENTIALS');
+    assert.equal(await wrong('nobody-at-all@example.com'), 'INVALID_LOGIN_CREDENTIALS');
+  } finally {
+    await adminAuth.projectConfigManager().updateProjectConfig({
+      emailPrivacyConfig: { enableImprovedEmailPrivacy: false },
+    });
+  }
+  assert.equal(await wrong('bob@example.com'), 'INVALID_PASSWORD');
 });
 
 traceReportTest('admin_sdk.test.mjs');

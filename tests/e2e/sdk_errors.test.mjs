@@ -26,8 +26,11 @@ async function aliceSms() {
 
 test('wrong SMS code: auth/invalid-verification-code, and the session survives for the right code', async () => {
   const { a, resolver, verificationId, code } = await aliceSms();
-  await expectAuthError(resolver.resolveSignIn(phoneAssertion(verificationId, wrongCode(code))),
+  const err = await expectAuthError(resolver.resolveSignIn(phoneAssertion(verificationId, wrongCode(code))),
     'auth/invalid-verification-code', 'resolveSignIn with a wrong SMS code');
+  // The server sends the bare CODE, as production does: no prose of mfaemu's
+  // becomes the error's message.
+  assert.equal(err.message, 'Firebase: Error (auth/invalid-verification-code).');
   assert.equal(a.currentUser, null);
   const cred = await resolver.resolveSignIn(phoneAssertion(verificationId, code));
   assert.equal(cred.user.uid, 'alice');
@@ -97,6 +100,7 @@ test('wrong TOTP code: the SDK\'s mapping of INVALID_CODE (auth/invalid-verifica
   const err = await expectAuthError(
     resolver.resolveSignIn(s.TotpMultiFactorGenerator.assertionForSignIn(BOB.enrollmentId, bad)),
     s.AuthErrorCodes.INVALID_CODE, 'resolveSignIn with a wrong TOTP code');
+  assert.equal(err.message, 'Firebase: Error (auth/invalid-verification-code).');
   assert.equal(a.currentUser, null, String(err));
   // The resolver is still good for the right code.
   const cred = await resolver.resolveSignIn(

@@ -165,11 +165,11 @@ function errorOf(res) {
   return res.json?.error?.message?.split(' : ')[0];
 }
 
-test('accounts:update refuses: MISSING_ID_TOKEN, INVALID_EMAIL, WEAK_PASSWORD, EMAIL_EXISTS, bad deleteAttribute, wrong types', async () => {
+test('accounts:update refuses: INVALID_REQ_TYPE, INVALID_EMAIL, WEAK_PASSWORD, EMAIL_EXISTS, bad deleteAttribute, wrong types', async () => {
   const id = uniq('ref');
   await loadFixtures(d.url, { users: [passwordUser(id), passwordUser(`${id}-b`)] });
   const s = expectOk(await signIn(`${id}@example.com`, `${id}-password`));
-  expectError(await call(d.url, UPDATE, { displayName: 'x' }), 400, 'MISSING_ID_TOKEN');
+  expectError(await call(d.url, UPDATE, { displayName: 'x' }), 400, 'INVALID_REQ_TYPE');
   expectError(await call(d.url, UPDATE, { idToken: s.idToken, email: 'not-an-email' }), 400, 'INVALID_EMAIL');
   expectError(await call(d.url, UPDATE, { idToken: s.idToken, password: '12345' }), 400, 'WEAK_PASSWORD');
   expectError(await call(d.url, UPDATE, { idToken: s.idToken, email: `${id}-b@example.com` }), 400, 'EMAIL_EXISTS');

@@ -58,7 +58,8 @@ function expectUnauthenticated(res, missing, ctx = '') {
     : 'Request had invalid authentication credentials'), where);
   assert.ok(Array.isArray(e.errors) && e.errors.length === 1, where);
   assert.equal(e.errors[0].domain, 'global', where);
-  assert.equal(e.errors[0].reason, 'required', where);
+  // Google's reasons: "required" for a missing credential, "authError" for a bad one.
+  assert.equal(e.errors[0].reason, missing ? 'required' : 'authError', where);
   if (missing) assert.equal(res.headers.get('www-authenticate'), 'Bearer', where);
 }
 
@@ -684,8 +685,11 @@ test('config: GET answers the project\'s MFA config; PATCH mfa sets the same set
   const initial = expectOk(await admin(d.url, 'GET', v2('/config')));
   assert.deepEqual(initial, {
     name: `projects/${PROJECT}/config`,
+    signIn: { allowDuplicateEmails: false },
+    emailPrivacyConfig: { enableImprovedEmailPrivacy: false },
     mfa: { state: 'ENABLED', enabledProviders: ['PHONE_SMS'],
       providerConfigs: [{ state: 'ENABLED', totpProviderConfig: { adjacentIntervals: 1 } }] },
+    blockingFunctions: {},
   });
   try {
     const patched = expectOk(await admin(d.url, 'PATCH',
@@ -727,4 +731,102 @@ test('config: invalid mfa (adjacentIntervals outside 0-10, unknown state or prov
     assert.deepEqual(expectOk(await admin(d.url, 'GET', v2('/config'))), before0, JSON.stringify(mfa));
   }
   assert.equal((await controlConfig()).totpAdjacentIntervals, 1);
+});
+
+test('config: PATCH emailPrivacyConfig under its updateMask switches signInWithPassword to INVALID_LOGIN_CREDENTIALS; GET and the control plane show it', async () => {
+  expectOk(await admin(d.url, 'POST', v1('/accounts'),
+    { localId: 'u-privacy', email: 'u-privacy@example.com', password: 'u-privacy-password' }));
+  const signIn = (email, password) => call(d.url, '/v1/accounts:signInWithPassword',
+    { email, password, returnSecureToken: true });
+  const PRIVACY = 'emailPrivacyConfig.enableImprovedEmailPrivacy';
+  try {
+    expectError(await signIn('u-privacy@example.com', 'wrong-password'), 400, 'INVALID_PASSWORD');
+    expectError(await signIn('nobody-privacy@example.com', 'whatever1'), 400, 'EMAIL_NOT_FOUND');
+
+    const on = expectOk(await admin(d.url, 'PATCH', v2(`/config?updateMask=${PRIVACY}`),
+      { emailPrivacyConfig: { enableImprovedEmailPrivacy: true } }));
+    assert.deepEqual(on.emailPrivacyConfig, { enableImprovedEmailPrivacy: true });
+    assert.deepEqual(expectOk(await admin(d.url, 'GET', v2('/config'))).emailPrivacyConfig,
+      { enableImprovedEmailPrivacy: true });
+    assert.deepEqual((await controlConfig()).emailPrivacyConfig, { enableImprovedEmailPrivacy: true });
+    expectError(await signIn('u-privacy@example.com', 'wrong-password'), 400, 'INVALID_LOGIN_CREDENTIALS');
+    expectError(await signIn('nobody-privacy@example.com', 'whatever1'), 400, 'INVALID_LOGIN_CREDENTIALS');
+
+    // Members outside the mask are ignored; a masked path the body leaves out is reset.
+    const kept = expectOk(await admin(d.url, 'PATCH', v2('/config?updateMask=mfa.state'),
+      { mfa: { state: 'ENABLED' }, emailPrivacyConfig: { enableImprovedEmailPrivacy: false } }));
+    assert.equal(kept.emailPrivacyConfig.enableImprovedEmailPrivacy, true);
+    const off = expectOk(await admin(d.url, 'PATCH', v2(`/config?updateMask=${PRIVACY}`), {}));
+    assert.equal(off.emailPrivacyConfig.enableImprovedEmailPrivacy, false);
+    expectError(await signIn('u-privacy@example.com', 'wrong-password'), 400, 'INVALID_PASSWORD');
+  } finally {
+    expectOk(await admin(d.url, 'PATCH', v2(`/config?updateMask=${PRIVACY}`),
+      { emailPrivacyConfig: { enableImprovedEmailPrivacy: false } }));
+  }
+});
+
+test('config: PATCH signIn.allowDuplicateEmails under its updateMask; GET and the control plane show it', async () => {
+  try {
+    const on = expectOk(await admin(d.url, 'PATCH', v2('/config?updateMask=signIn.allowDuplicateEmails'),
+      { signIn: { allowDuplicateEmails: true } }));
+    assert.deepEqual(on.signIn, { allowDuplicateEmails: true });
+    assert.deepEqual(expectOk(await admin(d.url, 'GET', v2('/config'))).signIn, { allowDuplicateEmails: true });
+    assert.deepEqual((await controlConfig()).signIn, { allowDuplicateEmails: true });
+    // Without a mask, the members given apply (AIP-134's implied mask).
+    const off = expectOk(await admin(d.url, 'PATCH', v2('/config'), { signIn: { allowDuplicateEmails: false } }));
+    assert.deepEqual(off.signIn, { allowDuplicateEmails: false });
+    assert.deepEqual((await controlConfig()).signIn, { allowDuplicateEmails: false });
+  } finally {
+    expectOk(await admin(d.url, 'PATCH', v2('/config'), { signIn: { allowDuplicateEmails: false } }));
+  }
+});
+
+test('config: wrong types in signIn, emailPrivacyConfig or blockingFunctions, a malformed updateMask and blocking triggers are 400 and change nothing', async () => {
+  const before0 = expectOk(await admin(d.url, 'GET', v2('/config')));
+  const bad = [
+    [{ signIn: { allowDuplicateEmails: 'yes' } }, "Invalid value at 'config.sign_in.allow_duplicate_emails' (TYPE_BOOL)"],
+    [{ signIn: true }, "Invalid value at 'config.sign_in'"],
+    [{ emailPrivacyConfig: { enableImprovedEmailPrivacy: 1 } },
+      "Invalid value at 'config.email_privacy_config.enable_improved_email_privacy' (TYPE_BOOL)"],
+    [{ emailPrivacyConfig: [] }, "Invalid value at 'config.email_privacy_config'"],
+    [{ blockingFunctions: 'none' }, "Invalid value at 'config.blocking_functions'"],
+  ];
+  for (const [body, message] of bad) {
+    // Outside the mask too: the front end checks the whole body's types.
+    for (const mask of ['', '?updateMask=mfa.state']) {
+      const res = await admin(d.url, 'PATCH', v2(`/config${mask}`), body);
+      expectError(res, 400, undefined);
+      assert.ok(res.json.error.message.startsWith(message), `${JSON.stringify(body)}: ${res.json.error.message}`);
+    }
+  }
+  expectError(await admin(d.url, 'PATCH', v2('/config?updateMask=signIn..allowDuplicateEmails'),
+    { signIn: { allowDuplicateEmails: true } }), 400, 'INVALID_ARGUMENT');
+  expectError(await admin(d.url, 'PATCH', v2('/config'),
+    { blockingFunctions: { triggers: { beforeCreate: { functionUri: 'http://localhost/f' } } } }), 400, 'INVALID_CONFIG');
+  expectOk(await admin(d.url, 'PATCH', v2('/config'), { blockingFunctions: {} }));
+  assert.deepEqual(expectOk(await admin(d.url, 'GET', v2('/config'))), before0);
+});
+
+test('tenants: emailPrivacyConfig is set by create and PATCH, shown once set, and followed by signInWithPassword in the tenant', async () => {
+  const t = expectOk(await admin(d.url, 'POST', v2('/tenants'), { displayName: 'Privacy' }));
+  const id = t.name.split('/').pop();
+  assert.equal(t.emailPrivacyConfig, undefined);
+  expectError(await admin(d.url, 'PATCH', v2(`/tenants/${id}`), { emailPrivacyConfig: { enableImprovedEmailPrivacy: 'on' } }),
+    400, undefined);
+  expectOk(await admin(d.url, 'POST', v1t(id, '/accounts'),
+    { localId: 'u-tp', email: 'u-tp@example.com', password: 'u-tp-password' }));
+  const signIn = () => call(d.url, '/v1/accounts:signInWithPassword',
+    { email: 'u-tp@example.com', password: 'wrong-password', tenantId: id, returnSecureToken: true });
+  expectError(await signIn(), 400, 'INVALID_PASSWORD');
+  const on = expectOk(await admin(d.url, 'PATCH', v2(`/tenants/${id}?updateMask=emailPrivacyConfig`),
+    { emailPrivacyConfig: { enableImprovedEmailPrivacy: true } }));
+  assert.deepEqual(on.emailPrivacyConfig, { enableImprovedEmailPrivacy: true });
+  assert.deepEqual(expectOk(await admin(d.url, 'GET', v2(`/tenants/${id}`))).emailPrivacyConfig,
+    { enableImprovedEmailPrivacy: true });
+  expectError(await signIn(), 400, 'INVALID_LOGIN_CREDENTIALS');
+  // The project's switch stays off.
+  assert.equal(expectOk(await admin(d.url, 'GET', v2('/config'))).emailPrivacyConfig.enableImprovedEmailPrivacy, false);
+  const created = expectOk(await admin(d.url, 'POST', v2('/tenants'),
+    { displayName: 'Private', emailPrivacyConfig: { enableImprovedEmailPrivacy: true } }));
+  assert.deepEqual(created.emailPrivacyConfig, { enableImprovedEmailPrivacy: true });
 });

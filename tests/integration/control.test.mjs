@@ -290,13 +290,13 @@ test('POST /emulator/v1/fixtures takes bodies far past the 64 KiB default; other
   const small = await rawRequest(d.url, {
     path: '/emulator/v1/clock', headers: { 'Content-Type': 'application/json' }, body: big,
   });
-  expectError(small, 413, 'PAYLOAD_TOO_LARGE');
+  expectError(small, 413, undefined, { googleStatus: 'PAYLOAD_TOO_LARGE' });
 
   const huge = Buffer.alloc(64 * 1024 * 1024 + 16, 0x20);
   const res = await rawRequest(d.url, {
     path: '/emulator/v1/fixtures', headers: { 'Content-Type': 'application/json' }, body: huge,
   });
-  expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+  expectError(res, 413, undefined, { googleStatus: 'PAYLOAD_TOO_LARGE' });
 });
 
 // ----------------------------------------------------------------- export
@@ -708,10 +708,14 @@ test('DELETE /emulator/v1/faults/{id} removes one rule; DELETE /emulator/v1/faul
 
 test('GET config shows the effective settings: the daemon flags where the realm sets nothing', async () => {
   const d = await fresh({ fixtures: [fixture()] });
-  assert.deepEqual(expectOk(await getConfig(d.url)), {
+  const eff = expectOk(await getConfig(d.url));
+  assert.match(eff.projectNumber, /^[0-9]{12}$/);
+  delete eff.projectNumber;
+  assert.deepEqual(eff, {
     projectId: PROJECT, mfa: { phone: true, totp: true }, smsCodeTtlSeconds: 300, smsCodeLength: 6,
     maxAttempts: 5, pendingCredentialTtlSeconds: 600, totpAdjacentIntervals: 1, oobCodeTtlSeconds: null,
     signIn: { allowDuplicateEmails: false }, emailPrivacyConfig: { enableImprovedEmailPrivacy: false },
+    idTokenAlg: 'RS256',
     testPhoneNumbers: { '+15555550100': '123456' },
   });
   const b = expectOk(await getConfig(d.url, { tenant: 'tenant-b' }));
@@ -735,6 +739,7 @@ test('PATCH config sets the members given, keeps the others, null restores a def
   const want = {
     projectId: PROJECT, tenantId: 'tenant-new', oobCodeTtlSeconds: null,
     signIn: { allowDuplicateEmails: false }, emailPrivacyConfig: { enableImprovedEmailPrivacy: false }, ...patch,
+    idTokenAlg: 'RS256',
   };
   assert.deepEqual(expectOk(await patchConfig(d.url, patch, { tenant: 'tenant-new' })), want);
   assert.deepEqual(expectOk(await getConfig(d.url, { tenant: 'tenant-new' })), want);

@@ -340,7 +340,7 @@ test('phone enrollment: start sends an SMS to the new number, the outbox code fi
   const u = await lookup(tok.idToken);
   assert.equal(u.mfaInfo?.length, 1, JSON.stringify(u));
   const f = u.mfaInfo[0];
-  assert.deepEqual(Object.keys(f).sort(), ['displayName', 'enrolledAt', 'mfaEnrollmentId', 'phoneInfo'], JSON.stringify(f));
+  assert.deepEqual(Object.keys(f).sort(), ['displayName', 'enrolledAt', 'mfaEnrollmentId', 'phoneInfo', 'unobfuscatedPhoneInfo'], JSON.stringify(f));
   assert.equal(f.mfaEnrollmentId, id);
   assert.equal(f.displayName, 'Work phone');
   assert.equal(f.phoneInfo, phone);
@@ -501,7 +501,7 @@ test('start: phoneEnrollmentInfo is the StartMfaPhoneRequestInfo of mfaSignIn:st
   };
   const bad = { idToken, phoneEnrollmentInfo: { ...fields, phoneNumber: freshPhone(), autoRetrievalInfo: { appSignatureHash: 5 } } };
   const msg = expectError(await eStart(bad), 400, 'INVALID_ARGUMENT');
-  assert.match(msg, /phoneEnrollmentInfo\.autoRetrievalInfo\.appSignatureHash/);
+  assert.match(msg, /phone_enrollment_info\.auto_retrieval_info\.app_signature_hash/);
   expectOk(await eStart({ idToken, phoneEnrollmentInfo: { ...fields, phoneNumber: freshPhone() } }));
 });
 

@@ -214,8 +214,10 @@ test('$.xgafv=1 keeps the errors[] array', async () => {
 
 test('$.xgafv=2 drops the errors[] array', async () => {
   const res = await call(d.url, `${FINALIZE}?$.xgafv=2`, {});
-  const m = expectError(res, 400, 'MISSING_CREDENTIAL', { xgafv2: true });
-  assert.deepEqual(res.json, { error: { code: 400, message: m, status: 'INVALID_ARGUMENT' } });
+  expectError(res, 400, 'MISSING_CREDENTIAL', { xgafv2: true });
+  const { details, ...rest } = res.json.error;
+  assert.deepEqual(rest, { code: 400, message: res.json.error.message, status: 'INVALID_ARGUMENT' });
+  assert.equal(details?.[0]?.['@type'], 'type.googleapis.com/google.rpc.DebugInfo');
 });
 
 test('$.xgafv=3 is rejected with 400 INVALID_ARGUMENT', async () => {

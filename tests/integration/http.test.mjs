@@ -198,14 +198,14 @@ test('a JSON null or string top-level value is 400 INVALID_ARGUMENT', async () =
 
 test('a number where mfaPendingCredential must be a string is 400 INVALID_ARGUMENT naming the field', async () => {
   const msg = expectError(await start(d.url, { mfaPendingCredential: 5, mfaEnrollmentId: 'alice-phone' }), 400, 'INVALID_ARGUMENT');
-  assert.match(msg, /mfaPendingCredential/);
+  assert.match(msg, /'mfa_pending_credential' \(TYPE_STRING\), 5/);
   await assertAlive();
 });
 
 test('a string where phoneVerificationInfo must be an object is 400 INVALID_ARGUMENT naming the field', async () => {
   const msg = expectError(await call(d.url, FINALIZE, { mfaPendingCredential: 'cred-alice', phoneVerificationInfo: 'x' }),
     400, 'INVALID_ARGUMENT');
-  assert.match(msg, /phoneVerificationInfo/);
+  assert.match(msg, /'phone_verification_info'/);
   await assertAlive();
 });
 
@@ -213,7 +213,7 @@ test('a number where totpVerificationInfo.verificationCode must be a string is 4
   const msg = expectError(await call(d.url, FINALIZE, {
     mfaPendingCredential: 'cred-bob', mfaEnrollmentId: 'bob-totp', totpVerificationInfo: { verificationCode: 123456 },
   }), 400, 'INVALID_ARGUMENT');
-  assert.match(msg, /verificationCode/);
+  assert.match(msg, /'totp_verification_info\.verification_code'/);
   await assertAlive();
 });
 

@@ -112,8 +112,8 @@ test('sendOobCode: request checks, in order, with Google codes', async () => {
   expectError(await send({ requestType: 'PASSWORD_RESET', email: 'not-an-email' }), 400, 'INVALID_EMAIL');
   expectError(await send({ requestType: 'PASSWORD_RESET', email: 'nobody@example.com' }), 400, 'EMAIL_NOT_FOUND');
   expectError(await send({ requestType: 'EMAIL_SIGNIN' }), 400, 'MISSING_EMAIL');
-  expectError(await send({ requestType: 'VERIFY_EMAIL' }), 400, 'MISSING_ID_TOKEN');
-  expectError(await send({ requestType: 'VERIFY_EMAIL', email: 'otto@example.com' }), 400, 'MISSING_ID_TOKEN');
+  expectError(await send({ requestType: 'VERIFY_EMAIL' }), 400, 'INVALID_ID_TOKEN');
+  expectError(await send({ requestType: 'VERIFY_EMAIL', email: 'otto@example.com' }), 400, 'INVALID_ID_TOKEN');
   expectError(await send({ requestType: 'VERIFY_EMAIL', idToken: 'not-a-token' }), 400, 'INVALID_ID_TOKEN');
   expectError(await send({ requestType: 'VERIFY_AND_CHANGE_EMAIL', idToken: tok }), 400, 'MISSING_NEW_EMAIL');
   expectError(await send({ requestType: 'VERIFY_AND_CHANGE_EMAIL', newEmail: 'x@example.com' }), 400, 'MISSING_ID_TOKEN');

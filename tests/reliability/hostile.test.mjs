@@ -557,11 +557,11 @@ describe('chunked request bodies', () => {
 
   test('a chunked body one byte over --max-body, sent at once, gets 413 with the Google error body', { timeout: 20_000 }, async () => {
     const res = await chunkedPost(finalizeBody(MAX_BODY + 1));
-    const message = `PAYLOAD_TOO_LARGE : the request body is larger than ${MAX_BODY} bytes`;
+    const message = `Request payload size exceeds the limit: ${MAX_BODY} bytes.`;
     assert.equal(res.status, 413, res.text ?? String(res.status));
     assert.deepEqual(res.json, {
       error: {
-        code: 413, message, errors: [{ message, domain: 'global', reason: 'invalid' }], status: 'INVALID_ARGUMENT',
+        code: 413, message, errors: [{ message, domain: 'global', reason: 'invalid' }], status: 'PAYLOAD_TOO_LARGE',
       },
     });
   });

@@ -74,8 +74,18 @@ START_TEST(errors_table_row_consistent)
 	ck_assert_msg(e->http_status >= 400 && e->http_status <= 599,
 	    "%s: HTTP status %u", e->code, e->http_status);
 	ck_assert_ptr_nonnull(e->status);
-	ck_assert_msg(is_canonical_status(e->status),
-	    "%s: '%s' is not a google.rpc.Code name", e->code, e->status);
+	/*
+	 * google.rpc.Code has no 405 or 413: those say the HTTP reason, so
+	 * that status and HTTP code agree.
+	 */
+	if (e->http_status == 405)
+		ck_assert_str_eq(e->status, "METHOD_NOT_ALLOWED");
+	else if (e->http_status == 413)
+		ck_assert_str_eq(e->status, "PAYLOAD_TOO_LARGE");
+	else
+		ck_assert_msg(is_canonical_status(e->status),
+		    "%s: '%s' is not a google.rpc.Code name", e->code,
+		    e->status);
 	ck_assert_ptr_nonnull(e->reason);
 	ck_assert_msg(e->reason[0] != '\0', "%s: empty reason", e->code);
 	if (e->http_status == 400)
@@ -145,7 +155,8 @@ assert_envelope(struct json_object *body, enum err_code code,
     const char *message, int with_errors)
 {
 	const struct err_info *e = errors_info(code);
-	struct json_object *err, *arr, *item;
+	struct json_object *err, *arr, *item, *details;
+	int nd;
 
 	ck_assert_int_eq(json_object_object_length(body), 1);
 	err = member(body, "error", json_type_object);
@@ -155,13 +166,22 @@ assert_envelope(struct json_object *body, enum err_code code,
 	    json_type_string)), message);
 	ck_assert_str_eq(json_object_get_string(member(err, "status",
 	    json_type_string)), e->status);
+	/* An explanation kept out of the message is one DebugInfo. */
+	nd = json_object_object_get_ex(err, "details", &details);
+	if (nd) {
+		item = json_object_array_get_idx(details, 0);
+		ck_assert_uint_eq(json_object_array_length(details), 1);
+		ck_assert_str_eq(json_object_get_string(member(item, "@type",
+		    json_type_string)),
+		    "type.googleapis.com/google.rpc.DebugInfo");
+	}
 	if (!with_errors) {
 		ck_assert_msg(!json_object_object_get_ex(err, "errors", NULL),
 		    "errors[] present: %s", json_object_to_json_string(body));
-		ck_assert_int_eq(json_object_object_length(err), 3);
+		ck_assert_int_eq(json_object_object_length(err), 3 + nd);
 		return;
 	}
-	ck_assert_int_eq(json_object_object_length(err), 4);
+	ck_assert_int_eq(json_object_object_length(err), 4 + nd);
 	arr = member(err, "errors", json_type_array);
 	ck_assert_uint_eq(json_object_array_length(arr), 1);
 	item = json_object_array_get_idx(arr, 0);
@@ -183,14 +203,25 @@ START_TEST(reply_error_body_envelope_every_code)
 	char with_detail[256];
 	struct json_object *body;
 
-	if (e->message != NULL)
+	switch (errors_form(e)) {
+	case ERR_FORM_FIXED:
 		snprintf(with_detail, sizeof(with_detail), "%s", e->message);
-	else
+		break;
+	case ERR_FORM_DETAIL:
 		snprintf(with_detail, sizeof(with_detail), "%s : some detail",
 		    e->code);
+		break;
+	case ERR_FORM_SENTENCE:
+		snprintf(with_detail, sizeof(with_detail), "some detail");
+		break;
+	case ERR_FORM_CODE:
+		snprintf(with_detail, sizeof(with_detail), "%s", e->code);
+		break;
+	}
 
 	body = reply_error_body(code, NULL, 1);
-	assert_envelope(body, code, e->message ? e->message : e->code, 1);
+	assert_envelope(body, code, errors_form(e) == ERR_FORM_FIXED ?
+	    e->message : e->code, 1);
 	json_object_put(body);
 
 	body = reply_error_body(code, "some detail", 1);
@@ -212,14 +243,20 @@ static const struct {
 } envelope_cases[] = {
 	{ ERR_INVALID_CODE, NULL, 1, "INVALID_CODE", 1 },
 	{ ERR_INVALID_CODE, "", 1, "INVALID_CODE", 1 },
-	{ ERR_INVALID_CODE, "the code is wrong", 1,
-	    "INVALID_CODE : the code is wrong", 1 },
-	{ ERR_INVALID_CODE, "the code is wrong", 0,
-	    "INVALID_CODE : the code is wrong", 1 },
-	{ ERR_INVALID_CODE, "the code is wrong", 2,
-	    "INVALID_CODE : the code is wrong", 0 },
+	/* Google sends INVALID_CODE bare: the detail goes to details. */
+	{ ERR_INVALID_CODE, "the code is wrong", 1, "INVALID_CODE", 1 },
+	{ ERR_INVALID_CODE, "the code is wrong", 0, "INVALID_CODE", 1 },
+	{ ERR_INVALID_CODE, "the code is wrong", 2, "INVALID_CODE", 0 },
+	{ ERR_WEAK_PASSWORD, "3 characters", 1,
+	    "WEAK_PASSWORD : Password should be at least 6 characters", 1 },
+	{ ERR_INVALID_ARGUMENT, "bad field", 1,
+	    "INVALID_ARGUMENT : bad field", 1 },
+	{ ERR_INVALID_JSON, "Invalid JSON payload received. Unexpected "
+	    "token.", 1, "Invalid JSON payload received. Unexpected token.",
+	    1 },
 	{ ERR_MISSING_MFA_PENDING_CREDENTIAL, NULL, 2,
-	    "MISSING_MFA_PENDING_CREDENTIAL", 0 },
+	    "MISSING_MFA_PENDING_CREDENTIAL : Request does not have MFA "
+	    "pending credential.", 0 },
 	{ ERR_SESSION_EXPIRED, NULL, 1, "SESSION_EXPIRED", 1 },
 	{ ERR_NOT_FOUND, "no route", 1, "NOT_FOUND : no route", 1 },
 	{ ERR_PERMISSION_DENIED, NULL, 1,

@@ -621,10 +621,10 @@ static const struct {
 	const char *doc;
 	const char *message;
 } reply_cases[] = {
-	{ "{}", "MISSING_MFA_PENDING_CREDENTIAL" },
-	{ "{\"cred\":\"c\"}", "MISSING_CREDENTIAL : the id, please" },
-	{ "{\"id\":7}", "INVALID_ARGUMENT : Invalid JSON payload received. "
-	    "Invalid value at 'id' (TYPE_STRING)" },
+	{ "{}", "MISSING_SESSION_INFO" },
+	{ "{\"cred\":\"c\"}", "INVALID_ARGUMENT : the id, please" },
+	/* Google's front end: no CODE, the proto path, type and value. */
+	{ "{\"id\":7}", "Invalid value at 'id' (TYPE_STRING), 7" },
 	{ "{\"cred\":\"c\",\"id\":\"i\"}", NULL },
 };
 
@@ -635,9 +635,8 @@ START_TEST(reqparse_fields_or_reply_message)
 	struct json_object *o = parse(reply_cases[_i].doc, err, sizeof(err));
 	const char *cred = NULL, *id = NULL;
 	const struct reqparse_field f[] = {
-		{ "cred", RP_STRING, &cred,
-		    ERR_MISSING_MFA_PENDING_CREDENTIAL },
-		{ "id", RP_STRING, &id, ERR_MISSING_CREDENTIAL,
+		{ "cred", RP_STRING, &cred, ERR_MISSING_SESSION_INFO },
+		{ "id", RP_STRING, &id, ERR_INVALID_ARGUMENT,
 		    "the id, please" },
 	};
 	int r;

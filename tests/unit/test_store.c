@@ -1498,6 +1498,61 @@ START_TEST(store_migration_008_drops_custom_attributes)
 }
 END_TEST
 
+/*
+ * Migrations 009-012 (account state, oob codes, project numbers, token
+ * algorithms) on a version-8 store holding data: nothing is lost, and
+ * what they add starts at its documented default.
+ */
+START_TEST(store_migrations_009_to_012_keep_data)
+{
+	char path[64], *msg = NULL;
+	struct store_user u;
+	struct store_enrollment e;
+	struct store_realm r;
+	sqlite3 *db;
+
+	temp_path(path, sizeof(path));
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < 8; i++)
+		ck_assert_int_eq(sqlite3_exec(db, store_migrations[i].sql,
+		    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, "PRAGMA user_version = 8;"
+	    "INSERT INTO tenants (project_id, mfa_totp) "
+	    "VALUES ('p-project', 0);"
+	    "INSERT INTO users (id, project_id, local_id, email, created_at) "
+	    "VALUES (1, 'p-project', 'alice', 'alice@example.com', 1234);"
+	    "INSERT INTO mfa_enrollments (id, user_id, enrollment_id, kind, "
+	    "enrolled_at, phone_number) "
+	    "VALUES (1, 1, 'alice-phone', 'phone', 0, '+15555550101');",
+	    NULL, NULL, &msg) == SQLITE_OK, "v8 rows: %s", msg);
+	sqlite3_close(db);
+
+	store_close(st);
+	st = store_open(path, err, sizeof(err));
+	ck_assert_msg(st != NULL, "migrating: %s", err);
+	ck_assert_int_eq(schema_version(st), (int)store_migrations_count);
+
+	begin();
+	ck_assert_int_eq(store_user_find(st, "p-project", "", "alice", &u),
+	    STORE_OK);
+	ck_assert_str_eq(u.email, "alice@example.com");
+	/* 009: a stored user was last seen when created. */
+	ck_assert_int_eq(u.last_login_at, 1234);
+	ck_assert_int_eq(store_enrollment_get(st, u.id, "alice-phone", &e),
+	    STORE_OK);
+	ck_assert_str_eq(e.phone_number, "+15555550101");
+	ck_assert_int_eq(store_realm_get(st, "p-project", "", &r), STORE_OK);
+	ck_assert_int_eq(r.mfa_totp, 0);
+	/* 010-012: privacy off, no number or algorithm of its own. */
+	ck_assert_int_eq(r.email_privacy, 0);
+	ck_assert_int_eq(r.allow_duplicate_emails, 0);
+	ck_assert_str_eq(r.project_number, "");
+	ck_assert_str_eq(r.id_token_alg, "");
+	store_rollback(st);
+	remove_db(path);
+}
+END_TEST
+
 START_TEST(store_rollback_discards)
 {
 	struct store_user u;
@@ -1741,6 +1796,7 @@ store_suite(void)
 	tcase_add_test(tc, store_prune_keeps_grace);
 	tcase_add_test(tc, store_migration_007_sets_row_expiry);
 	tcase_add_test(tc, store_migration_008_drops_custom_attributes);
+	tcase_add_test(tc, store_migrations_009_to_012_keep_data);
 	tcase_add_test(tc, store_prune_batches);
 	tcase_add_test(tc, store_rollback_discards);
 	tcase_add_test(tc, store_bind_failure_fails_the_call);
