@@ -91,7 +91,15 @@ clock_frozen(struct clock *c)
 int64_t
 clock_offset_ms(struct clock *c)
 {
-	return clock_now_ms(c) - real_ms();
+	int64_t frozen = atomic_load(&c->frozen_ms);
+
+	/*
+	 * A running clock's offset is the one stored: reading the real clock
+	 * twice (now, then real) could straddle a millisecond.
+	 */
+	if (frozen != 0)
+		return frozen - real_ms();
+	return atomic_load(&c->offset_ms);
 }
 
 int

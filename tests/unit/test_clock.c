@@ -48,6 +48,22 @@ static const struct {
 	{ 400LL * 86400 * 1000, 400LL * 86400 * 1000 },
 };
 
+/*
+ * A running clock reports the offset it was moved by, exactly, however
+ * often it is read: the control plane's offsetMillis must not wobble by a
+ * millisecond when a read straddles one.
+ */
+START_TEST(clock_offset_is_exact_while_running)
+{
+	struct clock c;
+
+	clock_init(&c);
+	clock_advance_ms(&c, 100000);
+	for (int i = 0; i < 200000; i++)
+		ck_assert_int_eq(clock_offset_ms(&c), 100000);
+}
+END_TEST
+
 START_TEST(clock_advance_moves_now)
 {
 	struct clock c;
@@ -230,6 +246,7 @@ clock_suite(void)
 	TCase *tc = tcase_create("clock");
 
 	tcase_add_test(tc, clock_init_starts_at_real_time);
+	tcase_add_test(tc, clock_offset_is_exact_while_running);
 	tcase_add_test(tc, clock_advance_moves_now);
 	tcase_add_test(tc, clock_init_resets_offset);
 	tcase_add_test(tc, clock_now_s_floors);
