@@ -62,7 +62,7 @@ user_from_firebase(struct json_object *fu)
 	    "emailVerified", "displayName", "phoneNumber", "disabled",
 	    "tenantId", "createdAt", "photoUrl", "lastLoginAt",
 	    "lastRefreshAt", "passwordUpdatedAt", "emailLinkSignin",
-	    "providerUserInfo", "validSince" };
+	    "providerUserInfo", "validSince", "customAttributes" };
 	struct json_object *u = json_object_new_object(), *v, *mfa;
 
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)

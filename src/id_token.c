@@ -6,6 +6,7 @@
 
 #include "emu.h"
 #include "id_token.h"
+#include "reqparse.h"
 #include "store.h"
 #include "tokens.h"
 
@@ -24,13 +25,62 @@ string_array(const char *v)
 	return a;
 }
 
+int
+id_token_reserved_claim(const char *k)
+{
+	static const char *const names[] = { "iss", "aud", "sub", "iat",
+	    "exp", "nbf", "jti", "nonce", "azp", "acr", "amr", "cnf",
+	    "auth_time", "firebase", "at_hash", "c_hash" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(k, names[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+enum err_code
+id_token_check_custom_claims(const char *text, int *empty, char *detail,
+    size_t dlen)
+{
+	struct json_object *o;
+	char why[128];
+	enum err_code code = ERR__NONE;
+
+	*empty = 1;
+	if (*text == '\0')
+		return ERR__NONE;
+	if (strlen(text) > STORE_CLAIMS_MAX) {
+		snprintf(detail, dlen, "customAttributes take at most %d "
+		    "bytes", STORE_CLAIMS_MAX);
+		return ERR_CLAIMS_TOO_LARGE;
+	}
+	o = reqparse_json(text, strlen(text), why, sizeof(why));
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		snprintf(detail, dlen, "customAttributes must be a JSON "
+		    "object");
+		json_object_put(o);
+		return ERR_INVALID_CLAIMS;
+	}
+	*empty = json_object_object_length(o) == 0;
+	json_object_object_foreach(o, k, v) {
+		(void)v;
+		if (code == ERR__NONE && id_token_reserved_claim(k)) {
+			snprintf(detail, dlen, "%.64s", k);
+			code = ERR_FORBIDDEN_CLAIM;
+		}
+	}
+	json_object_put(o);
+	return code;
+}
+
 /*
- * The session's developer claims at the top level; they were checked for
- * reserved names when the session began, and never replace the claims
- * set above them.
+ * Developer claims (a session's, then the user's custom attributes) at
+ * the top level; they were checked for reserved names when they were
+ * accepted, and never replace the claims set before them.
  */
 static void
-add_session_claims(struct json_object *claims, const char *text)
+add_developer_claims(struct json_object *claims, const char *text)
 {
 	struct json_object *extra;
 
@@ -149,7 +199,8 @@ id_token_issue(struct emu *emu, const struct store_user *user,
 	    json_object_new_int64(now + ID_TOKEN_LIFETIME));
 	add_profile_claims(claims, user, info);
 	json_object_object_add(claims, "firebase", firebase_claim(user, info));
-	add_session_claims(claims, info->claims);
+	add_developer_claims(claims, info->claims);
+	add_developer_claims(claims, user->custom_attributes);
 
 	if (info->unsigned_token) {
 		jwt = tokens_unsigned_jwt(claims);

@@ -5,7 +5,10 @@
 #ifndef MFAEMU_ID_TOKEN_H
 #define MFAEMU_ID_TOKEN_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "errors.h"
 
 struct emu;
 struct json_object;
@@ -43,8 +46,29 @@ int id_token_realm_unsigned(struct emu *emu, const char *project,
     const char *tenant);
 
 /*
+ * 1 when `k` is a claim name a developer claim may not use: the JWT and
+ * Firebase names firebase-admin and the Firebase emulator reserve
+ * (custom tokens' claims, the Admin API's customAttributes).
+ */
+int id_token_reserved_claim(const char *k);
+
+/*
+ * customAttributes as Google and the Firebase emulator check them: at
+ * most STORE_CLAIMS_MAX bytes (CLAIMS_TOO_LARGE), a JSON object
+ * (INVALID_CLAIMS), no reserved name (FORBIDDEN_CLAIM). Returns ERR__NONE
+ * when they may be stored, else the code with the reply's detail in
+ * `detail` (for FORBIDDEN_CLAIM the name, which Google's message shows).
+ * *empty is set to 1 for "" or an object without members: storing it
+ * clears the claims.
+ */
+enum err_code id_token_check_custom_claims(const char *text, int *empty,
+    char *detail, size_t dlen);
+
+/*
  * An ID token for `user` issued now by the emulator clock, RS256 or
- * unsigned as info->unsigned_token says.
+ * unsigned as info->unsigned_token says. The user's custom attributes
+ * and the session's claims are top-level claims; where both name a
+ * claim, the session's (a custom token's) wins.
  * Returns a malloc'd string (caller frees) or NULL.
  */
 char *id_token_issue(struct emu *emu, const struct store_user *user,

@@ -93,6 +93,8 @@ struct store_user {
 	int64_t password_updated_at;
 	int email_link_signin;
 	int has_password;		/* read only: a hash is stored */
+	/* customAttributes: a JSON object's text, "" when none. */
+	char custom_attributes[STORE_CLAIMS_MAX + 1];
 };
 
 /* An identity provider linked to a user (accounts:signInWithIdp). */
@@ -290,8 +292,8 @@ int store_user_page(struct store *st, const char *project,
 /*
  * Write back the updatable fields of `u` (email, display name, phone,
  * email_verified, disabled, valid_since, photo_url, last_login_at,
- * last_refresh_at, email_link_signin); STORE_EXISTS when the email is
- * taken by another user.
+ * last_refresh_at, email_link_signin, custom_attributes); STORE_EXISTS
+ * when the email is taken by another user.
  */
 int store_user_update(struct store *st, const struct store_user *u);
 /* Set the password; `now` (ms) becomes its passwordUpdatedAt. */

@@ -24,7 +24,8 @@ read_user(sqlite3_stmt *s, void *item)
 	    STORE_COL_TEXT(s, 4, out->email) ||
 	    STORE_COL_TEXT(s, 5, out->display_name) ||
 	    STORE_COL_TEXT(s, 6, out->phone_number) ||
-	    STORE_COL_TEXT(s, 11, out->photo_url))
+	    STORE_COL_TEXT(s, 11, out->photo_url) ||
+	    STORE_COL_TEXT(s, 17, out->custom_attributes))
 		return STORE_NOT_FOUND;
 	out->email_verified = sqlite3_column_int(s, 7);
 	out->disabled = sqlite3_column_int(s, 8);
@@ -93,6 +94,7 @@ store_user_insert(struct store *st, struct store_user *u,
 	store_bind_int64(st, s, 16, salt != NULL && hash != NULL ?
 	    u->password_updated_at : 0);
 	store_bind_int(st, s, 17, u->email_link_signin != 0);
+	store_bind_text(st, s, 18, u->custom_attributes);
 	r = store_run(st, s);
 	if (r == STORE_OK)
 		u->id = sqlite3_last_insert_rowid(st->db);
@@ -195,6 +197,7 @@ store_user_update(struct store *st, const struct store_user *u)
 	store_bind_int64(st, s, 9, u->last_login_at);
 	store_bind_int64(st, s, 10, u->last_refresh_at);
 	store_bind_int(st, s, 11, u->email_link_signin != 0);
+	store_bind_text(st, s, 12, u->custom_attributes);
 	return store_run(st, s);
 }
 

@@ -12,6 +12,7 @@
 #include "base32.h"
 #include "clock.h"
 #include "emu.h"
+#include "id_token.h"
 #include "password.h"
 #include "phone.h"
 #include "reqparse.h"
@@ -22,8 +23,9 @@
 /* A user's members as read from its JSON; strings borrowed from it. */
 struct user_in {
 	const char *local_id, *email, *password, *hash64, *salt64, *name,
-	    *phone, *tenant, *photo, *refreshed;
+	    *phone, *tenant, *photo, *refreshed, *claims;
 	int verified, disabled, email_link;
+	int claims_empty;		/* customAttributes "" or "{}" */
 	int64_t created, valid_since, last_login, password_updated;
 	struct json_object *mfa, *providers;
 };
@@ -448,6 +450,7 @@ read_user(struct json_object *obj, bool from_file, struct user_in *in,
 		{ "passwordUpdatedAt", RP_INT, &in->password_updated },
 		{ "emailLinkSignin", RP_BOOL, &in->email_link },
 		{ "providerUserInfo", RP_ARRAY, &in->providers },
+		{ "customAttributes", RP_STRING, &in->claims },
 	};
 	struct reqparse_field f[sizeof(all) / sizeof(all[0])];
 	size_t n = 0;
@@ -479,6 +482,20 @@ read_password(const struct user_in *in, struct user_password *pw,
 		    "salt must be base64 as mfaemu exports them (a %d-byte "
 		    "salted SHA-256)", PASSWORD_HASH_LEN);
 	return 0;
+}
+
+/* customAttributes as the Admin API's accounts:update checks them. */
+static int
+check_claims(struct user_in *in, struct user_import_error *err)
+{
+	char detail[128];
+	enum err_code code;
+
+	if (in->claims == NULL)
+		return 0;
+	code = id_token_check_custom_claims(in->claims, &in->claims_empty,
+	    detail, sizeof(detail));
+	return code == ERR__NONE ? 0 : fail(err, code, "", "%s", detail);
 }
 
 static int
@@ -584,6 +601,9 @@ insert_user(struct user_import *imp, const struct user_in *in,
 	u->password_updated_at = in->password_updated ? in->password_updated :
 	    imp->now;
 	u->email_link_signin = in->email_link;
+	if (in->claims != NULL && !in->claims_empty)
+		snprintf(u->custom_attributes, sizeof(u->custom_attributes),
+		    "%s", in->claims);
 	if (in->refreshed != NULL && clock_parse_rfc3339(in->refreshed,
 	    &u->last_refresh_at))
 		return fail(err, ERR_INVALID_ARGUMENT, "", "lastRefreshAt '%s' "
@@ -623,6 +643,7 @@ user_import_user(struct user_import *imp, struct json_object *user,
 		in.local_id = target->local_id;
 	}
 	if (read_password(&in, &pw, err) || check_user(&in, err) ||
+	    check_claims(&in, err) ||
 	    (target == NULL && check_tenant(imp, in.tenant, err)))
 		return USER_IMPORT_FAILED;
 	r = check_stored(imp, &in, err);

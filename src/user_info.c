@@ -162,6 +162,7 @@ user_info_json(struct store *st, const struct store_user *u,
 		json_object_object_add(o, "emailLinkSignin",
 		    json_object_new_boolean(1));
 	add_opt_str(o, "tenantId", u->tenant_id);
+	add_opt_str(o, "customAttributes", u->custom_attributes);
 	if (add_password(st, o, u, view) != 0) {
 		json_object_put(mfa_info);
 		json_object_put(o);

@@ -435,20 +435,6 @@ account_valid_email(const char *email)
 }
 
 int
-account_forbidden_claim(const char *k)
-{
-	static const char *const names[] = { "iss", "aud", "sub", "iat",
-	    "exp", "nbf", "jti", "nonce", "azp", "acr", "amr", "cnf",
-	    "auth_time", "firebase", "at_hash", "c_hash" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(k, names[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-int
 account_email_free_or_reply(struct request *req, const struct store_user *u,
     const char *email)
 {

@@ -167,13 +167,6 @@ int account_new_user(struct emu *emu, const char *tenant,
 int account_valid_email(const char *email);
 
 /*
- * 1 when `k` is a claim name a developer claim may not use: the JWT and
- * Firebase names firebase-admin and the Firebase emulator reserve
- * (custom tokens' claims, the Admin API's customAttributes).
- */
-int account_forbidden_claim(const char *k);
-
-/*
  * Inside the transaction: `email` must be no other user's in `u`'s realm
  * (EMAIL_EXISTS); a store error is 503. Returns 0, or -1 once replied.
  */

@@ -24,6 +24,7 @@
 #include "handlers/handlers.h"
 #include "handlers/txn.h"
 #include "http_server.h"
+#include "id_token.h"
 #include "reply.h"
 #include "reqparse.h"
 
@@ -95,7 +96,7 @@ claims_or_reply(struct request *req, struct custom *c)
 	}
 	json_object_object_foreach(claims, k, v) {
 		(void)v;
-		if (account_forbidden_claim(k)) {
+		if (id_token_reserved_claim(k)) {
 			reply_error(req, ERR_FORBIDDEN_CLAIM, "%.64s", k);
 			return -1;
 		}

@@ -3,7 +3,8 @@
  * revokeRefreshTokens through validSince):
  *   POST /v1/projects/{p}[/tenants/{t}]/accounts:update
  * email, password, displayName, phoneNumber, emailVerified, disableUser,
- * deleteAttribute, deleteProvider, validSince, mfa.enrollments.
+ * deleteAttribute, deleteProvider, validSince, mfa.enrollments,
+ * customAttributes (setCustomUserClaims).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "handlers/handlers.h"
 #include "handlers/txn.h"
 #include "http_server.h"
+#include "id_token.h"
 #include "password.h"
 #include "phone.h"
 #include "reply.h"
@@ -29,52 +31,35 @@
 struct update_in {
 	const char *uid, *email, *password, *name, *phone, *photo, *claims;
 	int verified, disable;		/* -1: absent */
+	int clear_claims;		/* claims is "" or "{}" */
 	/* Absent: reqparse refuses INT64_MIN, so no client can send it. */
 	int64_t valid_since;
 	struct json_object *mfa, *enrollments, *del_attr, *del_provider;
 };
 
 /*
- * customAttributes (NULL: absent): a JSON object of at most 1000 bytes
- * without reserved names, as Google and the Firebase emulator check it.
- * mfaemu does not keep the claims (ID tokens carry a custom token's
- * claims only); the checks tell a caller its claims would be refused.
+ * customAttributes (NULL: absent): stored for the user's ID tokens and
+ * lookups; "" or "{}" clears them.
  */
 static int
-check_claims_or_reply(struct request *req, const char *text)
+check_claims_or_reply(struct request *req, const char *text, int *clear)
 {
-	struct json_object *o;
-	char why[128];
-	int rc = 0;
+	char detail[128];
+	enum err_code code;
 
 	if (text == NULL)
 		return 0;
-	if (strlen(text) > STORE_CLAIMS_MAX) {
-		reply_error(req, ERR_CLAIMS_TOO_LARGE, "customAttributes take "
-		    "at most %d bytes", STORE_CLAIMS_MAX);
-		return -1;
-	}
-	o = reqparse_json(text, strlen(text), why, sizeof(why));
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		reply_error(req, ERR_INVALID_CLAIMS, "customAttributes must "
-		    "be a JSON object");
-		json_object_put(o);
-		return -1;
-	}
-	json_object_object_foreach(o, k, v) {
-		(void)v;
-		if (rc == 0 && account_forbidden_claim(k)) {
-			reply_error(req, ERR_FORBIDDEN_CLAIM, "%.64s", k);
-			rc = -1;
-		}
-	}
-	json_object_put(o);
-	return rc;
+	code = id_token_check_custom_claims(text, clear, detail,
+	    sizeof(detail));
+	if (code == ERR__NONE)
+		return 0;
+	reply_error(req, code, "%s", detail);
+	return -1;
 }
 
 /* The values Google refuses before looking the user up, in its order. */
 static int
-check_values_or_reply(struct request *req, const struct update_in *in)
+check_values_or_reply(struct request *req, struct update_in *in)
 {
 	enum err_code code = ERR__NONE;
 	const char *detail = NULL;
@@ -101,7 +86,8 @@ check_values_or_reply(struct request *req, const struct update_in *in)
 		return -1;
 	}
 	if (code == ERR__NONE)
-		return check_claims_or_reply(req, in->claims);
+		return check_claims_or_reply(req, in->claims,
+		    &in->clear_claims);
 	reply_error(req, code, detail ? "%s" : NULL, detail);
 	return -1;
 }
@@ -170,6 +156,9 @@ change_user(struct store *st, const struct admin_realm *r,
 		u->disabled = in->disable;
 	if (in->valid_since != INT64_MIN)
 		u->valid_since = in->valid_since * 1000;
+	if (in->claims != NULL)
+		snprintf(u->custom_attributes, sizeof(u->custom_attributes),
+		    "%s", in->clear_claims ? "" : in->claims);
 	return ERR__NONE;
 }
 

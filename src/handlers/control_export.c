@@ -157,6 +157,8 @@ add_account_state(struct export *ex, const struct store_user *u,
 	if (u->email_link_signin)
 		json_object_object_add(o, "emailLinkSignin",
 		    json_object_new_boolean(1));
+	if (u->custom_attributes[0])
+		add_str(o, "customAttributes", u->custom_attributes);
 	if (store_provider_list(ex->st, u->id, add_provider, providers) !=
 	    STORE_OK) {
 		json_object_put(providers);

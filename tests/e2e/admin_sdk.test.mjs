@@ -381,6 +381,26 @@ test('updateUser: emailVerified, phoneNumber null (deleteProvider phone) and dis
   assert.equal(rec.disabled, false);
 });
 
+test('setCustomUserClaims: getUser shows the claims, the SDK\'s forced refresh carries them, null clears them', async () => {
+  const uid = 'adm-claims';
+  await adminAuth.createUser({ uid, email: 'adm-claims@example.com', password: 'adm-claims-password' });
+  const s = loadSdk();
+  const { auth, close } = newAuth(d.url);
+  try {
+    const cred = await s.signInWithEmailAndPassword(auth, 'adm-claims@example.com', 'adm-claims-password');
+    assert.equal((await cred.user.getIdTokenResult()).claims.role, undefined);
+    await adminAuth.setCustomUserClaims(uid, { role: 'admin' });
+    assert.deepEqual((await adminAuth.getUser(uid)).customClaims, { role: 'admin' });
+    const result = await cred.user.getIdTokenResult(true);
+    assert.equal(result.claims.role, 'admin');
+    assert.equal((await adminAuth.verifyIdToken(result.token)).role, 'admin');
+    await adminAuth.setCustomUserClaims(uid, null);
+    assert.equal((await cred.user.getIdTokenResult(true)).claims.role, undefined);
+  } finally {
+    await close();
+  }
+});
+
 // ------------------------------------------------------------ import, list, delete
 
 test('importUsers takes 1,000 users in one call; listUsers pages through them 300 at a time; deleteUsers removes them', async () => {

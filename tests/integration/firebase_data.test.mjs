@@ -12,7 +12,7 @@ import path from 'node:path';
 import {
   SOURCE_ROOT, startDaemon, runDaemon, tempDir, start, finalize, expectOk, expectError,
   codeFor, mintCredential, verifyIdToken, checkMfaClaims, serverNow, signInWithPassword,
-  exportState, totpUser, writeFixture,
+  exportState, totpUser, writeFixture, call,
 } from './harness.mjs';
 
 const FB_PROJECT = 'demo-mfaemu';
@@ -180,6 +180,11 @@ test('--export-on-exit writes the Firebase layout at SIGTERM: users with phone m
 test("mfaemu --import reads mfaemu's own --export-on-exit output", async () => {
   const out = path.join(tempDir(), 'export');
   const first = await startDaemon({ args: ['--import', FB_DIR, '--project', FB_PROJECT, '--export-on-exit', out] });
+  // customAttributes (setCustomUserClaims) travel in the layout too.
+  const aliceId = fbUser('alice@example.com').localId;
+  expectOk(await call(first.url, `/v1/projects/${FB_PROJECT}/accounts:update`,
+    { localId: aliceId, customAttributes: '{"role":"admin"}' },
+    { key: null, headers: { authorization: 'Bearer owner' } }));
   const before = (await exportState(first.url)).json.projects.find((p) => p.projectId === FB_PROJECT);
   await first.stop();
 
@@ -187,16 +192,18 @@ test("mfaemu --import reads mfaemu's own --export-on-exit output", async () => {
   const after = (await exportState(d.url)).json.projects.find((p) => p.projectId === FB_PROJECT);
   const shape = (p) => p.users.map((u) => ({
     localId: u.localId, email: u.email, displayName: u.displayName, emailVerified: u.emailVerified,
-    disabled: u.disabled, createdAt: u.createdAt,
+    disabled: u.disabled, createdAt: u.createdAt, customAttributes: u.customAttributes,
     mfaInfo: (u.mfaInfo ?? []).map((m) => [m.mfaEnrollmentId, m.phoneInfo, m.displayName ?? null, m.enrolledAt]),
   })).sort((a, b) => a.localId.localeCompare(b.localId));
   assert.deepEqual(shape(after), shape(before));
+  assert.equal(before.users.find((u) => u.localId === aliceId).customAttributes, '{"role":"admin"}');
 
   // Passwords cannot leave mfaemu, but the phone factor still signs in.
   const alice = fbUser('alice@example.com');
   const cred = await mintCredential(d.url, FB_PROJECT, alice.localId);
   const { claims } = await phoneMfa(d.url, cred, alice.mfaInfo[0].mfaEnrollmentId, '+15555550142');
   assert.equal(claims.sub, alice.localId);
+  assert.equal(claims.role, 'admin');
 });
 
 const canPrlimit = spawnSync('prlimit', ['--version'], { stdio: 'ignore' }).status === 0;
