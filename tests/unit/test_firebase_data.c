@@ -36,18 +36,11 @@ static void (*saved_xfsz)(int);
 static void
 setup(void)
 {
-	char *argv[] = { (char *)"test_firebase_data", NULL };
 	struct json_object *doc = json_object_new_object(),
 	    *users = json_object_new_array();
 	struct fixtures_counts counts;
 
-	unit_clear_env();
-	memset(&emu, 0, sizeof(emu));
-	ck_assert_int_eq(config_load(&emu.cfg, 1, argv, err, sizeof(err)),
-	    CONFIG_OK);
-	clock_init(&emu.clock);
-	emu.store = store_open(NULL, err, sizeof(err));
-	ck_assert_msg(emu.store != NULL, "store_open: %s", err);
+	unit_emu_open(&emu, "test_firebase_data");
 	for (int i = 0; i < USERS; i++) {
 		struct json_object *u = json_object_new_object();
 		char s[64];
@@ -100,9 +93,7 @@ teardown(void)
 {
 	setrlimit(RLIMIT_FSIZE, &saved_fsize);
 	signal(SIGXFSZ, saved_xfsz);
-	store_close(emu.store);
-	config_free(&emu.cfg);
-	memset(&emu, 0, sizeof(emu));
+	unit_emu_close(&emu);
 	remove_tree(dir);
 }
 

@@ -29,15 +29,7 @@ static size_t ntmp;
 static void
 setup(void)
 {
-	char *argv[] = { (char *)"test_fixtures", NULL };
-
-	unit_clear_env();
-	memset(&emu, 0, sizeof(emu));
-	ck_assert_int_eq(config_load(&emu.cfg, 1, argv, err, sizeof(err)),
-	    CONFIG_OK);
-	clock_init(&emu.clock);
-	emu.store = store_open(NULL, err, sizeof(err));
-	ck_assert_msg(emu.store != NULL, "store_open: %s", err);
+	unit_emu_open(&emu, "test_fixtures");
 	err[0] = '\0';
 	ntmp = 0;
 }
@@ -45,9 +37,7 @@ setup(void)
 static void
 teardown(void)
 {
-	store_close(emu.store);
-	config_free(&emu.cfg);
-	memset(&emu, 0, sizeof(emu));
+	unit_emu_close(&emu);
 	for (size_t i = 0; i < ntmp; i++)
 		unlink(tmp_paths[i]);
 	ntmp = 0;

@@ -20,21 +20,13 @@
 
 static struct emu emu;
 static struct user_import imp;
-static char err[1024];
 
 static void
 setup(void)
 {
-	char *argv[] = { (char *)"test_user_import", NULL };
 	struct user_import_error e;
 
-	unit_clear_env();
-	memset(&emu, 0, sizeof(emu));
-	ck_assert_int_eq(config_load(&emu.cfg, 1, argv, err, sizeof(err)),
-	    CONFIG_OK);
-	clock_init(&emu.clock);
-	emu.store = store_open(NULL, err, sizeof(err));
-	ck_assert_msg(emu.store != NULL, "store_open: %s", err);
+	unit_emu_open(&emu, "test_user_import");
 	ck_assert_int_eq(store_begin(emu.store), 0);
 	ck_assert_int_eq(store_realm_ensure(emu.store, emu.cfg.project, ""),
 	    STORE_OK);
@@ -49,9 +41,7 @@ teardown(void)
 {
 	user_import_end(&imp);
 	store_rollback(emu.store);
-	store_close(emu.store);
-	config_free(&emu.cfg);
-	memset(&emu, 0, sizeof(emu));
+	unit_emu_close(&emu);
 }
 
 /* Import the user in `json` as a file's user. */
