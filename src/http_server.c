@@ -94,6 +94,56 @@ http_server_query(struct request *req, const char *name)
 	return v;
 }
 
+static bool
+name_in(const char *name, const char *const *known)
+{
+	for (; *known != NULL; known++) {
+		if (strcmp(name, *known) == 0)
+			return true;
+	}
+	return false;
+}
+
+struct query_scan {
+	const char *const *known;
+	const char *unknown;
+};
+
+static enum MHD_Result
+scan_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_scan *qs = cls;
+
+	(void)kind;
+	(void)value;
+	if (name_in(key, qs->known))
+		return MHD_YES;
+	qs->unknown = key;
+	return MHD_NO;
+}
+
+const char *
+http_server_query_unknown(struct request *req, const char *const *known)
+{
+	struct query_scan qs = { known, NULL };
+
+	if (req->conn != NULL)
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+		    scan_arg, &qs);
+	for (const char *const *q = req->query_pairs; req->conn == NULL &&
+	    q && q[0] && qs.unknown == NULL; q += 2)
+		scan_arg(&qs, MHD_GET_ARGUMENT_KIND, q[0], q[1]);
+	if (qs.unknown == NULL && req->form_query != NULL) {
+		json_object_object_foreach(req->form_query, key, v) {
+			(void)v;
+			if (!name_in(key, known))
+				return key;
+		}
+	}
+	return qs.unknown;
+}
+
 /* What the router needs from MHD, read once the request is complete. */
 static void
 request_fill(struct request *req)

@@ -154,6 +154,14 @@ void http_server_stop(struct http_server *srv);
 const char *http_server_query(struct request *req, const char *name);
 
 /*
+ * The name of a query parameter (of the URL, or of a form body standing
+ * for it) that is not in `known` (NULL-terminated), or NULL when every one
+ * is (borrowed, like http_server_query's).
+ */
+const char *http_server_query_unknown(struct request *req,
+    const char *const *known);
+
+/*
  * Queue a response on the request's connection, with CORS and the
  * request's extra headers. Used by reply.c only.
  */
