@@ -397,10 +397,10 @@ reqparse_names_known(struct json_object *obj, const char *prefix,
 			continue;
 		field_path(path, sizeof(path), prefix, key);
 		near = reqparse_closest(key, names, n);
-		used = (size_t)snprintf(err, errlen, "%.200s: unknown field%s%s%s"
-		    "; the fields%s%s are ", path, near ? " (did you mean " :
-		    "", near ? near : "", near ? "?)" : "", prefix ? " of " :
-		    "", prefix ? prefix : "");
+		used = (size_t)snprintf(err, errlen, "%.200s: unknown "
+		    "field%s%s%s; the fields%s%s are ", path, near ?
+		    " (did you mean " : "", near ? near : "", near ? "?)" : "",
+		    prefix ? " of " : "", prefix ? prefix : "");
 		for (i = 0; i < n && used < errlen; i++)
 			used += (size_t)snprintf(err + used, errlen - used,
 			    "%s%s", i ? ", " : "", names[i]);

@@ -211,7 +211,8 @@ members_valid_or_reply(struct request *req, struct config_txn *c)
 	if (project != NULL && strcmp(project, req->captures[0]) != 0)
 		return id_mismatch(req, "projectId", project, req->captures[0]);
 	if (tenant != NULL && strcmp(tenant, control_tenant(req)) != 0)
-		return id_mismatch(req, "tenantId", tenant, control_tenant(req));
+		return id_mismatch(req, "tenantId", tenant,
+		    control_tenant(req));
 	return 0;
 }
 

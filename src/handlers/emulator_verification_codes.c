@@ -31,7 +31,7 @@ struct code_filter {
 	int64_t since;		/* ms; entries created at or after it */
 	int include_used;
 	int64_t now;
-	int tenants;		/* includeTenants: entries say their tenant */
+	int tenants;		/* includeTenants: entries name it */
 	const char *tenant;	/* the realm being listed */
 	unsigned max_attempts;	/* its wrong-code limit */
 };
