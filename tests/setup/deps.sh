@@ -10,16 +10,8 @@ set -u
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
-pass=0 fail=0 n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok $n - $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n - $2"
-		sed 's/^/#   /' "$work/err" "$work/apt.log" 2>/dev/null
-	fi
-}
+. "$(dirname "$0")/tap.sh"
+TAP_DETAIL="$work/err $work/apt.log"
 
 # bin/: every command of the system but apt-get (Debian 12 merges /bin
 # into /usr/bin). shim/: pkg-config hiding the modules named in
@@ -131,6 +123,4 @@ deps "$base" DEPS_HIDE=json-c OS_RELEASE=/nonexistent
 [ $? -eq 1 ] && has "sudo apt-get install libjson-c-dev"
 result $? "unknown platform without apt-get: exit 1 with the Debian package names"
 
-echo "1..$n"
-echo "deps: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end deps

@@ -15,16 +15,8 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-pass=0 fail=0 n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok $n - $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n - $2"
-		sed 's/^/#   /' "$work/out" 2>/dev/null | tail -n 20
-	fi
-}
+. tests/setup/tap.sh
+TAP_DETAIL="$work/out"
 
 { [ -f "$dir/build.ninja" ] ||
     meson setup "$dir" -Dtests=false -Dforce_fallbacks=true \
@@ -32,7 +24,7 @@ result() {
     meson compile -C "$dir" mfaemu:executable >> "$work/out" 2>&1 &&
     ! grep -q '^#define HAVE_' "$dir/sysdeps.h"
 result $? "builds with -Dforce_fallbacks=true (sysdeps.h defines no HAVE_*)"
-[ -x "$dir/mfaemu" ] || { echo "portable: $pass passed, $((fail + 1)) failed"; exit 1; }
+[ -x "$dir/mfaemu" ] || { tap_end portable; exit 1; }
 
 # start: the daemon on an ephemeral port; sets pid and url.
 start() {
@@ -103,6 +95,4 @@ for sig in TERM INT; do
 	fi
 done
 
-echo "1..$n"
-echo "portable: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end portable
