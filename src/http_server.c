@@ -17,6 +17,7 @@
 #include "fieldmask.h"
 #include "http_server.h"
 #include "log.h"
+#include "portable.h"
 
 /*
  * Past the body limit, bodies announced (Content-Length) up to this size are
@@ -395,7 +396,7 @@ listen_socket(const char *host, unsigned port, int *family, char *err,
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		int one = 1;
 
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		fd = socket_cloexec(ai->ai_family, ai->ai_socktype,
 		    ai->ai_protocol);
 		if (fd < 0) {
 			saved = errno;
@@ -436,9 +437,8 @@ http_server_start(const struct config *cfg, struct emu *emu,
     const struct http_server_app *app, char *err, size_t errlen)
 {
 	struct http_server *srv;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    portable_mhd_poll_flag() | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	int family = AF_INET;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {

@@ -135,7 +135,8 @@ struct http_server;
 
 /*
  * Bind cfg's host and port and serve requests with `app`: cfg->threads
- * MHD worker threads, each with its own epoll loop, and cfg's connection
+ * MHD worker threads, each with its own epoll loop (poll, or select, where
+ * the system or libmicrohttpd has no epoll), and cfg's connection
  * limits. `emu` (borrowed, opaque here) goes into every request; cfg and
  * app must outlive the server. On failure returns NULL and writes a
  * reason into err.
