@@ -26,7 +26,7 @@ typedef enum config_result config_set_fn(struct config *cfg,
     char *err, size_t errlen);
 
 static config_set_fn set_uint, set_bool, set_true, set_string,
-    set_host, set_fixtures, set_project, set_signing_key, set_log_level,
+    set_host, set_fixtures, set_on_existing, set_project, set_signing_key, set_log_level,
     set_id_token_alg, set_custom_token_key, set_help, set_version;
 
 /*
@@ -61,6 +61,9 @@ static const struct config_opt config_opts[] = {
 	{ "fixtures", "MFAEMU_FIXTURES", "FILE",
 	    "fixture file to load at start; repeatable (env: comma-separated)",
 	    set_fixtures },
+	{ "fixtures-on-existing", "MFAEMU_FIXTURES_ON_EXISTING", "MODE",
+	    "users and credentials already stored: skip (keep them), replace "
+	    "(the fixture's win) or fail (default skip)", set_on_existing },
 	{ "project", "MFAEMU_PROJECT", "ID",
 	    "project id for requests and fixtures (default demo-project)",
 	    set_project },
@@ -125,12 +128,13 @@ static const struct config_opt config_opts[] = {
 	    set_string, F(control_token), 1, 256,
 	    "the token must be 1-256 characters" },
 	{ "check", NULL, NULL,
-	    "validate configuration and fixtures, then exit",
+	    "validate everything start-up would do and report what would "
+	    "load, changing nothing (no store file written), then exit",
 	    set_true, F(check_only) },
 	{ "probe", NULL, NULL,
 	    "exit 0 if a daemon answers at --host/--port (health checks)",
 	    set_true, F(probe) },
-	{ "help", NULL, NULL, "show this help", set_help },
+	{ "help", NULL, NULL, "show this help (also -h)", set_help },
 	{ "version", NULL, NULL, "show the version", set_version },
 };
 #define NOPTS (sizeof(config_opts) / sizeof(config_opts[0]))
@@ -320,23 +324,69 @@ set_host(struct config *cfg, const struct config_opt *o, const char *val,
 	return CONFIG_OK;
 }
 
-/* A flag names one file; the environment form is comma-separated. */
+/* `s` without the blanks around it (in place). */
+static char *
+trim(char *s)
+{
+	size_t n;
+
+	s += strspn(s, " \t");
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+/*
+ * A flag names one file; the environment form is comma-separated, each
+ * name trimmed of blanks ("a.json, b.json"); an empty name is an error.
+ */
 static enum config_result
 set_fixtures(struct config *cfg, const struct config_opt *o,
     const char *val, const char *src, char *err, size_t errlen)
 {
-	char *copy, *tok, *save = NULL;
+	char *copy, *tok, *rest;
 	enum config_result r = CONFIG_OK;
 
 	if (strncmp(src, "--", 2) == 0)
 		return add_fixture(cfg, val, err, errlen);
 	if ((copy = strdup(val)) == NULL)
 		return fail(err, errlen, "out of memory");
-	for (tok = strtok_r(copy, ",", &save); tok != NULL &&
-	    r == CONFIG_OK; tok = strtok_r(NULL, ",", &save))
-		r = add_fixture(cfg, tok, err, errlen);
+	rest = copy;
+	while (r == CONFIG_OK && (tok = strsep(&rest, ",")) != NULL) {
+		tok = trim(tok);
+		if (*tok == '\0')
+			r = fail(err, errlen, "%s: empty file name in '%s' (names "
+			    "are separated by single commas)", src, val);
+		else
+			r = add_fixture(cfg, tok, err, errlen);
+	}
 	free(copy);
 	return r;
+}
+
+int
+config_on_existing_parse(const char *s, enum config_on_existing *out)
+{
+	static const char *const names[] = { "skip", "replace", "fail" };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum config_on_existing)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static enum config_result
+set_on_existing(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	if (config_on_existing_parse(val, &cfg->fixtures_on_existing))
+		return fail(err, errlen, "%s: expected %s, got '%s'", src,
+		    CONFIG_ON_EXISTING_NAMES, val);
+	return CONFIG_OK;
 }
 
 static enum config_result
@@ -521,11 +571,13 @@ apply_flags(struct config *cfg, int argc, char **argv, char *err,
 	memset(&longopts[NOPTS], 0, sizeof(longopts[NOPTS]));
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		const struct config_opt *o;
 		enum config_result r;
 		char src[64];
 
+		if (ch == 'h')
+			return set_help(cfg, NULL, NULL, "-h", err, errlen);
 		if (ch < OPT_VAL0 || ch >= OPT_VAL0 + (int)NOPTS)
 			return bad_option(ch, argv[optind - 1], err, errlen);
 		o = &config_opts[ch - OPT_VAL0];

@@ -14,12 +14,27 @@
 
 #define CONFIG_MAX_FIXTURES 64
 
+/*
+ * What loading fixtures does with an entry already stored (a user by
+ * localId in its realm, a pending credential or SMS session by id):
+ * keep the stored one, replace it with the fixture's, or load nothing.
+ */
+enum config_on_existing {
+	CONFIG_ON_EXISTING_SKIP,
+	CONFIG_ON_EXISTING_REPLACE,
+	CONFIG_ON_EXISTING_FAIL,
+};
+
+/* The modes' names, "skip, replace or fail", for messages. */
+#define CONFIG_ON_EXISTING_NAMES "skip, replace or fail"
+
 struct config {
 	char host[256];
 	unsigned port;
 	char *db_path;			/* NULL: in-memory store */
 	char *fixtures[CONFIG_MAX_FIXTURES];
 	size_t nfixtures;
+	enum config_on_existing fixtures_on_existing;
 	char project[129];
 	/*
 	 * --signing-key names a file, or holds the PEM text itself (a value
@@ -74,6 +89,9 @@ enum config_result config_load(struct config *cfg, int argc, char **argv,
     char *err, size_t errlen);
 
 void config_free(struct config *cfg);
+
+/* "skip", "replace" or "fail" into *out; -1 for anything else. */
+int config_on_existing_parse(const char *s, enum config_on_existing *out);
 
 /* The --help text. */
 void config_usage(FILE *out);

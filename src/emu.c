@@ -216,7 +216,10 @@ emu_open(struct emu *emu, struct config *cfg, char *err, size_t errlen)
 		return -1;
 	}
 
-	if ((emu->store = store_open(emu->cfg.db_path, err, errlen)) == NULL)
+	/* --check writes nothing: it works on a copy of the store. */
+	emu->store = emu->cfg.check_only ? store_open_copy(emu->cfg.db_path,
+	    err, errlen) : store_open(emu->cfg.db_path, err, errlen);
+	if (emu->store == NULL)
 		return -1;
 	if (load_key(emu, err, errlen))
 		return -1;

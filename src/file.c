@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "file.h"
 
@@ -85,4 +87,73 @@ fail:
 	free(buf);
 	errno = e;
 	return NULL;
+}
+
+/* Write a test file in folder `dir`, then remove it; -1 with the reason. */
+static int
+file_test_write(const char *dir, const char *path, char *err, size_t errlen)
+{
+	char name[4200];
+	int fd, e = 0;
+
+	snprintf(name, sizeof(name), "%s/.mfaemu-check-XXXXXX", dir);
+	if ((fd = mkstemp(name)) < 0) {
+		e = errno;
+	} else {
+		if (write(fd, "x", 1) != 1)
+			e = errno ? errno : EIO;
+		if (close(fd) != 0 && e == 0)
+			e = errno;
+		unlink(name);
+	}
+	if (e != 0) {
+		snprintf(err, errlen, "%s: cannot write in %s: %s", path, dir,
+		    strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int
+file_check_creatable(const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+		    (int)(slash - path), path);
+	if (stat(dir, &st) != 0) {
+		snprintf(err, errlen, "%s: cannot create it: %s: %s", path,
+		    dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot create it: %s is not a "
+		    "folder", path, dir);
+		return -1;
+	}
+	return file_test_write(dir, path, err, errlen);
+}
+
+int
+file_check_dir(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0) {
+		if (errno == ENOENT)
+			return file_check_creatable(dir, err, errlen);
+		snprintf(err, errlen, "%s: cannot create or write it: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a folder", dir);
+		return -1;
+	}
+	return file_test_write(dir, dir, err, errlen);
 }

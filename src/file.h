@@ -14,4 +14,19 @@
 char *file_read_all(const char *path, size_t cap, size_t *len, char *err,
     size_t errlen);
 
+/*
+ * Whether a file could be created at `path`: 0 when its folder exists
+ * and takes a test file (written, then removed), else -1 with
+ * "path: reason" in err. A real write, not access(2): root passes
+ * permission checks, but not a read-only mount or a parent that is a
+ * regular file.
+ */
+int file_check_creatable(const char *path, char *err, size_t errlen);
+
+/*
+ * Whether `dir` is a folder that takes a test file, or does not exist
+ * and could be created (file_check_creatable). -1 with "dir: reason".
+ */
+int file_check_dir(const char *dir, char *err, size_t errlen);
+
 #endif

@@ -30,7 +30,7 @@ struct load {
 	const char *source;
 	const char *project;
 	int64_t now;
-	struct fixtures_counts *counts;
+	struct fixtures_report *rep;
 	struct user_import imp;		/* the document's users */
 	char *err;
 	size_t errlen;
@@ -51,6 +51,15 @@ fail(struct load *ld, const char *path, const char *fmt, ...)
 	va_end(ap);
 	snprintf(ld->err, ld->errlen, "%s: %s: %s", ld->source, path, reason);
 	return -1;
+}
+
+/* One more of `key` in the realm, and in the total `*total`. */
+static void
+count(struct load *ld, const char *tenant, const char *key, size_t *total,
+    size_t n)
+{
+	*total += n;
+	fixtures_report_add(ld->rep, ld->project, tenant, key, n);
 }
 
 static int
@@ -122,7 +131,8 @@ apply_test_numbers(struct load *ld, struct json_object *numbers,
 		if (store_test_phone_put(ld->emu->store, ld->project, tenant,
 		    phone, json_object_get_string(code)) != STORE_OK)
 			return store_fail(ld, p);
-		ld->counts->test_numbers++;
+		count(ld, tenant, "testPhoneNumbers",
+		    &ld->rep->total.test_numbers, 1);
 	}
 	return 0;
 }
@@ -158,7 +168,7 @@ apply_realm(struct load *ld, const char *tenant, struct json_object *obj,
 	if (store_realm_put(ld->emu->store, &realm) != STORE_OK)
 		return store_fail(ld, path);
 	if (*tenant != '\0')
-		ld->counts->realms++;
+		count(ld, "", "tenants", &ld->rep->total.realms, 1);
 	snprintf(p, sizeof(p), "%.200s.testPhoneNumbers", path);
 	return apply_test_numbers(ld, numbers, p, tenant);
 }
@@ -200,13 +210,54 @@ apply_tenant(struct load *ld, struct json_object *t, const char *path)
 	return apply_realm(ld, id, t, numbers, path);
 }
 
+/* The user through the importer; what it did counts in its realm. */
 static int
 apply_user(struct load *ld, struct json_object *obj, const char *path)
 {
+	struct user_import *imp = &ld->imp;
+	struct fixtures_counts *t = &ld->rep->total;
+	size_t users = imp->users, enrollments = imp->enrollments,
+	    skipped = imp->skipped, replaced = imp->replaced;
 	struct user_import_error e;
+	const char *tenant;
 
-	if (user_import_user(&ld->imp, obj, NULL, &e) == USER_IMPORT_FAILED)
+	if (user_import_user(imp, obj, NULL, &e) == USER_IMPORT_FAILED)
 		return import_fail(ld, path, &e);
+	/* Imported: the tenantId, if any, is a string. */
+	tenant = json_object_get_string(json_object_object_get(obj,
+	    "tenantId"));
+	if (tenant == NULL)
+		tenant = "";
+	count(ld, tenant, "users", &t->users, imp->users - users);
+	count(ld, tenant, "enrollments", &t->enrollments,
+	    imp->enrollments - enrollments);
+	count(ld, tenant, "skipped", &t->skipped, imp->skipped - skipped);
+	count(ld, tenant, "replaced", &t->replaced, imp->replaced - replaced);
+	return 0;
+}
+
+/*
+ * An entry (`key` `id`, in `tenant`) found stored: 1 to keep it (skip,
+ * fail), 0 once `del` removed it for the fixture's (replace), -1 on a
+ * store error. The caller counts what it loads; this counts what it
+ * keeps.
+ */
+static int
+existing(struct load *ld, const char *tenant, const char *key,
+    const char *id, int (*del)(struct store *, const char *))
+{
+	struct fixtures_report *r = ld->rep;
+
+	if (r->on_existing != CONFIG_ON_EXISTING_REPLACE) {
+		count(ld, tenant, "skipped", &r->total.skipped, 1);
+		user_import_note_id(r->skipped_ids, ld->project, tenant, key,
+		    id);
+		return 1;
+	}
+	if (del(ld->emu->store, id) != STORE_OK)
+		return -1;
+	count(ld, tenant, "replaced", &r->total.replaced, 1);
+	user_import_note_id(r->replaced_ids, ld->project, tenant, key, id);
 	return 0;
 }
 
@@ -291,7 +342,7 @@ static int
 apply_credential(struct load *ld, struct json_object *obj, const char *path)
 {
 	struct credential_in in = { .tenant = "", .created = ld->now };
-	struct store_credential c, existing;
+	struct store_credential c, stored;
 	struct store_user u;
 	int r;
 
@@ -305,15 +356,14 @@ apply_credential(struct load *ld, struct json_object *obj, const char *path)
 		    in.local_id, *in.tenant ? " in tenant " : "", in.tenant);
 	if (r != STORE_OK)
 		return store_fail(ld, path);
-	r = store_credential_get(ld->emu->store, in.value, &existing);
-	if (r == STORE_OK && existing.user_id != u.id)
+	r = store_credential_get(ld->emu->store, in.value, &stored);
+	if (r == STORE_OK && stored.user_id != u.id)
 		return fail(ld, path, "mfaPendingCredential '%s' already "
 		    "belongs to another user", in.value);
-	if (r == STORE_OK) {
-		ld->counts->skipped++;
-		return 0;
-	}
-	if (r != STORE_NOT_FOUND)
+	if (r == STORE_OK && (r = existing(ld, in.tenant,
+	    "mfaPendingCredential", in.value, store_credential_delete)) != 0)
+		return r > 0 ? 0 : store_fail(ld, path);
+	if (r != STORE_OK && r != STORE_NOT_FOUND)
 		return store_fail(ld, path);
 	memset(&c, 0, sizeof(c));
 	strcpy(c.credential, in.value);
@@ -328,7 +378,8 @@ apply_credential(struct load *ld, struct json_object *obj, const char *path)
 	c.failed_attempts = (int)in.failed;
 	if (store_credential_insert(ld->emu->store, &c) != STORE_OK)
 		return store_fail(ld, path);
-	ld->counts->credentials++;
+	count(ld, in.tenant, "pendingCredentials", &ld->rep->total.credentials,
+	    1);
 	return 0;
 }
 
@@ -411,7 +462,7 @@ static int
 apply_session(struct load *ld, struct json_object *obj, const char *path)
 {
 	struct session_in in = { .attempts = 0 };
-	struct store_sms_session x, existing;
+	struct store_sms_session x, stored;
 	struct store_credential c;
 	struct store_enrollment e;
 	int r;
@@ -421,12 +472,11 @@ apply_session(struct load *ld, struct json_object *obj, const char *path)
 	if (read_session(ld, obj, path, &in, &x) ||
 	    session_factor(ld, &in, path, &c, &e))
 		return -1;
-	r = store_sms_get(ld->emu->store, in.info, &existing);
-	if (r == STORE_OK) {
-		ld->counts->skipped++;
-		return 0;
-	}
-	if (r != STORE_NOT_FOUND)
+	r = store_sms_get(ld->emu->store, in.info, &stored);
+	if (r == STORE_OK && (r = existing(ld, c.tenant_id, "sessionInfo",
+	    in.info, store_sms_delete)) != 0)
+		return r > 0 ? 0 : store_fail(ld, path);
+	if (r != STORE_OK && r != STORE_NOT_FOUND)
 		return store_fail(ld, path);
 	strcpy(x.session_info, in.info);
 	strcpy(x.credential, c.credential);
@@ -436,7 +486,7 @@ apply_session(struct load *ld, struct json_object *obj, const char *path)
 	x.attempts = (int)in.attempts;
 	if (store_sms_insert(ld->emu->store, &x) != STORE_OK)
 		return store_fail(ld, path);
-	ld->counts->sessions++;
+	count(ld, c.tenant_id, "smsSessions", &ld->rep->total.sessions, 1);
 	return 0;
 }
 
@@ -458,16 +508,13 @@ apply_lists(struct load *ld, struct json_object *doc, const char *base,
 	    apply_credential) ||
 	    apply_each(ld, l->sessions, base, "smsSessions", apply_session))
 		return -1;
-	ld->counts->users += ld->imp.users;
-	ld->counts->enrollments += ld->imp.enrollments;
-	ld->counts->skipped += ld->imp.skipped;
 	return 0;
 }
 
 /* One project's document (the top level, or an entry of "projects"). */
 static int
 apply_project(struct emu *emu, const char *source, struct json_object *doc,
-    const char *base, struct fixtures_counts *counts, char *err,
+    const char *base, struct fixtures_report *rep, char *err,
     size_t errlen)
 {
 	const char *project = NULL;
@@ -483,7 +530,7 @@ apply_project(struct emu *emu, const char *source, struct json_object *doc,
 		{ "smsSessions", RP_ARRAY, &l.sessions },
 	};
 	struct load ld = {
-		.emu = emu, .source = source, .counts = counts,
+		.emu = emu, .source = source, .rep = rep,
 		.now = clock_now_ms(&emu->clock), .err = err, .errlen = errlen,
 	};
 	struct user_import_error e;
@@ -498,26 +545,27 @@ apply_project(struct emu *emu, const char *source, struct json_object *doc,
 		return fail(&ld, path, "must be 1-%d printable characters "
 		    "without spaces or '/'", STORE_ID_MAX);
 	}
-	if (user_import_begin(&ld.imp, emu, ld.project, &e) != 0)
+	fixtures_report_project(rep, source, ld.project, emu->cfg.project);
+	if (user_import_begin(&ld.imp, emu, ld.project, &e) != 0) {
 		rc = import_fail(&ld, "$", &e);
-	else
+	} else {
+		ld.imp.on_existing = rep->on_existing;
+		ld.imp.skipped_ids = rep->skipped_ids;
+		ld.imp.replaced_ids = rep->replaced_ids;
 		rc = apply_lists(&ld, doc, base, &l);
+	}
 	user_import_end(&ld.imp);
 	return rc;
 }
 
-int
-fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
-    struct fixtures_counts *counts, char *err, size_t errlen)
+/* The documents of an export: {"projects": [document, ...]}. */
+static int
+apply_projects(struct emu *emu, const char *source,
+    struct json_object *projects, struct fixtures_report *rep, char *err,
+    size_t errlen)
 {
-	struct json_object *projects;
 	char base[40];
 
-	/* An export: {"projects": [document, ...]}. */
-	if (!json_object_object_get_ex(doc, "projects", &projects) ||
-	    projects == NULL)
-		return apply_project(emu, source, doc, "$", counts, err,
-		    errlen);
 	if (!json_object_is_type(projects, json_type_array)) {
 		snprintf(err, errlen, "%s: $.projects: expected an array of "
 		    "fixture documents", source);
@@ -532,10 +580,28 @@ fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
 			    source, base);
 			return -1;
 		}
-		if (apply_project(emu, source, p, base, counts, err, errlen))
+		if (apply_project(emu, source, p, base, rep, err, errlen))
 			return -1;
 	}
 	return 0;
+}
+
+int
+fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
+    struct fixtures_report *rep, char *err, size_t errlen)
+{
+	struct json_object *projects;
+	int r;
+
+	if (!json_object_object_get_ex(doc, "projects", &projects) ||
+	    projects == NULL)
+		r = apply_project(emu, source, doc, "$", rep, err, errlen);
+	else
+		r = apply_projects(emu, source, projects, rep, err, errlen);
+	if (r != 0)
+		return FIXTURES_INVALID;
+	return fixtures_report_existing(rep, err, errlen) ? FIXTURES_EXISTING :
+	    0;
 }
 
 static struct json_object *
@@ -564,9 +630,8 @@ read_doc(const char *path, char *err, size_t errlen)
 
 int
 fixtures_load_files(struct emu *emu, char *const *paths, size_t n,
-    struct fixtures_counts *counts, char *err, size_t errlen)
+    struct fixtures_report *rep, char *err, size_t errlen)
 {
-	memset(counts, 0, sizeof(*counts));
 	if (n == 0)
 		return 0;
 	if (store_begin(emu->store)) {
@@ -579,13 +644,13 @@ fixtures_load_files(struct emu *emu, char *const *paths, size_t n,
 
 		if (doc == NULL) {
 			store_rollback(emu->store);
-			return -1;
+			return FIXTURES_INVALID;
 		}
-		r = fixtures_apply(emu, paths[i], doc, counts, err, errlen);
+		r = fixtures_apply(emu, paths[i], doc, rep, err, errlen);
 		json_object_put(doc);
 		if (r) {
 			store_rollback(emu->store);
-			return -1;
+			return r;
 		}
 	}
 	if (store_commit(emu->store)) {

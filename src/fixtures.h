@@ -3,38 +3,38 @@
  * their users go through the user importer (user_import.h), as the Admin
  * API's and the Firebase import's do.
  * Entries already in the store (same localId in the realm, same pending
- * credential) are kept as stored, so restarting a --db daemon with the same
- * fixture files is safe and used credentials stay used.
+ * credential or SMS session) are by default kept as stored, so restarting
+ * a --db daemon with the same fixture files is safe and used credentials
+ * stay used; the report's on_existing can replace them or refuse the load.
  */
 #ifndef MFAEMU_FIXTURES_H
 #define MFAEMU_FIXTURES_H
 
 #include <stddef.h>
 
+#include "fixtures_report.h"
+
 struct emu;
 struct json_object;
 
-struct fixtures_counts {
-	size_t realms;		/* tenants declared */
-	size_t users;
-	size_t enrollments;
-	size_t credentials;
-	size_t sessions;
-	size_t test_numbers;
-	size_t skipped;		/* already in the store */
-};
+/* fixtures_apply's and fixtures_load_files' failures. */
+#define FIXTURES_INVALID (-1)
+#define FIXTURES_EXISTING (-2)	/* on_existing FAIL and entries stored */
 
 /*
- * Load one document (borrowed) inside the caller's store transaction.
- * `source` names it in errors ("fixtures/demo.json"). On failure returns -1
- * with "source: $.json.path: reason" in err; the caller rolls back.
+ * Load one document (borrowed) inside the caller's store transaction,
+ * adding to `rep` (fixtures_report_init; its on_existing says what
+ * happens to entries already stored). `source` names it in errors and
+ * warnings ("fixtures/demo.json"). On failure returns FIXTURES_INVALID
+ * with "source: $.json.path: reason" in err, or FIXTURES_EXISTING naming
+ * the entries stored already; the caller rolls back.
  */
 int fixtures_apply(struct emu *emu, const char *source,
-    struct json_object *doc, struct fixtures_counts *counts, char *err,
+    struct json_object *doc, struct fixtures_report *rep, char *err,
     size_t errlen);
 
-/* Read, parse and load files in one transaction. */
+/* Read, parse and load files in one transaction, committed on success. */
 int fixtures_load_files(struct emu *emu, char *const *paths, size_t n,
-    struct fixtures_counts *counts, char *err, size_t errlen);
+    struct fixtures_report *rep, char *err, size_t errlen);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "emu.h"
+#include "file.h"
 #include "firebase_data.h"
 #include "fixtures.h"
 #include "http_server.h"
@@ -21,29 +22,50 @@
 #include "probe.h"
 #include "router.h"
 
+/* The --fixtures files, reported per project; -1 with err. */
+static int
+load_fixtures(struct emu *emu, const char *what, char *err, size_t errlen)
+{
+	const struct config *cfg = &emu->cfg;
+	struct fixtures_report rep;
+	int r;
+
+	if (fixtures_report_init(&rep, cfg->fixtures_on_existing) != 0) {
+		fixtures_report_free(&rep);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	r = fixtures_load_files(emu, cfg->fixtures, cfg->nfixtures, &rep, err,
+	    errlen);
+	if (r == FIXTURES_EXISTING)
+		/* The message names the option that chose it. */
+		snprintf(err + strlen(err), errlen - strlen(err), " (see "
+		    "--fixtures-on-existing)");
+	if (r == 0)
+		fixtures_report_log(&rep, what);
+	fixtures_report_free(&rep);
+	return r == 0 ? 0 : -1;
+}
+
 /* The --import folder, then the --fixtures files; -1 with err. */
 static int
 load_data(struct emu *emu, char *err, size_t errlen)
 {
 	const struct config *cfg = &emu->cfg;
+	const char *what = cfg->check_only ? "check: would load" :
+	    "fixtures:";
 	struct fixtures_counts c;
+	char text[512];
 
 	if (cfg->import_dir != NULL) {
 		if (firebase_import(emu, cfg->import_dir, &c, err, errlen))
 			return -1;
-		log_info("imported %s: %zu users, %zu enrollments; %zu "
-		    "already stored", cfg->import_dir, c.users,
-		    c.enrollments, c.skipped);
+		fixtures_counts_text(&c, text, sizeof(text));
+		log_info("%s %s: %s", cfg->check_only ? "check: would import" :
+		    "imported", cfg->import_dir, text);
 	}
-	if (cfg->nfixtures > 0) {
-		if (fixtures_load_files(emu, cfg->fixtures, cfg->nfixtures,
-		    &c, err, errlen))
-			return -1;
-		log_info("fixtures: %zu users, %zu enrollments, %zu pending "
-		    "credentials, %zu test numbers loaded; %zu already stored",
-		    c.users, c.enrollments, c.credentials, c.test_numbers,
-		    c.skipped);
-	}
+	if (cfg->nfixtures > 0 && load_fixtures(emu, what, err, errlen))
+		return -1;
 	/*
 	 * Parsed fixture and import files are freed by now, but glibc keeps
 	 * the heap they grew (about 16 bytes per byte of JSON): give it back
@@ -55,6 +77,25 @@ load_data(struct emu *emu, char *err, size_t errlen)
 		malloc_trim(0);
 #endif
 	return 0;
+}
+
+/*
+ * --check, after the store, key and data: what shutdown needs, the
+ * --export-on-exit folder. Prints "check: ok" or the problem; the status.
+ */
+static int
+check_more(struct emu *emu)
+{
+	char err[1024];
+
+	if (emu->cfg.export_dir != NULL && file_check_dir(emu->cfg.export_dir,
+	    err, sizeof(err)) != 0) {
+		fprintf(stderr, "mfaemu: --export-on-exit %s\n", err);
+		printf("check: failed\n");
+		return EXIT_FAILURE;
+	}
+	printf("check: ok\n");
+	return EXIT_SUCCESS;
 }
 
 /*
@@ -245,10 +286,11 @@ main(int argc, char **argv)
 	if (emu_open(&emu, &cfg, err, sizeof(err)) != 0 ||
 	    load_data(&emu, err, sizeof(err)) != 0) {
 		fprintf(stderr, "mfaemu: %s\n", err);
+		if (emu.cfg.check_only)
+			printf("check: failed\n");
 		rc = EXIT_FAILURE;
 	} else if (emu.cfg.check_only) {
-		printf("mfaemu: configuration and fixtures are valid\n");
-		rc = EXIT_SUCCESS;
+		rc = check_more(&emu);
 	} else {
 		rc = serve(&emu, &stop_signals);
 	}

@@ -6,6 +6,7 @@
  * credentials and tokens (store_tokens.c), realms, resets and the pruner
  * (store_realms.c). The SQL of all of them is store_statements.def.
  */
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -13,9 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "file.h"
 #include "store.h"
 #include "store_private.h"
 #include "store_schema.h"
@@ -155,8 +158,9 @@ prepare_all(struct store *st, char *err, size_t errlen)
 	return 0;
 }
 
-struct store *
-store_open(const char *path, char *err, size_t errlen)
+/* The connection to `path` (NULL: a new in-memory database), not set up. */
+static struct store *
+store_connect(const char *path, char *err, size_t errlen)
 {
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
@@ -175,18 +179,89 @@ store_open(const char *path, char *err, size_t errlen)
 		set_err(err, errlen, "cannot open %s: %s",
 		    path ? path : "the in-memory store",
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		goto fail;
+		store_close(st);
+		return NULL;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, 5000);
+	return st;
+}
+
+/* Foreign keys, WAL for a file, the migrations and the statements. */
+static struct store *
+store_setup(struct store *st, const char *path, char *err, size_t errlen)
+{
+	if (st == NULL)
+		return NULL;
 	if (exec_sql(st->db, "PRAGMA foreign_keys = ON", err, errlen) ||
 	    (path != NULL && use_file(st->db, path, err, errlen)) ||
-	    migrate(st->db, err, errlen) || prepare_all(st, err, errlen))
-		goto fail;
+	    migrate(st->db, err, errlen) || prepare_all(st, err, errlen)) {
+		store_close(st);
+		return NULL;
+	}
 	return st;
-fail:
-	store_close(st);
-	return NULL;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	return store_setup(store_connect(path, err, errlen), path, err,
+	    errlen);
+}
+
+/* A file store's bytes into the in-memory database of `st`. */
+static int
+store_load_copy(struct store *st, const char *path, char *err,
+    size_t errlen)
+{
+	size_t n;
+	char *bytes = file_read_all(path, (size_t)1 << 40, &n, err, errlen);
+	unsigned char *copy;
+
+	if (bytes == NULL)
+		return -1;
+	copy = n > 0 ? sqlite3_malloc64(n) : NULL;
+	if (copy != NULL)
+		memcpy(copy, bytes, n);
+	free(bytes);
+	if (n > 0 && copy == NULL) {
+		set_err(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	/* Bytes 18-19 say WAL (2); an in-memory database journals (1). */
+	if (n >= 20 && copy[18] == 2 && copy[19] == 2)
+		copy[18] = copy[19] = 1;
+	if (n > 0 && sqlite3_deserialize(st->db, "main", copy, (sqlite3_int64)n,
+	    (sqlite3_int64)n, SQLITE_DESERIALIZE_FREEONCLOSE |
+	    SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK) {
+		set_err(err, errlen, "cannot use %s as a store: %s", path,
+		    sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open_copy(const char *path, char *err, size_t errlen)
+{
+	struct store *st;
+	char reason[512];
+
+	if (path == NULL)
+		return store_open(NULL, err, errlen);
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return file_check_creatable(path, err, errlen) ? NULL :
+		    store_open(NULL, err, errlen);
+	if ((st = store_connect(NULL, err, errlen)) == NULL)
+		return NULL;
+	if (store_load_copy(st, path, err, errlen) != 0) {
+		store_close(st);
+		return NULL;
+	}
+	if ((st = store_setup(st, NULL, reason, sizeof(reason))) == NULL)
+		set_err(err, errlen, "cannot use %s as a store: %s", path,
+		    reason);
+	return st;
 }
 
 void

@@ -204,6 +204,14 @@ struct store_refresh {
  * private in-memory database. On failure returns NULL with a reason in err.
  */
 struct store *store_open(const char *path, char *err, size_t errlen);
+/*
+ * What --check opens: an in-memory copy of the file store at `path`,
+ * migrated there, so nothing is written to the file (it is read as it
+ * is: a running daemon's last transactions may still be in its -wal);
+ * when there is no such file, an empty in-memory store, once a file could
+ * be created there (file_check_creatable). NULL: store_open(NULL).
+ */
+struct store *store_open_copy(const char *path, char *err, size_t errlen);
 void store_close(struct store *st);
 
 /*
@@ -362,6 +370,8 @@ int store_sms_fail(struct store *st, const char *session_info);
 /* STORE_OK when it was alive and now is consumed; STORE_EXISTS if not. */
 int store_sms_consume(struct store *st, const char *session_info,
     int64_t now);
+/* NOT_FOUND when there is no such session. */
+int store_sms_delete(struct store *st, const char *session_info);
 
 int store_enroll_session_insert(struct store *st,
     const struct store_enroll_session *x);
@@ -405,6 +415,8 @@ int store_credential_get(struct store *st, const char *credential,
 int store_credential_use(struct store *st, const char *credential,
     int64_t now);
 int store_credential_fail(struct store *st, const char *credential);
+/* With its SMS sessions; NOT_FOUND when there is no such credential. */
+int store_credential_delete(struct store *st, const char *credential);
 
 /* Every pending credential of a project, in credential order. */
 int store_credential_list(struct store *st, const char *project,

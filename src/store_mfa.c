@@ -301,6 +301,15 @@ store_sms_consume(struct store *st, const char *session_info, int64_t now)
 	return session_consume(st, S_SMS_CONSUME, session_info, now);
 }
 
+int
+store_sms_delete(struct store *st, const char *session_info)
+{
+	sqlite3_stmt *s = store_stmt(st, S_SMS_DELETE);
+
+	store_bind_text(st, s, 1, session_info);
+	return store_run_deleted(st, s);
+}
+
 static int
 read_enroll_session(sqlite3_stmt *s, void *item)
 {

@@ -106,6 +106,15 @@ store_credential_fail(struct store *st, const char *credential)
 }
 
 int
+store_credential_delete(struct store *st, const char *credential)
+{
+	sqlite3_stmt *s = store_stmt(st, S_CRED_DELETE);
+
+	store_bind_text(st, s, 1, credential);
+	return store_run_deleted(st, s);
+}
+
+int
 store_refresh_insert(struct store *st, const struct store_refresh *x)
 {
 	sqlite3_stmt *s = store_stmt(st, S_REFRESH_INSERT);

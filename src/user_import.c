@@ -26,6 +26,7 @@ struct user_in {
 	    *phone, *tenant, *photo, *refreshed, *claims;
 	int verified, disabled, email_link;
 	int claims_empty;		/* customAttributes "" or "{}" */
+	bool replacing;			/* a stored user is being replaced */
 	int64_t created, valid_since, last_login, password_updated;
 	struct json_object *mfa, *providers;
 };
@@ -545,13 +546,31 @@ check_tenant(struct user_import *imp, const char *tenant,
 	return store_fail(imp, "", err);
 }
 
+void
+user_import_note_id(struct json_object *list, const char *project,
+    const char *tenant, const char *key, const char *id)
+{
+	struct json_object *o;
+
+	if (list == NULL)
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "projectId", json_object_new_string(project));
+	if (*tenant != '\0')
+		json_object_object_add(o, "tenantId",
+		    json_object_new_string(tenant));
+	json_object_object_add(o, key, json_object_new_string(id));
+	json_object_array_add(list, o);
+}
+
 /*
- * A localId already stored is skipped when it was stored before the
- * batch, once; refused when the batch inserted or skipped it already.
- * Returns 1 to skip, 0 to insert, -1 on error.
+ * A localId already stored is skipped (or, with REPLACE, deleted for the
+ * batch's version) when it was stored before the batch, once; refused
+ * when the batch inserted or skipped it already. Returns 1 to skip, 0 to
+ * insert, -1 on error.
  */
 static int
-check_stored(struct user_import *imp, const struct user_in *in,
+check_stored(struct user_import *imp, struct user_in *in,
     struct user_import_error *err)
 {
 	struct store_user existing;
@@ -569,8 +588,16 @@ check_stored(struct user_import *imp, const struct user_in *in,
 		return fail(err, ERR_DUPLICATE_LOCAL_ID, "", "localId '%s' "
 		    "appears twice", in->local_id);
 	json_object_object_add(imp->seen_skipped, key, NULL);
-	imp->skipped++;
-	return 1;
+	if (imp->on_existing != CONFIG_ON_EXISTING_REPLACE) {
+		imp->skipped++;
+		user_import_note_id(imp->skipped_ids, imp->project, in->tenant,
+		    "localId", in->local_id);
+		return 1;
+	}
+	if (store_user_delete(imp->emu->store, existing.id) != STORE_OK)
+		return store_fail(imp, "", err);
+	in->replacing = true;
+	return 0;
 }
 
 static int
@@ -594,7 +621,7 @@ insert_user(struct user_import *imp, const struct user_in *in,
 	u->created_at = in->created ? in->created : imp->now;
 	/* Google sets validSince when the account is made. */
 	u->valid_since = in->valid_since ? in->valid_since * 1000 :
-	    u->created_at / 1000 * 1000;
+	    (in->replacing ? imp->now : u->created_at) / 1000 * 1000;
 	snprintf(u->photo_url, sizeof(u->photo_url), "%s",
 	    in->photo ? in->photo : "");
 	u->last_login_at = in->last_login;
@@ -623,8 +650,21 @@ insert_user(struct user_import *imp, const struct user_in *in,
 		    "used by another user", in->email ? in->email : "");
 	if (r != STORE_OK)
 		return store_fail(imp, "", err);
-	imp->users++;
 	return 0;
+}
+
+/* Count the user in, and list it when it replaced a stored one. */
+static enum user_import_result
+counted(struct user_import *imp, const struct user_in *in)
+{
+	if (!in->replacing) {
+		imp->users++;
+	} else {
+		imp->replaced++;
+		user_import_note_id(imp->replaced_ids, imp->project, in->tenant,
+		    "localId", in->local_id);
+	}
+	return USER_IMPORT_INSERTED;
 }
 
 enum user_import_result
@@ -654,5 +694,5 @@ user_import_user(struct user_import *imp, struct json_object *user,
 	if (r != 0 || add_enrollments(imp, &u, in.mfa, "mfaInfo", err) ||
 	    add_providers(imp, &u, in.providers, err))
 		return USER_IMPORT_FAILED;
-	return USER_IMPORT_INSERTED;
+	return counted(imp, &in);
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "errors.h"
 
 struct emu;
@@ -39,8 +40,12 @@ struct user_import_error {
 /*
  * One batch of users (a fixture document, an export, a request) in one
  * project. A user already stored before the batch began is kept as
- * stored and counted as skipped, so loading the same file twice is safe;
- * one given twice within the batch is refused.
+ * stored and counted as skipped (on_existing SKIP or FAIL, the caller
+ * refusing the batch for FAIL), so loading the same file twice is safe;
+ * or, with REPLACE, deleted with all that hangs off it (factors, refresh
+ * tokens, pending credentials) and imported afresh, its validSince now
+ * unless the JSON sets one, so that sessions end as after an Admin
+ * password change. One given twice within the batch is refused.
  */
 struct user_import {
 	struct emu *emu;
@@ -48,9 +53,17 @@ struct user_import {
 	int64_t now;			/* ms: createdAt, enrolledAt default */
 	int64_t stored_max_id;		/* higher row ids are this batch's */
 	struct json_object *seen_skipped;	/* "tenant/localId" set */
-	size_t users;
+	enum config_on_existing on_existing;	/* set after begin */
+	/*
+	 * Arrays (borrowed; NULL: not kept) that get {"projectId",
+	 * "tenantId" (not for the project's own users), "localId"} for each
+	 * user skipped or replaced.
+	 */
+	struct json_object *skipped_ids, *replaced_ids;
+	size_t users;			/* new users inserted */
 	size_t enrollments;
 	size_t skipped;
+	size_t replaced;
 };
 
 /*
@@ -66,7 +79,7 @@ struct user_import_target {
 
 enum user_import_result {
 	USER_IMPORT_FAILED = -1,	/* see the error */
-	USER_IMPORT_INSERTED,
+	USER_IMPORT_INSERTED,		/* or replaced a stored one (REPLACE) */
 	USER_IMPORT_SKIPPED,		/* stored before the batch: kept */
 };
 
@@ -110,6 +123,13 @@ int user_import_fields(struct json_object *obj,
  */
 void user_import_error_text(const struct user_import_error *err,
     const char *base, char *out, size_t outlen);
+
+/*
+ * Append {"projectId", "tenantId" (when not ""), key: id} to `list`
+ * (NULL: nothing): how fixture reports name what they skipped or replaced.
+ */
+void user_import_note_id(struct json_object *list, const char *project,
+    const char *tenant, const char *key, const char *id);
 
 /* 1 for a localId, enrollment or project id: printable, no '/' or ' '. */
 int user_import_valid_id(const char *s);

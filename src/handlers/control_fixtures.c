@@ -1,7 +1,8 @@
 /*
  * POST /emulator/v1/fixtures: a fixture document (the file format), all
  * or nothing; "replace": true resets all state first, in the same
- * transaction.
+ * transaction; "onExisting" (or ?onExisting=) says what happens to
+ * entries already stored: skip (the default), replace or fail.
  */
 #include <stdint.h>
 #include <string.h>
@@ -17,23 +18,35 @@
 #include "reqparse.h"
 #include "store.h"
 
+/* The body's members: the fixture format's, and the request's own two. */
+static const char *const known_members[] = {
+	"projectId", "mfa", "testPhoneNumbers", "tenants", "users",
+	"pendingCredentials", "smsSessions", "projects", "replace",
+	"onExisting",
+};
+
 struct load {
 	int replace;
-	struct fixtures_counts counts;
+	struct fixtures_report rep;
 };
 
 static int
 load(struct request *req, void *arg)
 {
 	struct load *ld = arg;
-	char err[512];
+	char err[1024];
 	int r;
 
 	if (ld->replace == 1 &&
 	    (r = store_reset_all(req->emu->store)) != STORE_OK)
 		return r;
-	if (fixtures_apply(req->emu, "request", req->json, &ld->counts, err,
-	    sizeof(err)) != 0) {
+	r = fixtures_apply(req->emu, "request", req->json, &ld->rep, err,
+	    sizeof(err));
+	if (r == FIXTURES_EXISTING) {
+		txn_refuse(req, false, ERR_ALREADY_EXISTS, "%s", err);
+		return TXN_REPLIED;
+	}
+	if (r != 0) {
 		/* "request: $.users[0]: reason" reads well as a detail. */
 		txn_refuse(req, false, ERR_INVALID_ARGUMENT, "%s", err);
 		return TXN_REPLIED;
@@ -41,32 +54,72 @@ load(struct request *req, void *arg)
 	return STORE_OK;
 }
 
-static void
-add_count(struct json_object *o, const char *k, size_t v)
+/* 400 naming a member that is neither the fixture format's nor ours. */
+static int
+known_members_or_reply(struct request *req)
 {
-	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+	size_t n = sizeof(known_members) / sizeof(known_members[0]), i;
+
+	if (!json_object_is_type(req->json, json_type_object))
+		return 0;	/* reqparse says what is wrong */
+	json_object_object_foreach(req->json, name, v) {
+		(void)v;
+		for (i = 0; i < n && strcmp(name, known_members[i]) != 0; i++)
+			;
+		if (i == n) {
+			reply_error(req, ERR_INVALID_ARGUMENT, "unknown member "
+			    "'%.64s': a fixture document has projectId, mfa, "
+			    "testPhoneNumbers, tenants, users, "
+			    "pendingCredentials, smsSessions (or projects), and "
+			    "the request replace and onExisting", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* onExisting from the body, else the query; 400 for an unknown mode. */
+static int
+on_existing_or_reply(struct request *req, const char *body_value,
+    enum config_on_existing *out)
+{
+	const char *v = body_value ? body_value :
+	    http_server_query(req, "onExisting");
+
+	*out = CONFIG_ON_EXISTING_SKIP;
+	if (v == NULL || config_on_existing_parse(v, out) == 0)
+		return 0;
+	reply_error(req, ERR_INVALID_ARGUMENT, "onExisting must be "
+	    CONFIG_ON_EXISTING_NAMES ", not '%.32s'", v);
+	return -1;
 }
 
 void
 control_fixtures_load(struct request *req)
 {
 	struct load ld;
+	const char *on_existing = NULL;
+	enum config_on_existing mode;
 	struct reqparse_field f[] = {
 		{ "replace", RP_BOOL, &ld.replace },
+		{ "onExisting", RP_STRING, &on_existing },
 	};
-	struct json_object *body;
 
 	memset(&ld, 0, sizeof(ld));
-	if (reqparse_fields_or_reply(req, req->json, NULL, f, 1) ||
-	    txn_write_or_reply(req, load, &ld) != 0)
+	if (reqparse_fields_or_reply(req, req->json, NULL, f, 2) ||
+	    known_members_or_reply(req) ||
+	    on_existing_or_reply(req, on_existing, &mode))
 		return;
-	body = json_object_new_object();
-	add_count(body, "users", ld.counts.users);
-	add_count(body, "enrollments", ld.counts.enrollments);
-	add_count(body, "pendingCredentials", ld.counts.credentials);
-	add_count(body, "smsSessions", ld.counts.sessions);
-	add_count(body, "testPhoneNumbers", ld.counts.test_numbers);
-	add_count(body, "tenants", ld.counts.realms);
-	add_count(body, "skipped", ld.counts.skipped);
-	reply_json(req, 200, body);
+	if (fixtures_report_init(&ld.rep, mode) != 0) {
+		fixtures_report_free(&ld.rep);
+		reply_error(req, ERR_INTERNAL_ERROR, "out of memory");
+		return;
+	}
+	if (txn_write_or_reply(req, load, &ld) == 0) {
+		struct json_object *body = json_object_new_object();
+
+		fixtures_report_json(&ld.rep, body);
+		reply_json(req, 200, body);
+	}
+	fixtures_report_free(&ld.rep);
 }

@@ -39,7 +39,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fixtures_counts c, c2;
+	struct fixtures_report c, c2;
 	struct json_object *doc;
 	char err[1024];
 
@@ -53,7 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	clock_set_ms(&emu.clock, FUZZ_T0_MS);
 	if (store_begin(emu.store) != 0)
 		abort();
-	memset(&c, 0, sizeof(c));
+	if (fixtures_report_init(&c, CONFIG_ON_EXISTING_SKIP) != 0 ||
+	    fixtures_report_init(&c2, CONFIG_ON_EXISTING_SKIP) != 0)
+		abort();
 	err[0] = '\0';
 	if (fixtures_apply(&emu, "fuzz", doc, &c, err, sizeof(err)) != 0) {
 		if (strncmp(err, "fuzz: ", 6) != 0) {
@@ -62,7 +64,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		}
 	} else {
-		memset(&c2, 0, sizeof(c2));
 		err[0] = '\0';
 		if (fixtures_apply(&emu, "fuzz", doc, &c2, err,
 		    sizeof(err)) != 0) {
@@ -72,6 +73,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	store_rollback(emu.store);
+	fixtures_report_free(&c);
+	fixtures_report_free(&c2);
 	json_object_put(doc);
 	return 0;
 }

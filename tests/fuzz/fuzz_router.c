@@ -122,13 +122,14 @@ static void
 reset(struct variant *v)
 {
 	struct emu *e = &v->emu;
-	struct fixtures_counts c;
+	struct fixtures_report c;
 	char err[512];
 
 	/* The clock first: fixture lifetimes count from it. */
 	clock_freeze(&e->clock);
 	clock_set_ms(&e->clock, FUZZ_T0_MS);
-	if (store_begin(e->store) != 0 ||
+	if (fixtures_report_init(&c, CONFIG_ON_EXISTING_SKIP) != 0 ||
+	    store_begin(e->store) != 0 ||
 	    store_reset_all(e->store) != STORE_OK ||
 	    fixtures_apply(e, "fixtures/demo.json", demo_doc, &c, err,
 	    sizeof(err)) != 0 || store_commit(e->store) != 0) {
@@ -136,6 +137,7 @@ reset(struct variant *v)
 		    store_errmsg(e->store));
 		abort();
 	}
+	fixtures_report_free(&c);
 	faults_clear(&e->faults);
 	events_clear(&e->events);
 	v->dirty = 0;

@@ -186,10 +186,14 @@ test('POST /emulator/v1/fixtures loads a document at run time and answers with w
   const pw = expectOk(await signInWithPassword(d.url, 'ben@example.com', 'ben-password'));
   assert.equal(typeof pw.mfaPendingCredential, 'string');
   assert.deepEqual(expectOk(await getConfig(d.url, { tenant: 'tenant-b' })).mfa, { phone: false, totp: true });
-  // Two tenants were declared.
-  assert.deepEqual(counts, {
+  // Two tenants were declared. (fixtures_ops covers the per-project report.)
+  const { projects, warnings, skippedIds, replacedIds, ...top } = counts;
+  assert.deepEqual(top, {
     users: 3, enrollments: 4, pendingCredentials: 2, smsSessions: 0, testPhoneNumbers: 3, tenants: 2, skipped: 0,
+    replaced: 0,
   });
+  assert.equal(projects[PROJECT].users, 3);
+  assert.deepEqual([warnings, skippedIds, replacedIds], [[], [], []]);
 });
 
 test('a bad fixture document is refused whole: 400 INVALID_ARGUMENT naming $.users[1], and nothing from it is kept', async () => {

@@ -186,6 +186,30 @@ START_TEST(config_fixtures_env_comma_separated)
 }
 END_TEST
 
+START_TEST(config_fixtures_env_names_are_trimmed)
+{
+	setenv("MFAEMU_FIXTURES", " a.json,  b.json\t, c.json ", 1);
+	assert_loads(NULL);
+	ck_assert_uint_eq(cfg.nfixtures, 3);
+	ck_assert_str_eq(cfg.fixtures[0], "a.json");
+	ck_assert_str_eq(cfg.fixtures[1], "b.json");
+	ck_assert_str_eq(cfg.fixtures[2], "c.json");
+}
+END_TEST
+
+START_TEST(config_fixtures_on_existing_modes)
+{
+	assert_loads(NULL);
+	ck_assert_int_eq(cfg.fixtures_on_existing, CONFIG_ON_EXISTING_SKIP);
+	setenv("MFAEMU_FIXTURES_ON_EXISTING", "fail", 1);
+	assert_loads(NULL);
+	ck_assert_int_eq(cfg.fixtures_on_existing, CONFIG_ON_EXISTING_FAIL);
+	assert_loads(ARGS("--fixtures-on-existing", "replace"));
+	ck_assert_int_eq(cfg.fixtures_on_existing,
+	    CONFIG_ON_EXISTING_REPLACE);
+}
+END_TEST
+
 START_TEST(config_fixtures_flags_replace_env)
 {
 	setenv("MFAEMU_FIXTURES", "env1.json,env2.json", 1);
@@ -268,6 +292,15 @@ static const struct {
 	    "'x'" } },
 	{ NULL, NULL, { "--host", "" }, { "--host", "''" } },
 	{ NULL, NULL, { "--fixtures", "" }, { "--fixtures", "empty" } },
+	{ "MFAEMU_FIXTURES", "a.json,,b.json", { NULL }, { "MFAEMU_FIXTURES",
+	    "empty file name" } },
+	{ "MFAEMU_FIXTURES", "a.json, ", { NULL }, { "MFAEMU_FIXTURES",
+	    "empty file name" } },
+	{ NULL, NULL, { "--fixtures-on-existing", "overwrite" }, {
+	    "--fixtures-on-existing", "skip, replace or fail, got "
+	    "'overwrite'" } },
+	{ "MFAEMU_FIXTURES_ON_EXISTING", "SKIP", { NULL }, {
+	    "MFAEMU_FIXTURES_ON_EXISTING", "'SKIP'" } },
 	{ NULL, NULL, { "--nope" }, { "--nope", "unknown option" } },
 	{ NULL, NULL, { "--port", "1", "--loud" }, { "--loud",
 	    "unknown option" } },
@@ -330,6 +363,12 @@ START_TEST(config_help_exits)
 	ck_assert_ptr_nonnull(strstr(out, "MFAEMU_PORT"));
 	ck_assert_ptr_nonnull(strstr(out, "--fixtures"));
 
+	/* -h is --help. */
+	ck_assert_int_eq(load_capturing_stdout(ARGS("-h"), out,
+	    sizeof(out)), CONFIG_EXIT);
+	ck_assert_ptr_nonnull(strstr(out, "usage: mfaemu"));
+	ck_assert_ptr_nonnull(strstr(out, "--fixtures-on-existing MODE"));
+
 	/* --help wins over settings before it. */
 	ck_assert_int_eq(load_capturing_stdout(ARGS("--port", "1", "--help"),
 	    out, sizeof(out)), CONFIG_EXIT);
@@ -371,6 +410,8 @@ config_suite(void)
 	tcase_add_test(tc, config_flags_override_env);
 	tcase_add_test(tc, config_fixtures_flag_repeatable);
 	tcase_add_test(tc, config_fixtures_env_comma_separated);
+	tcase_add_test(tc, config_fixtures_env_names_are_trimmed);
+	tcase_add_test(tc, config_fixtures_on_existing_modes);
 	tcase_add_test(tc, config_fixtures_flags_replace_env);
 	tcase_add_test(tc, config_signing_key_inline_pem);
 	tcase_add_test(tc, config_unknown_option_hides_its_value);

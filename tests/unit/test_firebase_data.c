@@ -38,7 +38,7 @@ setup(void)
 {
 	struct json_object *doc = json_object_new_object(),
 	    *users = json_object_new_array();
-	struct fixtures_counts counts;
+	struct fixtures_report rep;
 
 	unit_emu_open(&emu, "test_firebase_data");
 	for (int i = 0; i < USERS; i++) {
@@ -55,8 +55,11 @@ setup(void)
 	    json_object_new_string(emu.cfg.project));
 	json_object_object_add(doc, "users", users);
 	ck_assert_int_eq(store_begin(emu.store), 0);
-	ck_assert_msg(fixtures_apply(&emu, "setup", doc, &counts, err,
+	ck_assert_int_eq(fixtures_report_init(&rep, CONFIG_ON_EXISTING_SKIP),
+	    0);
+	ck_assert_msg(fixtures_apply(&emu, "setup", doc, &rep, err,
 	    sizeof(err)) == 0, "%s", err);
+	fixtures_report_free(&rep);
 	ck_assert_int_eq(store_commit(emu.store), 0);
 	json_object_put(doc);
 

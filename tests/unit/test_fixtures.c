@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "clock.h"
 #include "config.h"
 #include "emu.h"
@@ -71,11 +73,25 @@ write_doc(const char *text)
 	return path;
 }
 
+/* Load the files with `mode` into `rep` (initialised here; caller frees). */
+static int
+load_report(const char *const *paths, size_t n, enum config_on_existing mode,
+    struct fixtures_report *rep)
+{
+	ck_assert_int_eq(fixtures_report_init(rep, mode), 0);
+	return fixtures_load_files(&emu, (char *const *)paths, n, rep, err,
+	    sizeof(err));
+}
+
 static int
 load(const char *const *paths, size_t n, struct fixtures_counts *counts)
 {
-	return fixtures_load_files(&emu, (char *const *)paths, n, counts, err,
-	    sizeof(err));
+	struct fixtures_report rep;
+	int r = load_report(paths, n, CONFIG_ON_EXISTING_SKIP, &rep);
+
+	*counts = rep.total;
+	fixtures_report_free(&rep);
+	return r;
 }
 
 static void
@@ -307,8 +323,7 @@ START_TEST(fixtures_no_files)
 	struct fixtures_counts c;
 
 	memset(&c, 0xff, sizeof(c));
-	ck_assert_int_eq(fixtures_load_files(&emu, NULL, 0, &c, err,
-	    sizeof(err)), 0);
+	ck_assert_int_eq(load(NULL, 0, &c), 0);
 	ck_assert_uint_eq(c.users, 0);
 	ck_assert_uint_eq(c.skipped, 0);
 }
@@ -520,6 +535,138 @@ START_TEST(fixtures_bad_document)
 }
 END_TEST
 
+/* The member `key` of project `p`'s counts (tenant t unless NULL). */
+static int64_t
+reported(const struct fixtures_report *rep, const char *p, const char *t,
+    const char *key)
+{
+	struct json_object *o = json_object_object_get(rep->projects, p);
+
+	if (t != NULL)
+		o = json_object_object_get(json_object_object_get(o,
+		    "byTenant"), t);
+	ck_assert_msg(json_object_object_get_ex(o, key, NULL), "no %s/%s %s",
+	    p, t ? t : "", key);
+	return json_object_get_int64(json_object_object_get(o, key));
+}
+
+/*
+ * Counts per project and tenant, and a warning naming the file and how to
+ * fix it for the project that is not the served one.
+ */
+START_TEST(fixtures_report_per_project_warns_other_project)
+{
+	struct fixtures_report rep;
+	const char *paths[2] = { DEMO, write_doc("{\"projectId\": "
+	    "\"other-project\", \"users\": [{\"localId\": \"o1\"}, "
+	    "{\"localId\": \"o2\"}], \"testPhoneNumbers\": "
+	    "{\"+15555550199\": \"123456\"}}") };
+	const char *w;
+
+	ck_assert_msg(load_report(paths, 2, CONFIG_ON_EXISTING_SKIP, &rep) ==
+	    0, "%s", err);
+	ck_assert_int_eq(reported(&rep, PROJECT, NULL, "users"), 5);
+	ck_assert_int_eq(reported(&rep, PROJECT, NULL, "tenants"), 1);
+	ck_assert_int_eq(reported(&rep, PROJECT, "tenant-a", "users"), 1);
+	ck_assert_int_eq(reported(&rep, "other-project", NULL, "users"), 2);
+	ck_assert_int_eq(reported(&rep, "other-project", NULL,
+	    "testPhoneNumbers"), 1);
+	ck_assert_uint_eq(rep.total.users, 7);
+	ck_assert_uint_eq(json_object_array_length(rep.warnings), 1);
+	w = json_object_get_string(json_object_array_get_idx(rep.warnings, 0));
+	ck_assert_msg(strstr(w, paths[1]) && strstr(w, "'other-project'") &&
+	    strstr(w, "apps using --project demo-project will not see") &&
+	    strstr(w, "\"projectId\": \"demo-project\"") &&
+	    strstr(w, "--project other-project"), "%s", w);
+	fixtures_report_free(&rep);
+}
+END_TEST
+
+/*
+ * onExisting replace: the fixture's user wins (password, profile,
+ * factors) and is listed; a used credential is loaded afresh.
+ */
+START_TEST(fixtures_replace_mode)
+{
+	struct fixtures_report rep;
+	const char *edited = write_doc("{\"users\": [{\"localId\": "
+	    "\"alice\", \"email\": \"alice@example.com\", \"password\": "
+	    "\"new-password\", \"displayName\": \"Alice 2\"}, "
+	    "{\"localId\": \"zed\"}]}");
+	uint8_t salt[64], hash[64];
+	size_t sl, hl;
+	struct store_user u;
+	struct store_enrollment e;
+	struct json_object *id;
+
+	load_demo(&rep.total);
+	ck_assert_msg(load_report(&edited, 1, CONFIG_ON_EXISTING_REPLACE, &rep)
+	    == 0, "%s", err);
+	ck_assert_uint_eq(rep.total.replaced, 1);
+	ck_assert_uint_eq(rep.total.users, 1);
+	ck_assert_uint_eq(json_object_array_length(rep.replaced_ids), 1);
+	id = json_object_array_get_idx(rep.replaced_ids, 0);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(id,
+	    "localId")), "alice");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(id,
+	    "projectId")), PROJECT);
+	fixtures_report_free(&rep);
+	begin();
+	stored_password("alice", salt, &sl, hash, &hl);
+	ck_assert_int_eq(password_verify("new-password", salt, sl, hash, hl),
+	    1);
+	ck_assert_int_eq(password_verify("alice-password", salt, sl, hash, hl),
+	    0);
+	find_user("", "alice", &u);
+	ck_assert_str_eq(u.display_name, "Alice 2");
+	/* Its factors are the fixture's: none; so are its credentials. */
+	ck_assert_int_eq(store_enrollment_get(emu.store, u.id, "alice-phone",
+	    &e), STORE_NOT_FOUND);
+	store_rollback(emu.store);
+}
+END_TEST
+
+/* onExisting fail: nothing loads, and the error names what exists. */
+START_TEST(fixtures_fail_mode)
+{
+	struct fixtures_report rep;
+	const char *doc = write_doc("{\"users\": [{\"localId\": \"new1\"}, "
+	    "{\"localId\": \"bob\"}, {\"localId\": \"erin\", "
+	    "\"tenantId\": \"tenant-a\"}]}");
+	struct store_user u;
+
+	load_demo(&rep.total);
+	ck_assert_int_eq(load_report(&doc, 1, CONFIG_ON_EXISTING_FAIL, &rep),
+	    FIXTURES_EXISTING);
+	fixtures_report_free(&rep);
+	ck_assert_msg(strstr(err, "2 entries are already stored") &&
+	    strstr(err, "localId bob in demo-project") &&
+	    strstr(err, "localId erin in demo-project/tenant-a"), "%s", err);
+	begin();
+	ck_assert_int_eq(store_user_find(emu.store, PROJECT, "", "new1", &u),
+	    STORE_NOT_FOUND);
+	store_rollback(emu.store);
+}
+END_TEST
+
+/* Count lines say "1 user" and "1 test number", "2 users". */
+START_TEST(fixtures_counts_text_grammar)
+{
+	struct fixtures_counts c = { .users = 1, .enrollments = 2,
+	    .test_numbers = 1 };
+	char text[256];
+
+	fixtures_counts_text(&c, text, sizeof(text));
+	ck_assert_str_eq(text, "1 user, 2 enrollments, 1 test number");
+	c = (struct fixtures_counts){ .users = 2, .enrollments = 1,
+	    .credentials = 1, .test_numbers = 3, .skipped = 4, .replaced = 1 };
+	fixtures_counts_text(&c, text, sizeof(text));
+	ck_assert_str_eq(text, "2 users, 1 enrollment, 1 pending credential, "
+	    "3 test numbers; 4 already stored, kept; 1 already stored, "
+	    "replaced");
+}
+END_TEST
+
 /* After a failed load the store takes a good one. */
 START_TEST(fixtures_failure_leaves_store_usable)
 {
@@ -553,6 +700,10 @@ fixtures_suite(void)
 	tcase_add_test(tc, fixtures_project_defaults_to_config);
 	tcase_add_loop_test(tc, fixtures_bad_document, 0, N(bad_docs));
 	tcase_add_test(tc, fixtures_failure_leaves_store_usable);
+	tcase_add_test(tc, fixtures_report_per_project_warns_other_project);
+	tcase_add_test(tc, fixtures_replace_mode);
+	tcase_add_test(tc, fixtures_fail_mode);
+	tcase_add_test(tc, fixtures_counts_text_grammar);
 	suite_add_tcase(s, tc);
 	return s;
 }
