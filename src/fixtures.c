@@ -53,6 +53,22 @@ fail(struct load *ld, const char *path, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * Every member of a document or tenant entry (`path`) is a setting or
+ * one of `extra`: a misspelt "user" would otherwise load nothing.
+ */
+static int
+known_members(struct load *ld, struct json_object *obj, const char *path,
+    const char *const *extra)
+{
+	char reason[512];
+
+	if (settings_known(obj, path, extra, reason, sizeof(reason)) == 0)
+		return 0;
+	snprintf(ld->err, ld->errlen, "%s: %s", ld->source, reason);
+	return -1;
+}
+
 /* One more of `key` in the realm, and in the total `*total`. */
 static void
 count(struct load *ld, const char *tenant, const char *key, size_t *total,
@@ -202,7 +218,10 @@ apply_tenant(struct load *ld, struct json_object *t, const char *path)
 		{ "testPhoneNumbers", RP_OBJECT, &numbers },
 	};
 
-	if (fields(ld, t, path, f, 3))
+	static const char *const members[] = { "tenantId", "testPhoneNumbers",
+	    NULL };
+
+	if (fields(ld, t, path, f, 3) || known_members(ld, t, path, members))
 		return -1;
 	if (!user_import_valid_tenant_id(id))
 		return fail(ld, path, "tenantId '%s' must be 1-%d letters, "
@@ -511,6 +530,26 @@ apply_lists(struct load *ld, struct json_object *doc, const char *base,
 	return 0;
 }
 
+/* A document's members besides the settings. */
+static const char *const doc_members[] = { "projectId", "testPhoneNumbers",
+	"tenants", "users", "pendingCredentials", "smsSessions", NULL };
+
+int
+fixtures_doc_known(struct json_object *doc, const char *const *more,
+    char *err, size_t errlen)
+{
+	const char *extra[16];
+	size_t n = 0;
+
+	for (size_t i = 0; doc_members[i] != NULL; i++)
+		extra[n++] = doc_members[i];
+	extra[n++] = "projects";
+	for (; more != NULL && *more != NULL && n < 15; more++)
+		extra[n++] = *more;
+	extra[n] = NULL;
+	return settings_known(doc, "$", extra, err, errlen);
+}
+
 /* One project's document (the top level, or an entry of "projects"). */
 static int
 apply_project(struct emu *emu, const char *source, struct json_object *doc,
@@ -537,7 +576,8 @@ apply_project(struct emu *emu, const char *source, struct json_object *doc,
 	char path[128];
 	int rc;
 
-	if (fields(&ld, doc, base, f, sizeof(f) / sizeof(f[0])))
+	if (fields(&ld, doc, base, f, sizeof(f) / sizeof(f[0])) ||
+	    known_members(&ld, doc, base, doc_members))
 		return -1;
 	ld.project = project ? project : emu->cfg.project;
 	if (!user_import_valid_id(ld.project)) {
@@ -593,9 +633,14 @@ fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
 	struct json_object *projects;
 	int r;
 
+	static const char *const only_projects[] = { "projects" };
+
 	if (!json_object_object_get_ex(doc, "projects", &projects) ||
 	    projects == NULL)
 		r = apply_project(emu, source, doc, "$", rep, err, errlen);
+	else if (reqparse_names_known(doc, "$", only_projects, 1, err,
+	    errlen) != 0)
+		r = -1;
 	else
 		r = apply_projects(emu, source, projects, rep, err, errlen);
 	if (r != 0)

@@ -22,6 +22,15 @@ struct json_object;
 #define FIXTURES_EXISTING (-2)	/* on_existing FAIL and entries stored */
 
 /*
+ * 0 when every top-level member of a fixture document is the format's
+ * (a setting, projectId, users, ..., projects) or one of `more`
+ * (NULL-terminated: a request's own members); else -1 with
+ * "$.member: unknown field (did you mean x?); ..." in err.
+ */
+int fixtures_doc_known(struct json_object *doc, const char *const *more,
+    char *err, size_t errlen);
+
+/*
  * Load one document (borrowed) inside the caller's store transaction,
  * adding to `rep` (fixtures_report_init; its on_existing says what
  * happens to entries already stored). `source` names it in errors and

@@ -351,8 +351,8 @@ settings_parse_lax(struct json_object *obj, struct store_realm *realm,
 #define KEYS_MAX 32
 
 int
-settings_known(struct json_object *obj, const char *const *extra, char *err,
-    size_t errlen)
+settings_known(struct json_object *obj, const char *prefix,
+    const char *const *extra, char *err, size_t errlen)
 {
 	const char *names[KEYS_MAX];
 	size_t n = 0;
@@ -373,7 +373,7 @@ settings_known(struct json_object *obj, const char *const *extra, char *err,
 	}
 	for (; extra != NULL && *extra != NULL && n < KEYS_MAX; extra++)
 		names[n++] = *extra;
-	return reqparse_names_known(obj, NULL, names, n, err, errlen);
+	return reqparse_names_known(obj, prefix, names, n, err, errlen);
 }
 
 void

@@ -67,11 +67,11 @@ int settings_parse_lax(struct json_object *obj, struct store_realm *realm,
 
 /*
  * 0 when every member of `obj` is a setting settings_parse reads or one
- * of `extra` (NULL-terminated, or NULL); else -1 with "member: unknown
- * field; ..." listing the valid ones in err.
+ * of `extra` (NULL-terminated, or NULL); else -1 with "prefix.member:
+ * unknown field; ..." listing the valid ones in err (prefix may be NULL).
  */
-int settings_known(struct json_object *obj, const char *const *extra,
-    char *err, size_t errlen);
+int settings_known(struct json_object *obj, const char *prefix,
+    const char *const *extra, char *err, size_t errlen);
 
 /*
  * Add the realm's own settings (only those set) to `obj` in the form

@@ -202,7 +202,7 @@ members_valid_or_reply(struct request *req, struct config_txn *c)
 	};
 	char err[768];
 
-	if (settings_known(req->json, extra, err, sizeof(err)) != 0) {
+	if (settings_known(req->json, NULL, extra, err, sizeof(err)) != 0) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
 		return -1;
 	}

@@ -18,13 +18,6 @@
 #include "reqparse.h"
 #include "store.h"
 
-/* The body's members: the fixture format's, and the request's own two. */
-static const char *const known_members[] = {
-	"projectId", "mfa", "testPhoneNumbers", "tenants", "users",
-	"pendingCredentials", "smsSessions", "projects", "replace",
-	"onExisting",
-};
-
 struct load {
 	int replace;
 	struct fixtures_report rep;
@@ -58,24 +51,14 @@ load(struct request *req, void *arg)
 static int
 known_members_or_reply(struct request *req)
 {
-	size_t n = sizeof(known_members) / sizeof(known_members[0]), i;
+	static const char *const own[] = { "replace", "onExisting", NULL };
+	char err[1024];
 
-	if (!json_object_is_type(req->json, json_type_object))
-		return 0;	/* reqparse says what is wrong */
-	json_object_object_foreach(req->json, name, v) {
-		(void)v;
-		for (i = 0; i < n && strcmp(name, known_members[i]) != 0; i++)
-			;
-		if (i == n) {
-			reply_error(req, ERR_INVALID_ARGUMENT, "unknown member "
-			    "'%.64s': a fixture document has projectId, mfa, "
-			    "testPhoneNumbers, tenants, users, "
-			    "pendingCredentials, smsSessions (or projects), and "
-			    "the request replace and onExisting", name);
-			return -1;
-		}
-	}
-	return 0;
+	if (!json_object_is_type(req->json, json_type_object) ||
+	    fixtures_doc_known(req->json, own, err, sizeof(err)) == 0)
+		return 0;	/* (reqparse says what is wrong with a non-object) */
+	reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
+	return -1;
 }
 
 /* onExisting from the body, else the query; 400 for an unknown mode. */
@@ -110,6 +93,11 @@ control_fixtures_load(struct request *req)
 	    known_members_or_reply(req) ||
 	    on_existing_or_reply(req, on_existing, &mode))
 		return;
+	/* The request's own members; the rest is a fixture document. */
+	if (json_object_is_type(req->json, json_type_object)) {
+		json_object_object_del(req->json, "replace");
+		json_object_object_del(req->json, "onExisting");
+	}
 	if (fixtures_report_init(&ld.rep, mode) != 0) {
 		fixtures_report_free(&ld.rep);
 		reply_error(req, ERR_INTERNAL_ERROR, "out of memory");

@@ -181,7 +181,7 @@ test('an unknown onExisting (body or query) is 400 naming the field and the vali
   }
   const bad = expectError(await control(d.url, 'POST', '/fixtures', { users: [], onExisitng: 'replace' }),
     400, 'INVALID_ARGUMENT');
-  assert.ok(bad.includes("'onExisitng'"), bad);
+  assert.ok(bad.includes('$.onExisitng: unknown field') && bad.includes('did you mean onExisting?'), bad);
   assert.deepEqual(usersOf((await exportState(d.url)).json), []);
   // users[] entries keep ignoring members mfaemu does not know (exports).
   const r = await loadFixtures(d.url, { users: [{ ...passwordUser('x'), someExportField: 1 }] });
@@ -250,6 +250,19 @@ test('--check fails naming an --export-on-exit folder that cannot be created (it
   const ok = await runDaemon(['--check', '--export-on-exit', fine], { timeoutMs: 5000 });
   assert.equal(ok.code, 0, ok.output);
   assert.ok(!fs.existsSync(fine));
+});
+
+test('a fixture file with a misspelt top-level member ("user") stops the check and the daemon naming it, rather than loading nothing', async () => {
+  const typo = writeFixture({ user: [passwordUser('x')] });
+  for (const args of [['--check', '--fixtures', typo], ['--port', '0', '--fixtures', typo]]) {
+    const r = await runDaemon(args, { timeoutMs: 5000 });
+    assert.equal(r.code, 1, r.output);
+    assert.ok(r.output.includes('$.user: unknown field (did you mean users?)'), r.output);
+  }
+  const nested = writeFixture({ projects: [{ projectId: 'p', users: [] }], tenants: [] });
+  const r = await runDaemon(['--check', '--fixtures', nested], { timeoutMs: 5000 });
+  assert.equal(r.code, 1, r.output);
+  assert.ok(r.output.includes('$.tenants: unknown field'), r.output);
 });
 
 // ---------------------------------------------------------------- flags
