@@ -115,10 +115,16 @@ function scanShellLine(line, stack) {
   return { continued, code: line.slice(0, end) };
 }
 
+/** The here-document delimiters a line of shell code opens (<<EOF, <<-'EOF'). */
+function heredocs(code) {
+  return [...code.matchAll(/(?<!<)<<(-?)\s*(['"]?)(\w+)\2/g)].map((m) => ({ strip: m[1] === '-', word: m[3] }));
+}
+
 /**
  * A shell text as units in order: {kind: 'blank' | 'comment' | 'command',
  * lines, first (0-based line)}. A command runs on past quotes, $( ), a
- * trailing backslash, |, && or || to the line that completes it.
+ * trailing backslash, |, && or || and here-documents to the line that
+ * completes it.
  */
 export function shellUnits(code) {
   const lines = code.replace(/\n$/, '').split('\n');
@@ -132,6 +138,12 @@ export function shellUnits(code) {
     for (; i < lines.length; i++) {
       unit.lines.push(lines[i]);
       const { continued, code: c } = scanShellLine(lines[i], stack);
+      for (const doc of stack.length ? [] : heredocs(c)) {
+        while (i + 1 < lines.length) {
+          unit.lines.push(lines[++i]);
+          if ((doc.strip ? lines[i].replace(/^\t+/, '') : lines[i]) === doc.word) break;
+        }
+      }
       if (stack.length === 0 && !continued && !/(\||&&)\s*$/.test(c)) break;
     }
     units.push(unit);

@@ -154,6 +154,20 @@ setInterval(() => {}, 1000);
 \`\`\`json
 {}
 \`\`\`
+
+## Files
+\`\`\`sh
+cat > doctest-users.json <<'EOF'
+{"users": [{"localId": "u9"}]}
+EOF
+curl -s -X POST http://127.0.0.1:9099/emulator/v1/fixtures \\
+  -H 'Content-Type: application/json' -d @doctest-users.json
+# {
+#   "users": 1,
+#   ...
+# }
+mfaemu --check --fixtures doctest-users.json
+\`\`\`
 `;
 
 test('self-test: a failing block and a stale reply fail, a marked block is skipped', async () => {
@@ -161,7 +175,7 @@ test('self-test: a failing block and a stale reply fail, a marked block is skipp
   const names = blocks.map((b) => `${b.heading} #${b.index}`);
   assert.deepEqual(names, ['Fails #1', 'Stale reply #1', 'Skipped #1', 'Fresh reply #1',
     'Client errors #1', 'Client errors #2', 'Client errors #3', 'JavaScript #1',
-    'JavaScript #2', 'JavaScript #3', 'Fixtures #1', 'Fixtures #2', 'Fixtures #3']);
+    'JavaScript #2', 'JavaScript #3', 'Fixtures #1', 'Fixtures #2', 'Fixtures #3', 'Files #1']);
   const results = [];
   for (const b of blocks) results.push(await runBlock(b, { timeoutMs: 5000 }));
   const status = Object.fromEntries(names.map((n, k) => [n, results[k].status]));
@@ -169,7 +183,7 @@ test('self-test: a failing block and a stale reply fail, a marked block is skipp
     'Fails #1': 'fail', 'Stale reply #1': 'fail', 'Skipped #1': 'skip', 'Fresh reply #1': 'pass',
     'Client errors #1': 'fail', 'Client errors #2': 'fail', 'Client errors #3': 'fail',
     'JavaScript #1': 'pass', 'JavaScript #2': 'fail', 'JavaScript #3': 'fail',
-    'Fixtures #1': 'fail', 'Fixtures #2': 'pass', 'Fixtures #3': 'fail',
+    'Fixtures #1': 'fail', 'Fixtures #2': 'pass', 'Fixtures #3': 'fail', 'Files #1': 'pass',
   }, JSON.stringify(results, null, 2));
   const reason = (n) => results[names.indexOf(n)].reason;
   assert.match(reason('Fails #1'), /exited 1/);
@@ -185,6 +199,8 @@ test('self-test: a failing block and a stale reply fail, a marked block is skipp
   assert.match(reason('JavaScript #3'), /did not finish within 5000 ms/);
   assert.match(reason('Fixtures #1'), /--check refuses/);
   assert.match(reason('Fixtures #3'), /malformed marker/);
+  // A block that writes a file leaves the source tree as it was.
+  assert.ok(!fs.existsSync(path.join(SOURCE_ROOT, 'doctest-users.json')));
 });
 
 test('self-test: replies match by keys at every level, "..." standing for what is elided', () => {
@@ -213,9 +229,14 @@ test('self-test: shell commands run on past quotes, $( ), backslashes and pipes'
     '# {"a": 1}',
     '',
     'echo "# not a comment" \'(\'',
+    "cat > users.json <<'EOF'",
+    '# {"users": []}',
+    '',
+    'EOF',
+    'jq . users.json',
   ].join('\n'));
   assert.deepEqual(units.map((u) => [u.kind, u.lines.length]),
-    [['command', 4], ['comment', 1], ['blank', 1], ['command', 1]]);
+    [['command', 4], ['comment', 1], ['blank', 1], ['command', 1], ['command', 4], ['command', 1]]);
   assert.deepEqual(shownReplies(units).map((r) => [r.unit, r.text]), [[0, '{"a": 1}']]);
   assert.equal(consoleToShell('$ curl -s x \\\n  -d y\n{"a": 1}\n$ true\n'),
     'curl -s x \\\n  -d y\n# {"a": 1}\ntrue\n');
