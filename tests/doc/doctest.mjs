@@ -467,8 +467,9 @@ function runProcess(cmd, args, { cwd, env, timeoutMs }) {
 const tail = (s, n = 3000) => (s.length > n ? `...${s.slice(-n)}` : s);
 
 function processFailure(r, what, timeoutMs) {
-  if (r.timedOut) return `${what} did not finish within ${timeoutMs} ms\nstdout:\n${tail(r.stdout)}\nstderr:\n${tail(r.stderr)}`;
-  if (r.code !== 0) return `${what} exited ${r.code ?? r.signal}\nstdout:\n${tail(r.stdout)}\nstderr:\n${tail(r.stderr)}`;
+  const output = `stdout:\n${tail(r.stdout)}\nstderr:\n${tail(r.stderr)}`;
+  if (r.timedOut) return `${what} did not finish within ${timeoutMs} ms\n${output}`;
+  if (r.code !== 0) return `${what} exited ${r.code ?? r.signal}\n${output}`;
   return null;
 }
 
