@@ -12,9 +12,17 @@ Docker engine. Subcommands:
   oci-healthcheck LAYOUT TAG ARGV_JSON INTERVAL TIMEOUT START RETRIES
                           add Docker's Healthcheck to an OCI image's config
                           (umoci has no flag for it)
+  oci-check LAYOUT TAG    the image config has no Volumes and a Healthcheck
   json-get PATH           print a field of the JSON on stdin (a.b.c)
   compose FILE            print the mfaemu and app services of compose.yaml
                           as bash assignments (needs python3-yaml)
+  docs-check DOCKERFILE CONFIG_C COMPOSE FILE...
+                          the docker commands of README-like FILEs (sh
+                          fences; CI YAML run/script steps and services)
+                          and COMPOSE's mfaemu service against the image:
+                          --rm, ports, MFAEMU_* variables, image name,
+                          `compose up -f docker/compose.yaml
+                          --abort-on-container-exit`
 
 Only the Dockerfile shapes that mfaemu's uses are understood; anything else
 is an error, so the verification never silently skips an instruction.
@@ -294,8 +302,9 @@ def parse_dockerfile(path):
         lint.append('ENV MFAEMU_HOST must be 0.0.0.0')
     if env.get('MFAEMU_PORT') not in ports or len(ports) != 1:
         lint.append('EXPOSE must be exactly the port of ENV MFAEMU_PORT')
-    if '/data' not in meta['VOLUME']:
-        lint.append('VOLUME must include /data')
+    if meta['VOLUME']:
+        lint.append('VOLUME leaves an anonymous volume behind each plain '
+                    '`docker run`; document -v NAME:/data instead')
     if not meta['STOPSIGNAL']:
         lint.append('STOPSIGNAL is missing')
     if hc is None:
@@ -420,29 +429,50 @@ def cmd_exec(args):
         return 127
 
 
-def cmd_oci_healthcheck(args):
-    layout, tag, argv_json, interval, timeout, start, retries = args
+def oci_blob(layout, digest):
+    algo, hexd = digest.split(':')
+    return os.path.join(layout, 'blobs', algo, hexd)
 
-    def blob(digest):
-        algo, hexd = digest.split(':')
-        return os.path.join(layout, 'blobs', algo, hexd)
 
-    def put(obj):
-        data = json.dumps(obj, separators=(',', ':')).encode()
-        digest = 'sha256:' + hashlib.sha256(data).hexdigest()
-        with open(blob(digest), 'wb') as f:
-            f.write(data)
-        return digest, len(data)
-
+def oci_image(layout, tag):
+    """(index, its descriptor of tag, manifest, image config)."""
     with open(os.path.join(layout, 'index.json')) as f:
         index = json.load(f)
     desc = next(d for d in index['manifests']
                 if d.get('annotations', {}).get(
                     'org.opencontainers.image.ref.name') == tag)
-    with open(blob(desc['digest'])) as f:
+    with open(oci_blob(layout, desc['digest'])) as f:
         manifest = json.load(f)
-    with open(blob(manifest['config']['digest'])) as f:
+    with open(oci_blob(layout, manifest['config']['digest'])) as f:
         config = json.load(f)
+    return index, desc, manifest, config
+
+
+def cmd_oci_check(args):
+    """The image config Docker would run: no Volumes (each `docker run`
+    would leave an anonymous volume), a Healthcheck."""
+    config = oci_image(args[0], args[1])[3].get('config', {})
+    bad = []
+    if config.get('Volumes'):
+        bad.append(f'Volumes {sorted(config["Volumes"])}')
+    if not config.get('Healthcheck'):
+        bad.append('no Healthcheck')
+    for b in bad:
+        print(f'  image config: {b}')
+    return 1 if bad else 0
+
+
+def cmd_oci_healthcheck(args):
+    layout, tag, argv_json, interval, timeout, start, retries = args
+
+    def put(obj):
+        data = json.dumps(obj, separators=(',', ':')).encode()
+        digest = 'sha256:' + hashlib.sha256(data).hexdigest()
+        with open(oci_blob(layout, digest), 'wb') as f:
+            f.write(data)
+        return digest, len(data)
+
+    index, desc, manifest, config = oci_image(layout, tag)
     config.setdefault('config', {})['Healthcheck'] = {
         'Test': ['CMD'] + json.loads(argv_json),
         'Interval': parse_duration(interval),
@@ -534,10 +564,254 @@ def cmd_compose(args):
     return 0
 
 
+RUN_VALUE_OPTS = {'-p', '--publish', '-e', '--env', '-v', '--volume',
+                  '--name', '--network', '-u', '--user', '--env-file', '-w',
+                  '--workdir', '--mount', '--add-host', '--entrypoint',
+                  '--health-cmd', '--health-interval', '--platform'}
+
+
+def shell_lines(text):
+    """Command lines of a shell snippet: continuations joined, comments
+    and blank lines dropped."""
+    out, buf = [], ''
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if line.endswith('\\'):
+            buf += line[:-1] + ' '
+            continue
+        line = (buf + line).strip()
+        buf = ''
+        if line and not line.startswith('#'):
+            out.append(line)
+    return out
+
+
+def snippets(path):
+    """The shell text of a file: a Markdown file's sh fences, a CI YAML
+    file's run/script strings (GitHub Actions, GitLab CI)."""
+    with open(path, encoding='utf-8') as f:
+        text = f.read()
+    if path.endswith('.md'):
+        return re.findall(r'^```(?:sh|shell|bash|console)\n(.*?)^```',
+                          text, re.M | re.S)
+    import yaml  # python3-yaml
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == 'run' and isinstance(v, str):
+                    found.append(v)
+                elif k in ('script', 'before_script', 'after_script'):
+                    found.extend(x for x in (v if isinstance(v, list)
+                                             else [v]) if isinstance(x, str))
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for x in node:
+                walk(x)
+    walk(yaml.safe_load(text))
+    return found
+
+
+def docker_commands(lines):
+    """[(verb, argv after the verb)] of every docker command in lines."""
+    cmds = []
+    for line in lines:
+        for part in re.split(r'&&|\|\||;|\|', line):
+            try:
+                words = shlex.split(part, comments=True)
+            except ValueError:
+                continue
+            while words and ('=' in words[0] or words[0] in ('sudo',
+                                                              'exec')):
+                words.pop(0)
+            if len(words) >= 2 and words[0] == 'docker':
+                if words[1] == 'compose' and len(words) > 2:
+                    cmds.append(('compose', words[2:]))
+                else:
+                    cmds.append((words[1], words[2:]))
+    return cmds
+
+
+class ImageFacts:
+    """What a docker run or a service may say about the image: its port,
+    the MFAEMU_* variables the daemon reads."""
+
+    def __init__(self, dockerfile, config_c):
+        info = parse_dockerfile(dockerfile)
+        self.ports = {p.split('/')[0] for p in info['IMG_EXPOSE']}
+        with open(config_c, encoding='utf-8') as f:
+            self.env = set(re.findall(r'"(MFAEMU_[A-Z0-9_]+)"', f.read()))
+
+    def check_port(self, where, spec, problems):
+        inside = str(spec).split('/')[0].split(':')[-1]
+        if inside not in self.ports:
+            problems.append(f'{where}: publishes container port {inside}; '
+                            f'the image listens on {sorted(self.ports)}')
+
+    def check_env(self, where, keys, problems):
+        for k in keys:
+            if k.startswith('MFAEMU_') and k not in self.env:
+                problems.append(f'{where}: {k} is no variable mfaemu reads')
+
+
+def check_run(facts, where, args, built, problems):
+    if '--rm' not in args:
+        problems.append(f'{where}: docker run without --rm')
+    image, env, vols, i = None, [], [], 0
+    while i < len(args):
+        a = args[i]
+        opt, eq, val = a.partition('=')
+        if a.startswith('-') and opt in RUN_VALUE_OPTS:
+            if not eq:
+                i += 1
+                val = args[i] if i < len(args) else ''
+            if opt in ('-p', '--publish'):
+                facts.check_port(where, val, problems)
+            elif opt in ('-e', '--env'):
+                env.append(val.split('=')[0])
+            elif opt in ('-v', '--volume'):
+                vols.append(val)
+        elif not a.startswith('-'):
+            image = a
+            break
+        i += 1
+    facts.check_env(where, env, problems)
+    if built and image not in built:
+        problems.append(f'{where}: runs image {image}, but the file builds '
+                        f'{sorted(built)}')
+    for v in vols:
+        if v.split(':')[1:2] == ['/data'] and 'MFAEMU_DB' not in env:
+            problems.append(f'{where}: mounts /data without -e MFAEMU_DB=/'
+                            'data/...: the store stays in memory')
+
+
+def check_build(where, args, problems):
+    """docker/Dockerfile of the repository, with the repository (its
+    parent's parent) as the build context."""
+    dockerfile = args[args.index('-f') + 1] if '-f' in args[:-1] else None
+    context = args[-1] if args else ''
+    want = os.path.normpath(os.path.join(context, 'docker/Dockerfile'))
+    if dockerfile is None or os.path.normpath(dockerfile) != want:
+        problems.append(f'{where}: docker build {" ".join(args)}: wants '
+                        f'-f {want} with the context {context}')
+
+
+def check_compose_cmd(where, args, problems):
+    if 'up' in args:
+        if args[:2] != ['-f', 'docker/compose.yaml']:
+            problems.append(f'{where}: docker compose up without '
+                            '-f docker/compose.yaml')
+        if '--abort-on-container-exit' not in args:
+            problems.append(f'{where}: docker compose up without '
+                            '--abort-on-container-exit (it would not end)')
+
+
+def check_services(facts, path, problems):
+    """The services: blocks of a CI file (GitHub Actions, GitLab CI)."""
+    import yaml  # python3-yaml
+    with open(path, encoding='utf-8') as f:
+        doc = yaml.safe_load(f)
+    for job_name, job in ((doc.get('jobs') or {}).items()
+                          if 'jobs' in doc else doc.items()):
+        if not isinstance(job, dict):
+            continue
+        svcs = job.get('services') or {}
+        items = svcs.items() if isinstance(svcs, dict) else enumerate(svcs)
+        for name, svc in items:
+            where = f'{path}: job {job_name}, service {name}'
+            if isinstance(svc, str):
+                svc = {'name': svc}
+            image = svc.get('image') or svc.get('name') or ''
+            if 'mfaemu' not in image:
+                continue
+            for p in svc.get('ports') or []:
+                facts.check_port(where, p, problems)
+            env = svc.get('env') or svc.get('variables') or {}
+            facts.check_env(where, env, problems)
+
+
+def cmd_docs_check(args):
+    """docs-check DOCKERFILE CONFIG_C COMPOSE FILE...: every docker run in
+    FILEs has --rm and what the image takes, runs the image the file
+    builds; every compose up names docker/compose.yaml and ends; CI
+    services and COMPOSE's mfaemu service fit the image."""
+    dockerfile, config_c, compose = args[:3]
+    facts = ImageFacts(dockerfile, config_c)
+    problems, counts = [], {}
+    for path in args[3:]:
+        cmds = docker_commands(l for s in snippets(path)
+                               for l in shell_lines(s))
+        built = set()
+        for verb, a in cmds:
+            if verb == 'build':
+                built |= {a[i + 1] for i, w in enumerate(a[:-1])
+                          if w in ('-t', '--tag')}
+                check_build(path, a, problems)
+        for verb, a in cmds:
+            counts[verb] = counts.get(verb, 0) + 1
+            if verb == 'run':
+                check_run(facts, path, a, built, problems)
+            elif verb == 'compose':
+                check_compose_cmd(path, a, problems)
+        if path.endswith(('.yml', '.yaml')):
+            check_services(facts, path, problems)
+    problems += compose_image_problems(facts, compose)
+    for p in problems:
+        print(f'  {p}')
+    print('  checked ' + ', '.join(f'{n} docker {v}' for v, n in
+                                   sorted(counts.items())))
+    return 1 if problems else 0
+
+
+def compose_image_problems(facts, path):
+    import yaml  # python3-yaml
+    base = os.path.dirname(os.path.abspath(path))
+    with open(path, encoding='utf-8') as f:
+        doc = yaml.safe_load(f)
+    emu = (doc.get('services') or {}).get('mfaemu') or {}
+    problems = []
+    for p in emu.get('ports') or []:
+        facts.check_port(f'{path} ports', p, problems)
+    env = emu.get('environment') or {}
+    env = env if isinstance(env, dict) else dict(
+        e.partition('=')[::2] for e in env)
+    facts.check_env(f'{path} environment', env, problems)
+    mounts = {}
+    for v in emu.get('volumes') or []:
+        parts = str(v).split(':')
+        if len(parts) < 2:
+            problems.append(f'{path}: volume {v!r} is anonymous')
+        elif parts[0].startswith(('.', '/')):
+            mounts[parts[1]] = os.path.join(base, parts[0])
+        elif parts[0] not in (doc.get('volumes') or {}):
+            problems.append(f'{path}: named volume {parts[0]} is not '
+                            'declared under volumes:')
+    for fx in str(env.get('MFAEMU_FIXTURES') or '').split(','):
+        host = next((os.path.join(src, os.path.relpath(fx, dst))
+                     for dst, src in mounts.items()
+                     if fx.startswith(dst + '/')), None)
+        if fx and (host is None or not os.path.isfile(host)):
+            problems.append(f'{path}: MFAEMU_FIXTURES {fx} is in no '
+                            'mounted folder')
+    hc = emu.get('healthcheck') or {}
+    for k in ('interval', 'timeout', 'start_period'):
+        if k in hc:
+            try:
+                parse_duration(str(hc[k]))
+            except DockerfileError as e:
+                problems.append(f'{path}: healthcheck {k}: {e}')
+    if not isinstance(hc.get('retries', 3), int):
+        problems.append(f'{path}: healthcheck retries is not a number')
+    return problems
+
+
 def main():
     cmds = {'parse': cmd_parse, 'context-check': cmd_context_check,
             'exec': cmd_exec, 'oci-healthcheck': cmd_oci_healthcheck,
-            'json-get': cmd_json_get, 'compose': cmd_compose}
+            'json-get': cmd_json_get, 'compose': cmd_compose,
+            'docs-check': cmd_docs_check, 'oci-check': cmd_oci_check}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         return 2

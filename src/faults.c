@@ -1,10 +1,12 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "faults.h"
+#include "phone.h"
 #include "reqparse.h"
 
 void
@@ -36,6 +38,21 @@ next_unit(struct faults *f)
 	return (double)(x >> 11) / (double)(1ULL << 53);
 }
 
+/*
+ * A double as the shortest text that reads back the same: 0.1, not
+ * json-c's 0.10000000000000001.
+ */
+static struct json_object *
+shortest_double(double d)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%.15g", d);
+	if (strtod(text, NULL) != d)
+		snprintf(text, sizeof(text), "%.17g", d);
+	return json_object_new_double_s(d, text);
+}
+
 static struct json_object *
 rule_json(const struct fault_rule *r)
 {
@@ -58,7 +75,7 @@ rule_json(const struct fault_rule *r)
 		json_object_object_add(o, "remaining",
 		    json_object_new_int64(r->remaining));
 	json_object_object_add(o, "probability",
-	    json_object_new_double(r->probability));
+	    shortest_double(r->probability));
 	if (r->has_error)
 		json_object_object_add(o, "error",
 		    json_object_new_string(errors_info(r->error)->code));
@@ -90,9 +107,11 @@ struct rule_spec {
 	const char *enrollment_id, *phone_number, *tenant_id;	/* match */
 	struct json_object *match;
 	int64_t count, latency;
+	double probability;
 	int drop;
 };
 
+/* Every member known, each of its type, the route given. */
 static int
 spec_parse(struct json_object *spec, struct rule_spec *s, char *err,
     size_t errlen)
@@ -108,14 +127,19 @@ spec_parse(struct json_object *spec, struct rule_spec *s, char *err,
 		    "accounts.mfaSignIn.start, a path, or \"*\"" },
 		{ "match", RP_OBJECT, &s->match, .sub = match, .nsub = 3 },
 		{ "count", RP_INT, &s->count },
+		{ "probability", RP_NUMBER, &s->probability },
 		{ "error", RP_STRING, &s->error },
 		{ "latencyMs", RP_INT, &s->latency },
 		{ "drop", RP_BOOL, &s->drop },
 	};
+	const size_t n = sizeof(fields) / sizeof(fields[0]);
 
 	memset(s, 0, sizeof(*s));
 	s->count = -1;
-	return reqparse_fields(spec, NULL, fields, 6, err, errlen);
+	s->probability = 1.0;
+	if (reqparse_fields_known(spec, NULL, fields, n, err, errlen))
+		return -1;
+	return reqparse_fields(spec, NULL, fields, n, err, errlen);
 }
 
 static int
@@ -124,28 +148,32 @@ copy_field(char *dst, size_t cap, const char *src, const char *name,
 {
 	if (src == NULL)
 		return 0;
+	if (*src == '\0')
+		return bad(err, errlen, "%s: must not be empty (leave it out "
+		    "to match any)", name);
 	if (strlen(src) >= cap)
-		return bad(err, errlen, "%s is longer than %zu characters",
+		return bad(err, errlen, "%s: longer than %zu characters",
 		    name, cap - 1);
 	strcpy(dst, src);
 	return 0;
 }
 
-/* Which requests the rule matches. */
+/* Which requests the rule matches; the route as `resolve` names it. */
 static int
-rule_match(struct fault_rule *r, const struct rule_spec *s, char *err,
-    size_t errlen)
+rule_match(struct fault_rule *r, const struct rule_spec *s,
+    faults_route_resolver resolve, char *err, size_t errlen)
 {
-	if (copy_field(r->route, sizeof(r->route), s->route, "route", err,
-	    errlen) ||
-	    copy_field(r->enrollment_id, sizeof(r->enrollment_id),
+	if (resolve(s->route, r->route, sizeof(r->route), err, errlen) != 0)
+		return -1;
+	if (s->phone_number != NULL && !phone_valid(s->phone_number))
+		return bad(err, errlen, "match.phoneNumber: '%.40s' is not an "
+		    "E.164 number like +15555550101", s->phone_number);
+	return copy_field(r->enrollment_id, sizeof(r->enrollment_id),
 	    s->enrollment_id, "match.mfaEnrollmentId", err, errlen) ||
 	    copy_field(r->phone_number, sizeof(r->phone_number),
 	    s->phone_number, "match.phoneNumber", err, errlen) ||
 	    copy_field(r->tenant_id, sizeof(r->tenant_id), s->tenant_id,
-	    "match.tenantId", err, errlen))
-		return -1;
-	return 0;
+	    "match.tenantId", err, errlen) ? -1 : 0;
 }
 
 /* How often the rule fires: `count` times, each with `probability`. */
@@ -153,21 +181,14 @@ static int
 rule_odds(struct fault_rule *r, struct json_object *spec,
     const struct rule_spec *s, char *err, size_t errlen)
 {
-	struct json_object *pv;
-
 	if (json_object_object_get_ex(spec, "count", NULL) && s->count < 1)
-		return bad(err, errlen, "count must be at least 1 (omit it "
+		return bad(err, errlen, "count: must be at least 1 (omit it "
 		    "for no limit)");
 	r->remaining = s->count;
-	r->probability = 1.0;
-	if (!json_object_object_get_ex(spec, "probability", &pv) || pv == NULL)
-		return 0;
-	if (!json_object_is_type(pv, json_type_double) &&
-	    !json_object_is_type(pv, json_type_int))
-		return bad(err, errlen, "probability must be a number");
-	r->probability = json_object_get_double(pv);
+	r->probability = s->probability;
 	if (!(r->probability > 0.0 && r->probability <= 1.0))
-		return bad(err, errlen, "probability must be in (0, 1]");
+		return bad(err, errlen, "probability: must be more than 0 and "
+		    "at most 1");
 	return 0;
 }
 
@@ -178,27 +199,28 @@ rule_effect(struct fault_rule *r, const struct rule_spec *s, char *err,
 {
 	if (s->error != NULL) {
 		if (errors_lookup(s->error, &r->error) != 0)
-			return bad(err, errlen, "error '%.60s' is not a code "
+			return bad(err, errlen, "error: '%.60s' is not a code "
 			    "mfaemu knows (e.g. QUOTA_EXCEEDED, "
-			    "INTERNAL_ERROR, SERVICE_UNAVAILABLE)", s->error);
+			    "INTERNAL_ERROR, SERVICE_UNAVAILABLE; GET "
+			    "/emulator/v1/catalog lists them all)", s->error);
 		r->has_error = true;
 	}
 	if (s->latency < 0 || s->latency > 60000)
-		return bad(err, errlen, "latencyMs must be 0-60000");
+		return bad(err, errlen, "latencyMs: must be 0-60000");
 	r->latency_ms = (unsigned)s->latency;
 	r->drop = s->drop == 1;
 	if (!r->has_error && r->latency_ms == 0 && !r->drop)
 		return bad(err, errlen, "give an effect: error, latencyMs or "
 		    "drop");
 	if (r->drop && r->has_error)
-		return bad(err, errlen, "a dropped connection gets no error "
-		    "reply: give drop or error, not both");
+		return bad(err, errlen, "drop: a dropped connection gets no "
+		    "error reply: give drop or error, not both");
 	return 0;
 }
 
 struct json_object *
-faults_add(struct faults *f, struct json_object *spec, char *err,
-    size_t errlen)
+faults_add(struct faults *f, struct json_object *spec,
+    faults_route_resolver resolve, char *err, size_t errlen)
 {
 	struct rule_spec s;
 	struct fault_rule r;
@@ -206,7 +228,7 @@ faults_add(struct faults *f, struct json_object *spec, char *err,
 
 	memset(&r, 0, sizeof(r));
 	if (spec_parse(spec, &s, err, errlen) ||
-	    rule_match(&r, &s, err, errlen) ||
+	    rule_match(&r, &s, resolve, err, errlen) ||
 	    rule_odds(&r, spec, &s, err, errlen) ||
 	    rule_effect(&r, &s, err, errlen))
 		return NULL;

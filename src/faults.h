@@ -1,7 +1,8 @@
 /*
  * Fault injection: rules the control plane sets and the router applies
  * before a handler runs. A rule names a route (its method name, like
- * "accounts.mfaSignIn.start", its path, or "*"), may match request fields
+ * "accounts.mfaSignIn.start", its path pattern, or "*": the control plane
+ * turns the forms users paste into these), may match request fields
  * (mfaEnrollmentId, phone number, tenantId), fires `count` times or with a
  * probability, and answers with a Google error, adds latency, or drops the
  * connection. One mutex guards the list; the rule count is also atomic, so
@@ -68,11 +69,20 @@ void faults_init(struct faults *f);
 void faults_destroy(struct faults *f);
 
 /*
- * Add a rule from its JSON form (borrowed). On success returns the rule as
- * JSON (new, owned); on a bad rule NULL with the reason in err.
+ * What a rule's "route" names, as the rule keeps it: "*", a route's name
+ * or its path pattern (the routes are the router's, above this module).
+ * 0 with it in out, or -1 with "route: why" in err.
+ */
+typedef int (*faults_route_resolver)(const char *given, char *out,
+    size_t outlen, char *err, size_t errlen);
+
+/*
+ * Add a rule from its JSON form (borrowed): every member known and of its
+ * type, the route as `resolve` names it. On success returns the rule as
+ * JSON (new, owned); on a bad rule NULL with "field: reason" in err.
  */
 struct json_object *faults_add(struct faults *f, struct json_object *spec,
-    char *err, size_t errlen);
+    faults_route_resolver resolve, char *err, size_t errlen);
 
 /* 0 when a rule with that id was removed, -1 when there is none. */
 int faults_remove(struct faults *f, uint64_t id);

@@ -17,6 +17,7 @@
 #include "fieldmask.h"
 #include "http_server.h"
 #include "log.h"
+#include "portable.h"
 
 /*
  * Past the body limit, bodies announced (Content-Length) up to this size are
@@ -92,6 +93,56 @@ http_server_query(struct request *req, const char *name)
 	    json_object_object_get_ex(req->form_query, name, &f))
 		v = json_object_get_string(f);
 	return v;
+}
+
+static bool
+name_in(const char *name, const char *const *known)
+{
+	for (; *known != NULL; known++) {
+		if (strcmp(name, *known) == 0)
+			return true;
+	}
+	return false;
+}
+
+struct query_scan {
+	const char *const *known;
+	const char *unknown;
+};
+
+static enum MHD_Result
+scan_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_scan *qs = cls;
+
+	(void)kind;
+	(void)value;
+	if (name_in(key, qs->known))
+		return MHD_YES;
+	qs->unknown = key;
+	return MHD_NO;
+}
+
+const char *
+http_server_query_unknown(struct request *req, const char *const *known)
+{
+	struct query_scan qs = { known, NULL };
+
+	if (req->conn != NULL)
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND,
+		    scan_arg, &qs);
+	for (const char *const *q = req->query_pairs; req->conn == NULL &&
+	    q && q[0] && qs.unknown == NULL; q += 2)
+		scan_arg(&qs, MHD_GET_ARGUMENT_KIND, q[0], q[1]);
+	if (qs.unknown == NULL && req->form_query != NULL) {
+		json_object_object_foreach(req->form_query, key, v) {
+			(void)v;
+			if (!name_in(key, known))
+				return key;
+		}
+	}
+	return qs.unknown;
 }
 
 /* What the router needs from MHD, read once the request is complete. */
@@ -345,7 +396,7 @@ listen_socket(const char *host, unsigned port, int *family, char *err,
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		int one = 1;
 
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		fd = socket_cloexec(ai->ai_family, ai->ai_socktype,
 		    ai->ai_protocol);
 		if (fd < 0) {
 			saved = errno;
@@ -386,9 +437,8 @@ http_server_start(const struct config *cfg, struct emu *emu,
     const struct http_server_app *app, char *err, size_t errlen)
 {
 	struct http_server *srv;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC |
-	    MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    portable_mhd_poll_flag() | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	int family = AF_INET;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {

@@ -135,7 +135,8 @@ struct http_server;
 
 /*
  * Bind cfg's host and port and serve requests with `app`: cfg->threads
- * MHD worker threads, each with its own epoll loop, and cfg's connection
+ * MHD worker threads, each with its own epoll loop (poll, or select, where
+ * the system or libmicrohttpd has no epoll), and cfg's connection
  * limits. `emu` (borrowed, opaque here) goes into every request; cfg and
  * app must outlive the server. On failure returns NULL and writes a
  * reason into err.
@@ -152,6 +153,14 @@ void http_server_stop(struct http_server *srv);
 
 /* A query parameter (borrowed, valid while the handler runs) or NULL. */
 const char *http_server_query(struct request *req, const char *name);
+
+/*
+ * The name of a query parameter (of the URL, or of a form body standing
+ * for it) that is not in `known` (NULL-terminated), or NULL when every one
+ * is (borrowed, like http_server_query's).
+ */
+const char *http_server_query_unknown(struct request *req,
+    const char *const *known);
 
 /*
  * Queue a response on the request's connection, with CORS and the

@@ -1,5 +1,9 @@
 /* mfaemu: command line, start-up, signals and shutdown. */
+#include "sysdeps.h"
+
+#ifdef HAVE_MALLOC_TRIM
 #include <malloc.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,9 +49,11 @@ load_data(struct emu *emu, char *err, size_t errlen)
 	 * the heap they grew (about 16 bytes per byte of JSON): give it back
 	 * (0.2 s for 100,000 users; --check exits instead).
 	 */
+#ifdef HAVE_MALLOC_TRIM
 	if ((cfg->nfixtures > 0 || cfg->import_dir != NULL) &&
 	    !cfg->check_only)
 		malloc_trim(0);
+#endif
 	return 0;
 }
 
@@ -83,6 +89,81 @@ print_token_setup(const struct config *cfg, unsigned port)
 	    "\"none\" for its project, or --id-token-alg none)\n");
 }
 
+#ifdef HAVE_SIGTIMEDWAIT
+/*
+ * Wait for SIGINT or SIGTERM (blocked in every thread: see main), pruning
+ * the store every EMU_PRUNE_INTERVAL meanwhile. Returns the signal.
+ */
+static int
+wait_for_stop(struct emu *emu, const sigset_t *stop_signals)
+{
+	for (;;) {
+		struct timespec tick = { .tv_sec = EMU_PRUNE_INTERVAL };
+		int sig = sigtimedwait(stop_signals, NULL, &tick);
+
+		if (sig == SIGINT || sig == SIGTERM)
+			return sig;
+		emu_prune(emu);
+	}
+}
+#else
+/*
+ * Without sigtimedwait() (macOS): a thread takes the stop signal with
+ * sigwait() and wakes the main thread, which prunes on a timed wait.
+ */
+struct stop_wait {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const sigset_t *set;
+	int sig;
+};
+
+static void *
+stop_waiter(void *arg)
+{
+	struct stop_wait *w = arg;
+	int sig = 0;
+
+	while (sig != SIGINT && sig != SIGTERM)
+		if (sigwait(w->set, &sig) != 0)
+			sig = 0;
+	pthread_mutex_lock(&w->mu);
+	w->sig = sig;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int
+wait_for_stop(struct emu *emu, const sigset_t *stop_signals)
+{
+	struct stop_wait w = { PTHREAD_MUTEX_INITIALIZER,
+	    PTHREAD_COND_INITIALIZER, stop_signals, 0 };
+	pthread_t waiter;
+	struct timespec at;
+
+	if (pthread_create(&waiter, NULL, stop_waiter, &w) != 0) {
+		log_warn("no signal thread: expired rows are not pruned");
+		stop_waiter(&w);
+		return w.sig;
+	}
+	pthread_mutex_lock(&w.mu);
+	while (w.sig == 0) {
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_sec += EMU_PRUNE_INTERVAL;
+		if (pthread_cond_timedwait(&w.cv, &w.mu, &at) != 0 &&
+		    w.sig == 0) {
+			pthread_mutex_unlock(&w.mu);
+			emu_prune(emu);
+			pthread_mutex_lock(&w.mu);
+		}
+	}
+	pthread_mutex_unlock(&w.mu);
+	pthread_join(waiter, NULL);
+	return w.sig;
+}
+#endif
+
 /*
  * Serve until SIGINT or SIGTERM (blocked in every thread: see main), the
  * main thread tidying the store meanwhile; then stop and export. Returns
@@ -105,14 +186,7 @@ serve(struct emu *emu, const sigset_t *stop_signals)
 	    strchr(emu->cfg.host, ':') ? "]" : "", http_server_port(srv));
 	print_token_setup(&emu->cfg, http_server_port(srv));
 	fflush(stdout);
-	for (;;) {
-		struct timespec tick = { .tv_sec = EMU_PRUNE_INTERVAL };
-
-		sig = sigtimedwait(stop_signals, NULL, &tick);
-		if (sig == SIGINT || sig == SIGTERM)
-			break;
-		emu_prune(emu);
-	}
+	sig = wait_for_stop(emu, stop_signals);
 	log_info("%s received, shutting down", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM");
 	http_server_stop(srv);
@@ -161,7 +235,7 @@ main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	/*
 	 * Block the stop signals before any thread starts, so every thread
-	 * inherits the mask and only serve()'s sigtimedwait() sees them.
+	 * inherits the mask and only serve()'s wait_for_stop() sees them.
 	 */
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);

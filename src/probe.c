@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 
+#include "portable.h"
 #include "probe.h"
 
 #define PROBE_TIMEOUT_MS 2000
@@ -38,7 +39,7 @@ probe_run(const char *host, unsigned port)
 	snprintf(portstr, sizeof(portstr), "%u", port);
 	if (getaddrinfo(target, portstr, &hints, &res) != 0)
 		return 1;
-	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
+	fd = socket_cloexec(res->ai_family, res->ai_socktype, 0);
 	if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0)
 		goto out;
 	snprintf(req, sizeof(req), "GET / HTTP/1.1\r\nHost: %s\r\n"

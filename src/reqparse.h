@@ -26,6 +26,7 @@ enum reqparse_type {
 	 * saturates to it) or an integral string
 	 */
 	RP_INT,
+	RP_NUMBER,	/* slot: double *; a JSON number, integer or not */
 };
 
 /*
@@ -105,6 +106,29 @@ int reqparse_fields(struct json_object *obj, const char *prefix,
  */
 int reqparse_fields_or_reply(struct request *req, struct json_object *obj,
     const char *prefix, const struct reqparse_field *fields, size_t n);
+
+/*
+ * Strict bodies (the control plane's): 0 when every member of `obj` is a
+ * field of `fields`, and every member of the objects present that have a
+ * nested table (`sub`) one of theirs; else -1 with "path: unknown field
+ * (did you mean x?); the fields of prefix are a, b, c" in err.
+ */
+int reqparse_fields_known(struct json_object *obj, const char *prefix,
+    const struct reqparse_field *fields, size_t n, char *err, size_t errlen);
+
+/* The same against a list of `n` names. */
+int reqparse_names_known(struct json_object *obj, const char *prefix,
+    const char *const *names, size_t n, char *err, size_t errlen);
+
+/*
+ * The one of `n` names that `s` most likely misspells, for a "did you
+ * mean" hint: equal but for case, a few letters off, its start
+ * ("latency" of "latencyMs"), or its last dotted parts ("mfaSignIn.start"
+ * of "accounts.mfaSignIn.start").
+ * NULL when none is close.
+ */
+const char *reqparse_closest(const char *s, const char *const *names,
+    size_t n);
 
 /* 1 when a string slot is unset or empty (proto3: "" is unset). */
 int reqparse_empty(const char *s);

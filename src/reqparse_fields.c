@@ -2,10 +2,13 @@
  * Field tables: the type of each member of a parsed request, its slot, and
  * whether it is required (declared in reqparse.h).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -26,6 +29,8 @@ type_name(enum reqparse_type t)
 		return "TYPE_BOOL";
 	case RP_INT:
 		return "TYPE_INT64";
+	case RP_NUMBER:
+		return "TYPE_DOUBLE";
 	}
 	return "TYPE_UNKNOWN";
 }
@@ -92,6 +97,11 @@ take(struct json_object *v, const struct reqparse_field *f)
 			return parse_int_string(json_object_get_string(v),
 			    (int64_t *)f->slot);
 		return -1;
+	case RP_NUMBER:
+		if (jt != json_type_double && jt != json_type_int)
+			return -1;
+		*(double *)f->slot = json_object_get_double(v);
+		return 0;
 	}
 	return -1;
 }
@@ -202,6 +212,7 @@ is_missing(struct json_object *obj, const struct reqparse_field *f)
 		return *(struct json_object **)f->slot == NULL;
 	case RP_BOOL:
 	case RP_INT:
+	case RP_NUMBER:
 		break;
 	}
 	return member(obj, f->name) == NULL;
@@ -302,6 +313,128 @@ reqparse_array_holds(struct json_object *list, const char *s)
 
 		if (v != NULL && strcmp(v, s) == 0)
 			return 1;
+	}
+	return 0;
+}
+
+/* Names longer than this are never "close" to anything. */
+#define CLOSE_MAX 128
+
+/* Levenshtein distance, ignoring ASCII case; SIZE_MAX for long names. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[CLOSE_MAX + 1];
+
+	if (la > CLOSE_MAX || lb > CLOSE_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (tolower(
+			    (unsigned char)a[i - 1]) != tolower(
+			    (unsigned char)b[j - 1]));
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* 1 when `s` is the last dotted parts of `name`. */
+static int
+is_tail(const char *name, const char *s)
+{
+	size_t ln = strlen(name), ls = strlen(s);
+
+	return ls > 0 && ls < ln && name[ln - ls - 1] == '.' &&
+	    strcasecmp(name + ln - ls, s) == 0;
+}
+
+const char *
+reqparse_closest(const char *s, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	/* A third of the letters wrong, at least two, is still a typo. */
+	size_t limit = strlen(s) / 3 > 2 ? strlen(s) / 3 : 2;
+	size_t best_d = SIZE_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = is_tail(names[i], s) ? 0 : strlen(s) >= 4 &&
+		    strncasecmp(names[i], s, strlen(s)) == 0 ? 1 :
+		    edit_distance(s, names[i]);
+
+		if (d <= limit && d < best_d) {
+			best = names[i];
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+int
+reqparse_names_known(struct json_object *obj, const char *prefix,
+    const char *const *names, size_t n, char *err, size_t errlen)
+{
+	json_object_object_foreach(obj, key, v) {
+		const char *near;
+		size_t i, used;
+		char path[256];
+
+		(void)v;
+		for (i = 0; i < n && strcmp(key, names[i]) != 0; i++)
+			;
+		if (i < n)
+			continue;
+		field_path(path, sizeof(path), prefix, key);
+		near = reqparse_closest(key, names, n);
+		used = (size_t)snprintf(err, errlen, "%.200s: unknown "
+		    "field%s%s%s; the fields%s%s are ", path, near ?
+		    " (did you mean " : "", near ? near : "", near ? "?)" : "",
+		    prefix ? " of " : "", prefix ? prefix : "");
+		for (i = 0; i < n && used < errlen; i++)
+			used += (size_t)snprintf(err + used, errlen - used,
+			    "%s%s", i ? ", " : "", names[i]);
+		return -1;
+	}
+	return 0;
+}
+
+/* Most fields a table of one object has. */
+#define FIELDS_MAX 64
+
+int
+reqparse_fields_known(struct json_object *obj, const char *prefix,
+    const struct reqparse_field *fields, size_t n, char *err, size_t errlen)
+{
+	const char *names[FIELDS_MAX] = { NULL };
+	char path[256];
+
+	if (n > FIELDS_MAX)
+		n = FIELDS_MAX;
+	for (size_t i = 0; i < n; i++)
+		names[i] = fields[i].name;
+	if (reqparse_names_known(obj, prefix, names, n, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *v = member(obj, fields[i].name);
+
+		if (fields[i].sub == NULL || v == NULL ||
+		    !json_object_is_type(v, json_type_object))
+			continue;
+		field_path(path, sizeof(path), prefix, fields[i].name);
+		if (reqparse_fields_known(v, path, fields[i].sub,
+		    fields[i].nsub, err, errlen) != 0)
+			return -1;
 	}
 	return 0;
 }

@@ -168,10 +168,37 @@ static const struct flag_setting flag_settings[] = {
 };
 #define NFLAG (sizeof(flag_settings) / sizeof(flag_settings[0]))
 
-/* Apply the flags of `obj` present (null: unset); -1 with err if bad. */
+/* The names of `object`'s flags, into names (NFLAG); how many. */
+static size_t
+flag_names(const char *object, const char **names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < NFLAG; i++) {
+		if (strcmp(flag_settings[i].object, object) == 0)
+			names[n++] = flag_settings[i].name;
+	}
+	return n;
+}
+
+/* 0 when every member of the flag object `o` is one of its flags. */
 static int
-parse_flags(struct json_object *obj, struct store_realm *realm, char *err,
+flags_known(struct json_object *o, const char *object, char *err,
     size_t errlen)
+{
+	const char *names[NFLAG];
+
+	return reqparse_names_known(o, object, names, flag_names(object,
+	    names), err, errlen);
+}
+
+/*
+ * Apply the flags of `obj` present (null: unset); -1 with err if bad.
+ * `strict`: their objects hold nothing else.
+ */
+static int
+parse_flags(struct json_object *obj, struct store_realm *realm, int strict,
+    char *err, size_t errlen)
 {
 	for (size_t i = 0; i < NFLAG; i++) {
 		const struct flag_setting *fs = &flag_settings[i];
@@ -186,6 +213,8 @@ parse_flags(struct json_object *obj, struct store_realm *realm, char *err,
 			    "{\"%s\": false}", fs->object, fs->name);
 			return -1;
 		}
+		if (strict && flags_known(o, fs->object, err, errlen) != 0)
+			return -1;
 		if (!json_object_object_get_ex(o, fs->name, &v))
 			continue;
 		if (v != NULL && !json_object_is_type(v, json_type_boolean)) {
@@ -223,38 +252,50 @@ add_flags(struct json_object *obj, const struct store_realm *realm,
 	}
 }
 
-int
-settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
-    size_t errlen)
+/* "mfa": {"phone", "totp"}; `strict`: nothing else in it. */
+static int
+parse_mfa(struct json_object *obj, struct store_realm *realm, int strict,
+    char *err, size_t errlen)
 {
-	struct json_object *mfa, *v;
+	struct json_object *mfa;
 	int phone = -1, totp = -1;
 	struct reqparse_field mf[] = {
 		{ "phone", RP_BOOL, &phone },
 		{ "totp", RP_BOOL, &totp },
 	};
+	char reason[200];
 
-	if (json_object_object_get_ex(obj, "mfa", &mfa) && mfa != NULL) {
-		char reason[200];
-
-		if (!json_object_is_type(mfa, json_type_object)) {
-			snprintf(err, errlen, "mfa: must be an object like "
-			    "{\"phone\": true, \"totp\": true}");
-			return -1;
-		}
-		if (reqparse_fields(mfa, NULL, mf, 2, reason,
-		    sizeof(reason))) {
-			const char *at = strstr(reason, "Invalid value at ");
-
-			snprintf(err, errlen, "mfa: %s (phone and totp are "
-			    "true or false)", at ? at : reason);
-			return -1;
-		}
-		if (phone >= 0)
-			realm->mfa_phone = phone;
-		if (totp >= 0)
-			realm->mfa_totp = totp;
+	if (!json_object_object_get_ex(obj, "mfa", &mfa) || mfa == NULL)
+		return 0;
+	if (!json_object_is_type(mfa, json_type_object)) {
+		snprintf(err, errlen, "mfa: must be an object like "
+		    "{\"phone\": true, \"totp\": true}");
+		return -1;
 	}
+	if (strict && reqparse_fields_known(mfa, "mfa", mf, 2, err,
+	    errlen) != 0)
+		return -1;
+	if (reqparse_fields(mfa, NULL, mf, 2, reason, sizeof(reason))) {
+		const char *at = strstr(reason, "Invalid value at ");
+
+		snprintf(err, errlen, "mfa: %s (phone and totp are "
+		    "true or false)", at ? at : reason);
+		return -1;
+	}
+	if (phone >= 0)
+		realm->mfa_phone = phone;
+	if (totp >= 0)
+		realm->mfa_totp = totp;
+	return 0;
+}
+
+/* The integer settings of `obj` present (null: unset). */
+static int
+parse_ints(struct json_object *obj, struct store_realm *realm, char *err,
+    size_t errlen)
+{
+	struct json_object *v;
+
 	for (size_t i = 0; i < NINT; i++) {
 		const struct int_setting *is = &int_settings[i];
 		int *slot = (int *)((char *)realm + is->offset);
@@ -277,10 +318,62 @@ settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
 		}
 		*slot = (int)n + is->stored_plus_one;
 	}
-	if (parse_alg(obj, realm, err, errlen) != 0 ||
+	return 0;
+}
+
+static int
+parse_all(struct json_object *obj, struct store_realm *realm, int strict,
+    char *err, size_t errlen)
+{
+	if (parse_mfa(obj, realm, strict, err, errlen) != 0 ||
+	    parse_ints(obj, realm, err, errlen) != 0 ||
+	    parse_alg(obj, realm, err, errlen) != 0 ||
 	    parse_project_number(obj, realm, err, errlen) != 0)
 		return -1;
-	return parse_flags(obj, realm, err, errlen);
+	return parse_flags(obj, realm, strict, err, errlen);
+}
+
+int
+settings_parse(struct json_object *obj, struct store_realm *realm, char *err,
+    size_t errlen)
+{
+	return parse_all(obj, realm, 1, err, errlen);
+}
+
+int
+settings_parse_lax(struct json_object *obj, struct store_realm *realm,
+    char *err, size_t errlen)
+{
+	return parse_all(obj, realm, 0, err, errlen);
+}
+
+/* Most top-level members a settings object may have. */
+#define KEYS_MAX 32
+
+int
+settings_known(struct json_object *obj, const char *const *extra, char *err,
+    size_t errlen)
+{
+	const char *names[KEYS_MAX];
+	size_t n = 0;
+
+	names[n++] = "mfa";
+	for (size_t i = 0; i < NINT; i++)
+		names[n++] = int_settings[i].name;
+	names[n++] = "idTokenAlg";
+	names[n++] = "projectNumber";
+	for (size_t i = 0; i < NFLAG; i++) {
+		size_t j;
+
+		for (j = 0; j < i && strcmp(flag_settings[j].object,
+		    flag_settings[i].object) != 0; j++)
+			;
+		if (j == i)
+			names[n++] = flag_settings[i].object;
+	}
+	for (; extra != NULL && *extra != NULL && n < KEYS_MAX; extra++)
+		names[n++] = *extra;
+	return reqparse_names_known(obj, NULL, names, n, err, errlen);
 }
 
 void

@@ -50,9 +50,27 @@ void settings_effective(const struct config *cfg,
  * Firebase Auth Emulator's "signIn":
  * {"allowDuplicateEmails"} and "emailPrivacyConfig":
  * {"enableImprovedEmailPrivacy"}; null resets a value to the default.
- * On a bad value returns -1 with "member: reason" in err.
+ * The objects among them (mfa, signIn, emailPrivacyConfig) hold only
+ * their settings. On a bad value or member returns -1 with
+ * "member: reason" ("mfa.sms: unknown field; ...") in err.
  */
 int settings_parse(struct json_object *obj, struct store_realm *realm,
+    char *err, size_t errlen);
+
+/*
+ * The same for a Google resource body (the Admin API's config), whose
+ * signIn and emailPrivacyConfig carry Google's other members: those are
+ * ignored.
+ */
+int settings_parse_lax(struct json_object *obj, struct store_realm *realm,
+    char *err, size_t errlen);
+
+/*
+ * 0 when every member of `obj` is a setting settings_parse reads or one
+ * of `extra` (NULL-terminated, or NULL); else -1 with "member: unknown
+ * field; ..." listing the valid ones in err.
+ */
+int settings_known(struct json_object *obj, const char *const *extra,
     char *err, size_t errlen);
 
 /*

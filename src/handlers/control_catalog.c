@@ -10,6 +10,7 @@
 
 #include "emu.h"
 #include "errors.h"
+#include "handlers/control_common.h"
 #include "handlers/handlers.h"
 #include "http_server.h"
 #include "reply.h"
@@ -76,8 +77,11 @@ catalog_errors(void)
 void
 control_catalog(struct request *req)
 {
-	struct json_object *body = json_object_new_object();
+	struct json_object *body;
 
+	if (control_query_or_reply(req, NULL))
+		return;
+	body = json_object_new_object();
 	json_object_object_add(body, "routes", catalog_routes());
 	json_object_object_add(body, "errors", catalog_errors());
 	reply_json(req, 200, body);

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "emu.h"
+#include "handlers/control_common.h"
 #include "handlers/handlers.h"
 #include "http_server.h"
 #include "reply.h"
@@ -46,7 +47,8 @@ reply_clock(struct request *req)
 void
 control_clock_get(struct request *req)
 {
-	reply_clock(req);
+	if (control_query_or_reply(req, NULL) == 0)
+		reply_clock(req);
 }
 
 /* 400 unless the body asks for a move the clock can make. */
@@ -112,8 +114,9 @@ control_clock_set(struct request *req)
 	};
 
 	m.has_at = json_object_object_get_ex(req->json, "nowMillis", NULL);
-	if (reqparse_fields_or_reply(req, req->json, NULL, f,
-	    sizeof(f) / sizeof(f[0])) || move_valid_or_reply(req, &m))
+	if (control_query_or_reply(req, NULL) ||
+	    control_fields_or_reply(req, f, sizeof(f) / sizeof(f[0])) ||
+	    move_valid_or_reply(req, &m))
 		return;
 	if (m.reset == 1) {
 		clock_unfreeze(c);

@@ -7,7 +7,15 @@
 #include "handlers/txn.h"
 #include "http_server.h"
 #include "reply.h"
+#include "reqparse.h"
 #include "store.h"
+
+/* Parameters every route takes (sysparams.c reads them). */
+static const char *const system_params[] = { "key", "alt", "prettyPrint",
+    "fields", "$.xgafv" };
+#define NSYSTEM (sizeof(system_params) / sizeof(system_params[0]))
+/* Most parameters a control route takes, beside the system ones. */
+#define PARAMS_MAX 8
 
 const char *
 control_tenant(struct request *req)
@@ -30,6 +38,91 @@ control_bool_param_or_reply(struct request *req, const char *name, int *out)
 	reply_error(req, ERR_INVALID_ARGUMENT, "%s must be true or false, "
 	    "not '%.32s'", name, v);
 	return -1;
+}
+
+int
+control_fields_or_reply(struct request *req,
+    const struct reqparse_field *fields, size_t n)
+{
+	char err[768];
+
+	if (reqparse_fields_known(req->json, NULL, fields, n, err,
+	    sizeof(err)) != 0) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
+		return -1;
+	}
+	return reqparse_fields_or_reply(req, req->json, NULL, fields, n);
+}
+
+int
+control_query_or_reply(struct request *req, const char *const *names)
+{
+	const char *known[PARAMS_MAX + NSYSTEM + 1], *bad, *near;
+	size_t n = 0, own;
+	char list[256] = "";
+
+	for (; names != NULL && names[n] != NULL && n < PARAMS_MAX; n++)
+		known[n] = names[n];
+	own = n;
+	for (size_t i = 0; i < NSYSTEM; i++)
+		known[n++] = system_params[i];
+	known[n] = NULL;
+	if ((bad = http_server_query_unknown(req, known)) == NULL)
+		return 0;
+	for (size_t i = 0, used = 0; i < own && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used,
+		    "%s%s", i ? ", " : "", known[i]);
+	near = reqparse_closest(bad, known, n);
+	reply_error(req, ERR_INVALID_ARGUMENT, "%.100s: unknown query "
+	    "parameter%s%s%s; this route takes %s%s the system parameters "
+	    "key, alt, prettyPrint, fields and $.xgafv", bad, near ?
+	    " (did you mean " : "", near ? near : "", near ? "?)" : "",
+	    own ? list : "only", own ? " and" : "");
+	return -1;
+}
+
+int
+control_include_tenants_or_reply(struct request *req, int *out)
+{
+	if (control_bool_param_or_reply(req, "includeTenants", out))
+		return -1;
+	if (*out && *control_tenant(req) != '\0') {
+		reply_error(req, ERR_INVALID_ARGUMENT, "includeTenants: a "
+		    "tenant has no tenants; ask the project's outbox "
+		    "(/emulator/v1/projects/%.128s/...)", req->captures[0]);
+		return -1;
+	}
+	return 0;
+}
+
+struct tenant_visit {
+	struct request *req;
+	int (*fn)(struct request *req, const char *tenant, void *arg);
+	void *arg;
+	int r;
+};
+
+static int
+visit_tenant(const struct store_realm *realm, void *arg)
+{
+	struct tenant_visit *tv = arg;
+
+	if (realm->tenant_id[0] == '\0' ||
+	    strcmp(realm->project_id, tv->req->captures[0]) != 0)
+		return 0;
+	tv->r = tv->fn(tv->req, realm->tenant_id, tv->arg);
+	return tv->r != STORE_OK;
+}
+
+int
+control_each_tenant(struct request *req,
+    int (*fn)(struct request *req, const char *tenant, void *arg),
+    void *arg)
+{
+	struct tenant_visit tv = { req, fn, arg, STORE_OK };
+	int r = store_realm_list(req->emu->store, visit_tenant, &tv);
+
+	return r != STORE_OK ? r : tv.r;
 }
 
 int

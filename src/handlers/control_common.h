@@ -6,7 +6,10 @@
 #ifndef MFAEMU_HANDLERS_CONTROL_COMMON_H
 #define MFAEMU_HANDLERS_CONTROL_COMMON_H
 
+#include <stddef.h>
+
 struct json_object;
+struct reqparse_field;
 struct request;
 
 /* The path's tenant, or "" for the project (borrowed). */
@@ -18,6 +21,36 @@ const char *control_tenant(struct request *req);
  */
 int control_bool_param_or_reply(struct request *req, const char *name,
     int *out);
+
+/*
+ * A control body, strictly: 400 INVALID_ARGUMENT naming a member that is
+ * not in `fields` (nested tables too) and listing those that are, then
+ * reqparse_fields_or_reply's checks.
+ */
+int control_fields_or_reply(struct request *req,
+    const struct reqparse_field *fields, size_t n);
+
+/*
+ * 400 INVALID_ARGUMENT naming a query parameter that is neither in `names`
+ * (NULL-terminated; NULL for none) nor a system parameter (key, alt,
+ * prettyPrint, fields, $.xgafv), and listing those that are.
+ */
+int control_query_or_reply(struct request *req, const char *const *names);
+
+/*
+ * An outbox listing's ?includeTenants=true into *out: the project's
+ * tenants' entries too; 400 INVALID_ARGUMENT when it is not true or
+ * false, or is asked of a tenant's outbox.
+ */
+int control_include_tenants_or_reply(struct request *req, int *out);
+
+/*
+ * Inside a transaction: fn for each tenant of the path's project, in id
+ * order, until one returns other than STORE_OK; that store result.
+ */
+int control_each_tenant(struct request *req,
+    int (*fn)(struct request *req, const char *tenant, void *arg),
+    void *arg);
 
 /* 400 INVALID_ARGUMENT when the path's ids are too long to be stored. */
 int control_realm_ids_or_reply(struct request *req);

@@ -116,7 +116,8 @@ control_config_get(struct request *req)
 {
 	struct config_txn c = { 0 };
 
-	if (control_realm_ids_or_reply(req))
+	if (control_query_or_reply(req, NULL) ||
+	    control_realm_ids_or_reply(req))
 		return;
 	reply_config(req, &c, txn_write_or_reply(req, read_config, &c));
 }
@@ -174,6 +175,47 @@ write_config(struct request *req, void *arg)
 	return list_numbers(req, c);
 }
 
+static int
+id_mismatch(struct request *req, const char *name, const char *given,
+    const char *path)
+{
+	reply_error(req, ERR_INVALID_ARGUMENT, "%s: '%.128s' is not the "
+	    "path's '%.128s' (the path says whose config this is)", name,
+	    given, path);
+	return -1;
+}
+
+/*
+ * 400 unless every member is a setting or one GET shows (so a config read
+ * can be sent back), the ids being the path's.
+ */
+static int
+members_valid_or_reply(struct request *req, struct config_txn *c)
+{
+	static const char *const extra[] = { "testPhoneNumbers", "projectId",
+	    "tenantId", NULL };
+	const char *project = NULL, *tenant = NULL;
+	struct reqparse_field f[] = {
+		{ "testPhoneNumbers", RP_OBJECT, &c->new_numbers },
+		{ "projectId", RP_STRING, &project },
+		{ "tenantId", RP_STRING, &tenant },
+	};
+	char err[768];
+
+	if (settings_known(req->json, extra, err, sizeof(err)) != 0) {
+		reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
+		return -1;
+	}
+	if (reqparse_fields_or_reply(req, req->json, NULL, f, 3))
+		return -1;
+	if (project != NULL && strcmp(project, req->captures[0]) != 0)
+		return id_mismatch(req, "projectId", project, req->captures[0]);
+	if (tenant != NULL && strcmp(tenant, control_tenant(req)) != 0)
+		return id_mismatch(req, "tenantId", tenant,
+		    control_tenant(req));
+	return 0;
+}
+
 /*
  * PATCH .../config: the settings members given (others kept); a
  * "testPhoneNumbers" object replaces the realm's test numbers. Creates
@@ -183,12 +225,10 @@ void
 control_config_patch(struct request *req)
 {
 	struct config_txn c = { 0 };
-	struct reqparse_field f[] = {
-		{ "testPhoneNumbers", RP_OBJECT, &c.new_numbers },
-	};
 
-	if (control_realm_ids_or_reply(req) ||
-	    reqparse_fields_or_reply(req, req->json, NULL, f, 1) ||
+	if (control_query_or_reply(req, NULL) ||
+	    control_realm_ids_or_reply(req) ||
+	    members_valid_or_reply(req, &c) ||
 	    numbers_valid_or_reply(req, c.new_numbers))
 		return;
 	reply_config(req, &c, txn_write_or_reply(req, write_config, &c));

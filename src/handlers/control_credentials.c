@@ -4,12 +4,14 @@
  * so a test can start at the second.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "emu.h"
 #include "handlers/account.h"
+#include "handlers/control_common.h"
 #include "handlers/handlers.h"
 #include "handlers/txn.h"
 #include "http_server.h"
@@ -25,6 +27,75 @@ struct mint {
 	struct store_credential cred;
 };
 
+/* Where else a user with the local id is: another realm of the project. */
+struct elsewhere {
+	struct store *st;
+	const struct mint *m;
+	const char *project;
+	char tenant[STORE_ID_MAX + 1];	/* the realm found */
+	int found;
+	int r;			/* a store failure */
+};
+
+static int
+look_in_realm(const struct store_realm *realm, void *arg)
+{
+	struct elsewhere *e = arg;
+	struct store_user u;
+
+	/* The project itself is looked at first (it may have no row). */
+	if (strcmp(realm->project_id, e->project) != 0 ||
+	    realm->tenant_id[0] == '\0' ||
+	    strcmp(realm->tenant_id, e->m->tenant) == 0)
+		return 0;
+	e->r = store_user_find(e->st, e->project, realm->tenant_id,
+	    e->m->local_id, &u);
+	if (e->r == STORE_NOT_FOUND) {
+		e->r = STORE_OK;
+		return 0;
+	}
+	e->found = e->r == STORE_OK;
+	snprintf(e->tenant, sizeof(e->tenant), "%s", realm->tenant_id);
+	return 1;
+}
+
+/*
+ * USER_NOT_FOUND naming the realm asked for and, when the project has a
+ * user with that local id in another realm, where it is and how to ask.
+ */
+static int
+no_user(struct request *req, const struct mint *m)
+{
+	struct elsewhere e = { .st = req->emu->store, .m = m,
+	    .project = req->captures[0] };
+	struct store_user u;
+	char hint[400] = "";
+
+	if (*m->tenant != '\0') {
+		e.r = store_user_find(e.st, e.project, "", m->local_id, &u);
+		e.found = e.r == STORE_OK;
+		if (e.r == STORE_NOT_FOUND)
+			e.r = STORE_OK;
+	}
+	if (e.r == STORE_OK && !e.found &&
+	    store_realm_list(e.st, look_in_realm, &e) != STORE_OK)
+		e.r = STORE_ERROR;
+	if (e.r != STORE_OK)
+		return STORE_ERROR;
+	if (e.found && e.tenant[0] == '\0')
+		snprintf(hint, sizeof(hint), "; a user '%.128s' is in the "
+		    "project itself: leave out \"tenantId\"", m->local_id);
+	else if (e.found)
+		snprintf(hint, sizeof(hint), "; a user '%.128s' is in tenant "
+		    "'%s': pass \"tenantId\": \"%s\"", m->local_id, e.tenant,
+		    e.tenant);
+	txn_refuse(req, false, ERR_USER_NOT_FOUND, "no user '%.128s' in "
+	    "%s%.128s%sproject '%.128s'%s", m->local_id, *m->tenant ?
+	    "tenant '" : "", m->tenant, *m->tenant ? "' of " : "",
+	    req->captures[0], hint);
+	return TXN_REPLIED;
+}
+
 static int
 mint(struct request *req, void *arg)
 {
@@ -34,13 +105,8 @@ mint(struct request *req, void *arg)
 
 	r = store_user_find(emu->store, req->captures[0], m->tenant,
 	    m->local_id, &m->user);
-	if (r == STORE_NOT_FOUND) {
-		txn_refuse(req, false, ERR_USER_NOT_FOUND, "no user '%.128s' "
-		    "in project '%.128s'%s%.128s", m->local_id,
-		    req->captures[0], *m->tenant ? ", tenant " : "",
-		    m->tenant);
-		return TXN_REPLIED;
-	}
+	if (r == STORE_NOT_FOUND)
+		return no_user(req, m);
 	if (r != STORE_OK)
 		return r;
 	if (account_mint_credential(emu, &m->user, "password", m->expires_in,
@@ -79,7 +145,8 @@ control_credentials_mint(struct request *req)
 		{ "expiresIn", RP_INT, &m.expires_in },
 	};
 
-	if (reqparse_fields_or_reply(req, req->json, NULL, f, 3))
+	if (control_query_or_reply(req, NULL) ||
+	    control_fields_or_reply(req, f, 3))
 		return;
 	if (m.expires_in < 0 || m.expires_in > 10LL * 365 * 86400) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "expiresIn must be "

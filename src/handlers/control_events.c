@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "emu.h"
+#include "handlers/control_common.h"
 #include "handlers/handlers.h"
 #include "http_server.h"
 #include "reply.h"
@@ -33,10 +34,13 @@ query_count(struct request *req, const char *name, int64_t dflt)
 void
 control_events_list(struct request *req)
 {
+	static const char *const params[] = { "limit", "after", NULL };
 	int64_t limit = query_count(req, "limit", 0);
 	int64_t after = query_count(req, "after", 0);
 	struct json_object *body;
 
+	if (control_query_or_reply(req, params))
+		return;
 	if (limit < 0 || after < 0) {
 		reply_error(req, ERR_INVALID_ARGUMENT, "limit and after are "
 		    "non-negative integers");
@@ -51,6 +55,8 @@ control_events_list(struct request *req)
 void
 control_events_clear(struct request *req)
 {
+	if (control_query_or_reply(req, NULL))
+		return;
 	events_clear(&req->emu->events);
 	reply_json(req, 200, json_object_new_object());
 }

@@ -25,7 +25,8 @@ clear(struct request *req, void *arg)
 void
 control_oob_codes_clear(struct request *req)
 {
-	if (control_realm_ids_or_reply(req) ||
+	if (control_query_or_reply(req, NULL) ||
+	    control_realm_ids_or_reply(req) ||
 	    txn_write_or_reply(req, clear, NULL) != 0)
 		return;
 	reply_json(req, 200, json_object_new_object());

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "emu.h"
+#include "handlers/control_common.h"
 #include "handlers/handlers.h"
 #include "handlers/txn.h"
 #include "http_server.h"
@@ -111,7 +112,8 @@ control_refresh_tokens_list(struct request *req)
 	struct store_user u;
 	int r;
 
-	if (ids_or_reply(req) || txn_begin_or_reply(req) != 0)
+	if (control_query_or_reply(req, NULL) || ids_or_reply(req) ||
+	    txn_begin_or_reply(req) != 0)
 		return;
 	r = store_user_find(st, req->captures[0], tenant, local_id, &u);
 	if (r == STORE_NOT_FOUND) {

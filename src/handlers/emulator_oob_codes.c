@@ -1,9 +1,11 @@
 /*
- * GET /emulator/v1/projects/{p}[/tenants/{t}]/oobCodes[?includeUsed=true]:
- * the realm's out-of-band codes (the emails accounts:sendOobCode "sent"),
- * oldest first, in the Firebase Auth Emulator's shape. A code leaves the
- * list once used or expired; includeUsed keeps those too, flagged.
- * (Emptying it is mfaemu's own: control_oob_codes.c.)
+ * GET /emulator/v1/projects/{p}[/tenants/{t}]/oobCodes[?includeUsed=true]
+ * [&includeTenants=true]: the realm's out-of-band codes (the emails
+ * accounts:sendOobCode "sent"), oldest first, in the Firebase Auth
+ * Emulator's shape. A code leaves the list once used or expired;
+ * includeUsed keeps those too, flagged. includeTenants adds the
+ * project's tenants' codes after the project's own, each with its
+ * tenantId. (Emptying it is mfaemu's own: control_oob_codes.c.)
  */
 #include <json-c/json.h>
 
@@ -18,6 +20,8 @@ struct oob_listing {
 	struct json_object *codes;
 	int include_used;
 	int64_t now;
+	int tenants;		/* includeTenants: codes say their tenant */
+	const char *tenant;	/* the realm being listed */
 };
 
 static int
@@ -38,25 +42,43 @@ add_code(const struct store_oob *o, void *arg)
 	if (o->new_email[0] != '\0')
 		json_object_object_add(item, "newEmail",
 		    json_object_new_string(o->new_email));
+	if (l->tenants && *l->tenant != '\0')
+		json_object_object_add(item, "tenantId",
+		    json_object_new_string(l->tenant));
 	control_add_flag(item, "used", used);
 	control_add_flag(item, "expired", expired && !used);
 	json_object_array_add(l->codes, item);
 	return 0;
 }
 
+/* Inside the transaction: one realm's codes. A store result. */
+static int
+list_realm(struct request *req, const char *tenant, void *arg)
+{
+	struct oob_listing *l = arg;
+
+	l->tenant = tenant;
+	return store_oob_list(req->emu->store, req->captures[0], tenant,
+	    add_code, l);
+}
+
 void
 emulator_oob_codes_list(struct request *req)
 {
-	struct store *st = req->emu->store;
+	static const char *const params[] = { "includeUsed", "includeTenants",
+	    NULL };
 	struct oob_listing l = { 0 };
 	int r;
 
-	if (control_realm_ids_or_reply(req) ||
+	if (control_query_or_reply(req, params) ||
+	    control_realm_ids_or_reply(req) ||
 	    control_bool_param_or_reply(req, "includeUsed", &l.include_used) ||
+	    control_include_tenants_or_reply(req, &l.tenants) ||
 	    txn_begin_at_or_reply(req, &l.now) != 0)
 		return;
 	l.codes = json_object_new_array();
-	r = store_oob_list(st, req->captures[0], control_tenant(req), add_code,
-	    &l);
+	r = list_realm(req, control_tenant(req), &l);
+	if (r == STORE_OK && l.tenants)
+		r = control_each_tenant(req, list_realm, &l);
 	control_reply_list(req, r, "oobCodes", l.codes);
 }

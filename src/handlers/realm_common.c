@@ -292,7 +292,7 @@ realm_switches_parse(struct json_object *body, const char *const *names,
 	int r;
 
 	realm_copy_members(picked, body, names);
-	r = settings_parse(picked, realm, err, errlen);
+	r = settings_parse_lax(picked, realm, err, errlen);
 	json_object_put(picked);
 	return r;
 }

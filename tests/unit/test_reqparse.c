@@ -670,6 +670,90 @@ START_TEST(reqparse_empty_values)
 }
 END_TEST
 
+START_TEST(reqparse_fields_number)
+{
+	char err[256];
+	double d = -1;
+	const struct reqparse_field f[] = { { "p", RP_NUMBER, &d } };
+	struct json_object *o = parse("{\"p\":0.25}", err, sizeof(err));
+
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, 1, err, sizeof(err)), 0);
+	ck_assert(d == 0.25);
+	json_object_put(o);
+	o = parse("{\"p\":1}", err, sizeof(err));
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, 1, err, sizeof(err)), 0);
+	ck_assert(d == 1.0);
+	json_object_put(o);
+	o = parse("{\"p\":\"0.5\"}", err, sizeof(err));
+	ck_assert_int_eq(reqparse_fields(o, NULL, f, 1, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "'p' (TYPE_DOUBLE)"));
+	json_object_put(o);
+}
+END_TEST
+
+/* A strict body: members not in the table, at any level, are named. */
+static const struct {
+	const char *doc;
+	const char *err;	/* NULL: accepted */
+} known_cases[] = {
+	{ "{\"route\":\"*\",\"match\":{\"tenantId\":\"t\"}}", NULL },
+	{ "{\"route\":\"*\",\"match\":null}", NULL },
+	{ "{\"rout\":\"*\"}", "rout: unknown field (did you mean route?); "
+	    "the fields are route, count, match" },
+	{ "{\"COUNT\":1}", "COUNT: unknown field (did you mean count?); the "
+	    "fields are route, count, match" },
+	{ "{\"zzz\":1}", "zzz: unknown field; the fields are route, count, "
+	    "match" },
+	{ "{\"match\":{\"phone\":\"+1\"}}", "match.phone: unknown field "
+	    "(did you mean phoneNumber?); the fields of match are "
+	    "phoneNumber, tenantId" },
+};
+
+START_TEST(reqparse_fields_known_names_the_member)
+{
+	char err[256] = "";
+	const char *a, *b;
+	struct json_object *m;
+	const struct reqparse_field sub[] = {
+		{ "phoneNumber", RP_STRING, &a },
+		{ "tenantId", RP_STRING, &b },
+	};
+	const struct reqparse_field f[] = {
+		{ "route", RP_STRING, &a },
+		{ "count", RP_INT, &b },
+		{ "match", RP_OBJECT, &m, .sub = sub, .nsub = 2 },
+	};
+	struct json_object *o = parse(known_cases[_i].doc, err, sizeof(err));
+	int r = reqparse_fields_known(o, NULL, f, N(f), err, sizeof(err));
+
+	json_object_put(o);
+	if (known_cases[_i].err == NULL) {
+		ck_assert_int_eq(r, 0);
+		return;
+	}
+	ck_assert_int_eq(r, -1);
+	ck_assert_str_eq(err, known_cases[_i].err);
+}
+END_TEST
+
+START_TEST(reqparse_closest_names)
+{
+	const char *names[] = { "accounts.mfaSignIn.start",
+	    "accounts.mfaSignIn.finalize", "latencyMs", "smsCodeTtlSeconds" };
+
+	ck_assert_str_eq(reqparse_closest("mfaSignIn.start", names, 4),
+	    names[0]);
+	ck_assert_str_eq(reqparse_closest("accounts.mfaSignin.strat", names,
+	    4), names[0]);
+	ck_assert_str_eq(reqparse_closest("latency", names, 4), names[2]);
+	ck_assert_str_eq(reqparse_closest("smscodettlseconds", names, 4),
+	    names[3]);
+	ck_assert_ptr_null(reqparse_closest("sms", names, 4));
+	ck_assert_ptr_null(reqparse_closest("accounts.signUp", names, 4));
+	ck_assert_ptr_null(reqparse_closest("x", names, 0));
+}
+END_TEST
+
 static Suite *
 reqparse_suite(void)
 {
@@ -697,6 +781,10 @@ reqparse_suite(void)
 	tcase_add_loop_test(tc, reqparse_fields_or_reply_message, 0,
 	    N(reply_cases));
 	tcase_add_test(tc, reqparse_empty_values);
+	tcase_add_test(tc, reqparse_fields_number);
+	tcase_add_loop_test(tc, reqparse_fields_known_names_the_member, 0,
+	    N(known_cases));
+	tcase_add_test(tc, reqparse_closest_names);
 	suite_add_tcase(s, tc);
 	return s;
 }
