@@ -9,6 +9,7 @@
 #include "emu.h"
 #include "file.h"
 #include "log.h"
+#include "reply.h"
 #include "store.h"
 #include "tokens.h"
 
@@ -20,9 +21,7 @@ render(struct json_object *doc, char **pretty, char **compact)
 {
 	if (doc == NULL)
 		return -1;
-	*pretty = strdup(json_object_to_json_string_ext(doc,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	*pretty = reply_pretty_text(doc, NULL);
 	*compact = strdup(json_object_to_json_string_ext(doc,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(doc);

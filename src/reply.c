@@ -179,6 +179,45 @@ reply_verror(struct request *req, enum err_code code, const char *fmt,
 	    req->xgafv));
 }
 
+char *
+reply_pretty_text(struct json_object *doc, size_t *len)
+{
+	size_t n = 0, o = 0;
+	const char *in = json_object_to_json_string_length(doc,
+	    JSON_C_TO_STRING_NOSLASHESCAPE | JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_SPACED, &n);
+	char *out = malloc(n + 2);
+
+	if (in == NULL || out == NULL) {
+		free(out);
+		return NULL;
+	}
+	/*
+	 * json-c writes an empty container as "{\n  }": a line break stands
+	 * only between tokens (strings escape theirs), so a bracket, a break,
+	 * spaces and its closer are an empty container.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		out[o++] = in[i];
+		if ((in[i] == '{' || in[i] == '[') && in[i + 1] == '\n') {
+			size_t j = i + 2;
+			char close = in[i] == '{' ? '}' : ']';
+
+			while (in[j] == ' ')
+				j++;
+			if (in[j] == close) {
+				out[o++] = close;
+				i = j;
+			}
+		}
+	}
+	out[o++] = '\n';
+	out[o] = '\0';
+	if (len != NULL)
+		*len = o;
+	return out;
+}
+
 void
 reply_json(struct request *req, unsigned status, struct json_object *body)
 {
@@ -194,6 +233,17 @@ reply_json(struct request *req, unsigned status, struct json_object *body)
 	 */
 	if (status < 300)
 		fieldmask_apply(req->fields, body);
+	if (req->pretty) {
+		char *pretty = reply_pretty_text(body, &len);
+
+		if (pretty != NULL) {
+			http_server_send(req, status,
+			    "application/json; charset=UTF-8", pretty, len);
+			free(pretty);
+			json_object_put(body);
+			return;
+		}
+	}
 	text = json_object_to_json_string_length(body, flags, &len);
 	http_server_send(req, status, "application/json; charset=UTF-8",
 	    text, len);

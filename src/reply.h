@@ -30,6 +30,13 @@ void reply_verror(struct request *req, enum err_code code, const char *fmt,
     va_list ap) __attribute__((format(printf, 3, 0)));
 
 /* Send `body` (consumed) with `status`. */
+/*
+ * `doc` as Google pretty-prints it: two-space indents, "key": value,
+ * empty objects and arrays as {} and [], a closing newline. Malloc'd
+ * (NULL when out of memory); *len its length when len is not NULL.
+ */
+char *reply_pretty_text(struct json_object *doc, size_t *len);
+
 void reply_json(struct request *req, unsigned status,
     struct json_object *body);
 

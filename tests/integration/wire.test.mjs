@@ -235,3 +235,23 @@ test('a fixture sets the project number; another project gets another default', 
     await third.stop();
   }
 });
+
+// ------------------------------------------------------------ pretty printing
+
+test('pretty replies read as Google prints them: {} and [] for empty containers, a closing newline; prettyPrint=false is compact', async () => {
+  await fetch(`${d.url}/emulator/v1/faults`, { method: 'DELETE' });
+  const add = await fetch(`${d.url}/emulator/v1/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ route: 'accounts.mfaSignIn.start', latencyMs: 1, count: 1 }),
+  });
+  const text = await add.text();
+  assert.match(text, /\n  "match": \{\},\n/, text);
+  assert.ok(text.endsWith('}\n'), JSON.stringify(text));
+  const list = await (await fetch(`${d.url}/emulator/v1/events?limit=0`)).text();
+  assert.equal(list, '{\n  "events": []\n}\n');
+  const compact = await (await fetch(`${d.url}/emulator/v1/faults?prettyPrint=false`)).text();
+  assert.ok(compact.startsWith('{"faults":[{') && compact.endsWith('}]}'), compact);
+  const jwks = await (await fetch(`${d.url}/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com`)).text();
+  assert.ok(jwks.endsWith(']\n}\n'), JSON.stringify(jwks.slice(-8)));
+  await fetch(`${d.url}/emulator/v1/faults`, { method: 'DELETE' });
+});
