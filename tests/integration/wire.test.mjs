@@ -247,8 +247,8 @@ test('pretty replies read as Google prints them: {} and [] for empty containers,
   const text = await add.text();
   assert.match(text, /\n  "match": \{\},\n/, text);
   assert.ok(text.endsWith('}\n'), JSON.stringify(text));
-  const list = await (await fetch(`${d.url}/emulator/v1/events?limit=0`)).text();
-  assert.equal(list, '{\n  "events": []\n}\n');
+  const list = await (await fetch(`${d.url}/emulator/v1/projects/empty-project/verificationCodes`)).text();
+  assert.equal(list, '{\n  "verificationCodes": []\n}\n');
   const compact = await (await fetch(`${d.url}/emulator/v1/faults?prettyPrint=false`)).text();
   assert.ok(compact.startsWith('{"faults":[{') && compact.endsWith('}]}'), compact);
   const jwks = await (await fetch(`${d.url}/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com`)).text();
