@@ -12,15 +12,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-pass=0 fail=0 n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		pass=$((pass + 1)); echo "ok $n - $2"
-	else
-		fail=$((fail + 1)); echo "not ok $n - $2"
-	fi
-}
+. "$src/tests/setup/tap.sh"
 
 # A fresh copy: the files git knows of, as they are in the working tree.
 (cd "$src" && git ls-files -co --exclude-standard -z |
@@ -64,6 +56,4 @@ meson setup old -Dtests=false >/dev/null 2>&1
 tools/test-build old >/dev/null 2>&1 && has_tests old
 result $? "a folder set up with -Dtests=false gets its tests back"
 
-echo "1..$n"
-echo "setup: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_end setup
