@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "emu.h"
+#include "errors.h"
 #include "events.h"
 #include "faults.h"
 #include "fieldmask.h"
@@ -15,6 +16,7 @@
 #include "hostcheck.h"
 #include "http_server.h"
 #include "id_token.h"
+#include "log.h"
 #include "reply.h"
 #include "reqparse.h"
 #include "router.h"
@@ -413,6 +415,45 @@ fault_phone(struct request *req, char *out, size_t outlen)
 		    outlen);
 }
 
+/*
+ * A fault rule fired: logged as a fault at info level, never as an error
+ * (the reply it makes is not the emulator failing).
+ */
+static void
+log_fault(const struct request *req, const struct fault_action *a)
+{
+	const char *action = a->drop ? "drop" : a->has_error ? "error" :
+	    "latency";
+	const char *code = a->has_error && !a->drop ?
+	    errors_info(a->error)->code : NULL;
+	struct log_field f[] = { LOG_NUM("rule", a->rule_id),
+	    LOG_STR("route", req->route->name), LOG_STR("action", action),
+	    LOG_STR("code", code), LOG_NUM("latencyMs", a->latency_ms) };
+
+	log_fields(LOG_INFO, f, sizeof(f) / sizeof(f[0]), "fault injected: "
+	    "rule %llu on %s: %s%s%s, latency %u ms",
+	    (unsigned long long)a->rule_id, req->route->name, action,
+	    code ? " " : "", code ? code : "", a->latency_ms);
+}
+
+/*
+ * A fault rule's error, as reply_error would send it (a 5xx without a
+ * detail) but without logging it as one.
+ */
+static void
+reply_fault(struct request *req, enum err_code code, uint64_t rule)
+{
+	const struct err_info *e = errors_info(code);
+	char detail[64] = "";
+
+	if (e->http_status < 500)
+		snprintf(detail, sizeof(detail), "injected by fault rule %llu",
+		    (unsigned long long)rule);
+	req->error_code = e->code;
+	reply_json(req, e->http_status, reply_error_body(code, detail,
+	    req->xgafv));
+}
+
 /* Apply a matching fault rule; 1 when it answered (or dropped). */
 static int
 apply_faults(struct request *req)
@@ -433,6 +474,8 @@ apply_faults(struct request *req)
 	a = faults_match(f, &rq);
 	if (!a.fire)
 		return 0;
+	req->fault_rule = a.rule_id;
+	log_fault(req, &a);
 	if (a.latency_ms > 0)
 		usleep((useconds_t)a.latency_ms * 1000);
 	if (a.drop) {
@@ -441,8 +484,7 @@ apply_faults(struct request *req)
 		return 1;
 	}
 	if (a.has_error) {
-		reply_error(req, a.error, "injected by fault rule %llu",
-		    (unsigned long long)a.rule_id);
+		reply_fault(req, a.error, a.rule_id);
 		return 1;
 	}
 	return 0;
@@ -683,6 +725,73 @@ router_dispatch(struct request *req)
 	record_event(req);
 }
 
+/* The index of the capture the pattern names after `name`, or -1. */
+static int
+capture_of(const struct request *req, const char *name)
+{
+	const char *p = req->route ? strstr(req->route->pattern, name) : NULL;
+	int stars = 0;
+
+	if (p == NULL)
+		return -1;
+	for (const char *c = req->route->pattern; c < p; c++)
+		stars += *c == '*';
+	return (size_t)stars < req->ncaptures ? stars : -1;
+}
+
+/*
+ * The project a request is about: its path's, or, on the client APIs,
+ * the one the daemon serves. NULL for the emulator's own routes.
+ */
+static const char *
+request_project(const struct request *req)
+{
+	int i = capture_of(req, "projects/*");
+
+	if (i >= 0)
+		return req->captures[i];
+	if (req->route != NULL && (req->route->api == API_IDENTITYTOOLKIT ||
+	    req->route->api == API_SECURETOKEN))
+		return req->emu->cfg.project;
+	return NULL;
+}
+
+/* The tenant: the one the handler resolved, the path's or the body's. */
+static const char *
+request_tenant(const struct request *req)
+{
+	int i = capture_of(req, "tenants/*");
+
+	if (req->ev_tenant_id[0] != '\0')
+		return req->ev_tenant_id;
+	if (i >= 0)
+		return req->captures[i];
+	return json_str(req->json, "tenantId");
+}
+
+/*
+ * The access log: what a request was and how it ended. Never the query
+ * string or a header, which carry keys, codes and tokens.
+ */
+static void
+router_completed(struct request *req)
+{
+	struct log_access a;
+
+	if (!req->emu->cfg.access_log || !log_enabled(LOG_INFO))
+		return;
+	a.method = req->method;
+	a.path = req->url;
+	a.status = req->status;
+	a.code = req->error_code;
+	a.project = request_project(req);
+	a.tenant = request_tenant(req);
+	a.user = req->ev_local_id[0] ? req->ev_local_id : NULL;
+	a.duration_ms = req->duration_ms;
+	a.fault_rule = req->fault_rule;
+	log_access(&a);
+}
+
 static size_t
 request_max_body(const struct request *req)
 {
@@ -692,4 +801,5 @@ request_max_body(const struct request *req)
 const struct http_server_app router_app = {
 	.max_body = request_max_body,
 	.dispatch = router_dispatch,
+	.completed = router_completed,
 };
