@@ -1,7 +1,10 @@
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -12,6 +15,8 @@
 #define LOG_LINE_BYTES 16384
 #define LOG_MSG_BYTES 1024	/* a message, before escaping */
 #define LOG_WORD_BYTES 512	/* an access-log word, before escaping */
+#define LOG_QUEUE_BYTES (256u << 10)	/* per stream, before a logger waits */
+#define LOG_GATHER_NS 1000000		/* a line waits at most about 1 ms */
 
 /* Written once before threads start, read-only afterwards. */
 static enum log_level log_threshold = LOG_INFO;
@@ -19,6 +24,35 @@ static enum log_format log_format = LOG_TEXT;
 
 static const char *const level_names[] = { "error", "warn", "info",
     "debug" };
+
+/*
+ * While the daemon serves, lines go through a queue to one writer thread:
+ * a logger copies its line in under a short lock and the writer, woken
+ * by the first line, waits a millisecond for more and writes them in one
+ * write(2) per stream. So a burst costs one wake-up and one write per
+ * millisecond rather than a write per request, each contending for the
+ * file's lock in the kernel (a third of the throughput of the cheapest
+ * routes). Before log_async_start and after log_async_stop, lines are
+ * written by the caller.
+ */
+struct log_queue {
+	pthread_mutex_t lock;
+	pthread_cond_t work;		/* lines are waiting, or stop */
+	pthread_cond_t room;		/* the writer took the lines */
+	char *pending[2];		/* stdout, stderr */
+	size_t len[2];
+	char *spare[2];			/* the writer's, while it writes */
+	bool running;
+	bool idle;			/* the writer waits for work */
+	pthread_t writer;
+};
+
+static struct log_queue log_queue = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.work = PTHREAD_COND_INITIALIZER,
+	.room = PTHREAD_COND_INITIALIZER,
+};
+static atomic_bool log_queue_on;
 
 /* A line being built; the last byte is kept for its newline. */
 struct line {
@@ -177,19 +211,35 @@ put_fields(struct line *l, const struct log_field *f, size_t n)
 	}
 }
 
+/*
+ * "2026-01-02T03:04:05.678Z". The seconds are kept per thread: glibc's
+ * gmtime_r takes a process-wide lock, which the access log would take on
+ * every request.
+ */
+static void
+utc_now(char out[32])
+{
+	static _Thread_local time_t last_sec = -1;
+	static _Thread_local char last[24];
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (ts.tv_sec != last_sec) {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%S", &tm);
+		last_sec = ts.tv_sec;
+	}
+	snprintf(out, 32, "%.23s.%03dZ", last, (int)(ts.tv_nsec / 1000000));
+}
+
 /* The start of a line: time and level (text: none for a plain line). */
 static void
 put_head(struct line *l, enum log_level level, bool plain)
 {
-	struct timespec ts;
-	struct tm tm;
-	char t[64];
+	char t[32];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(t, sizeof(t), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+	utc_now(t);
 	l->len = 0;
 	if (log_format == LOG_JSON)
 		putf(l, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":", t,
@@ -198,18 +248,10 @@ put_head(struct line *l, enum log_level level, bool plain)
 		putf(l, "%s mfaemu: %s: ", t, level_names[level]);
 }
 
-/* End the line and write it whole: warn and error to stderr. */
 static void
-put_end(struct line *l, enum log_level level)
+write_all(int fd, const char *p, size_t left)
 {
-	int fd = level <= LOG_WARN ? STDERR_FILENO : STDOUT_FILENO;
-	const char *p = l->buf;
-	size_t left;
-
-	if (log_format == LOG_JSON)
-		put(l, "}", 1);
-	l->buf[l->len++] = '\n';
-	for (left = l->len; left > 0;) {
+	while (left > 0) {
 		ssize_t n = write(fd, p, left);
 
 		if (n < 0 && errno == EINTR)
@@ -219,6 +261,130 @@ put_end(struct line *l, enum log_level level)
 		p += n;
 		left -= (size_t)n;
 	}
+}
+
+static void *
+log_writer(void *arg)
+{
+	static const struct timespec gather = { 0, LOG_GATHER_NS };
+	struct log_queue *q = arg;
+	size_t n[2];
+
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		while (q->running && q->len[0] + q->len[1] == 0) {
+			q->idle = true;
+			pthread_cond_wait(&q->work, &q->lock);
+			q->idle = false;
+		}
+		if (q->len[0] + q->len[1] == 0)
+			break;
+		if (q->running) {
+			/* Let a burst gather: one wake-up and write for it. */
+			pthread_mutex_unlock(&q->lock);
+			nanosleep(&gather, NULL);
+			pthread_mutex_lock(&q->lock);
+		}
+		for (int i = 0; i < 2; i++) {
+			char *t = q->pending[i];
+
+			q->pending[i] = q->spare[i];
+			q->spare[i] = t;
+			n[i] = q->len[i];
+			q->len[i] = 0;
+		}
+		pthread_cond_broadcast(&q->room);
+		pthread_mutex_unlock(&q->lock);
+		write_all(STDOUT_FILENO, q->spare[0], n[0]);
+		write_all(STDERR_FILENO, q->spare[1], n[1]);
+		pthread_mutex_lock(&q->lock);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+/* Queue a line for stream i; false when the queue is not running. */
+static bool
+log_enqueue(int i, const char *p, size_t n)
+{
+	struct log_queue *q = &log_queue;
+	bool queued;
+
+	if (!atomic_load(&log_queue_on))
+		return false;
+	pthread_mutex_lock(&q->lock);
+	while (q->running && q->len[i] + n > LOG_QUEUE_BYTES)
+		pthread_cond_wait(&q->room, &q->lock);
+	if ((queued = q->running)) {
+		if (q->idle)
+			pthread_cond_signal(&q->work);
+		memcpy(q->pending[i] + q->len[i], p, n);
+		q->len[i] += n;
+	}
+	pthread_mutex_unlock(&q->lock);
+	return queued;
+}
+
+static void
+log_queue_free(struct log_queue *q)
+{
+	for (int i = 0; i < 2; i++) {
+		free(q->pending[i]);
+		free(q->spare[i]);
+		q->pending[i] = q->spare[i] = NULL;
+	}
+}
+
+void
+log_async_start(void)
+{
+	struct log_queue *q = &log_queue;
+
+	for (int i = 0; i < 2; i++) {
+		q->pending[i] = malloc(LOG_QUEUE_BYTES);
+		q->spare[i] = malloc(LOG_QUEUE_BYTES);
+		if (q->pending[i] == NULL || q->spare[i] == NULL) {
+			log_queue_free(q);
+			return;
+		}
+	}
+	q->running = true;
+	if (pthread_create(&q->writer, NULL, log_writer, q) != 0) {
+		q->running = false;
+		log_queue_free(q);
+		return;
+	}
+	atomic_store(&log_queue_on, true);
+}
+
+void
+log_async_stop(void)
+{
+	struct log_queue *q = &log_queue;
+
+	if (!atomic_load(&log_queue_on))
+		return;
+	pthread_mutex_lock(&q->lock);
+	q->running = false;
+	pthread_cond_broadcast(&q->work);
+	pthread_cond_broadcast(&q->room);
+	pthread_mutex_unlock(&q->lock);
+	pthread_join(q->writer, NULL);
+	atomic_store(&log_queue_on, false);
+	log_queue_free(q);
+}
+
+/* End the line and write it whole: warn and error to stderr. */
+static void
+put_end(struct line *l, enum log_level level)
+{
+	int err = level <= LOG_WARN;
+
+	if (log_format == LOG_JSON)
+		put(l, "}", 1);
+	l->buf[l->len++] = '\n';
+	if (!log_enqueue(err, l->buf, l->len))
+		write_all(err ? STDERR_FILENO : STDOUT_FILENO, l->buf, l->len);
 }
 
 static void

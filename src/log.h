@@ -1,6 +1,6 @@
 /*
  * Line-oriented logging: info and debug to stdout, warn and error to
- * stderr, each line one write(2) so threads never interleave. Text lines
+ * stderr, each line whole (threads never interleave). Text lines
  * start with the UTC time ("2026-01-02T03:04:05.678Z mfaemu: info: ...");
  * with --log-format json each line is one JSON object {"time", "level",
  * "msg", fields...}. The access log (one line per HTTP request) is
@@ -14,6 +14,13 @@
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 enum log_format { LOG_TEXT, LOG_JSON };
+
+/*
+ * While serving: lines go to a writer thread, which batches what gathers
+ * (see log.c); stop writes what is queued and returns to direct writes.
+ */
+void log_async_start(void);
+void log_async_stop(void);
 
 /* Set once at start-up, before any thread starts. */
 void log_set_level(enum log_level level);

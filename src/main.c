@@ -116,8 +116,10 @@ serve(struct emu *emu, const sigset_t *stop_signals)
 	char err[1024];
 	int sig;
 
+	log_async_start();
 	if ((srv = http_server_start(&emu->cfg, emu, &router_app, err,
 	    sizeof(err))) == NULL) {
+		log_async_stop();
 		log_error("%s", err);
 		return EXIT_FAILURE;
 	}
@@ -134,6 +136,7 @@ serve(struct emu *emu, const sigset_t *stop_signals)
 	log_info("%s received, shutting down", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM");
 	http_server_stop(srv);
+	log_async_stop();
 	if (emu->cfg.export_dir != NULL) {
 		if (firebase_export(emu, emu->cfg.export_dir, err,
 		    sizeof(err)) != 0) {

@@ -16,8 +16,8 @@
 #include "hostcheck.h"
 #include "http_server.h"
 #include "id_token.h"
-#include "log.h"
 #include "reply.h"
+#include "reqlog.h"
 #include "reqparse.h"
 #include "router.h"
 #include "sysparams.h"
@@ -416,27 +416,6 @@ fault_phone(struct request *req, char *out, size_t outlen)
 }
 
 /*
- * A fault rule fired: logged as a fault at info level, never as an error
- * (the reply it makes is not the emulator failing).
- */
-static void
-log_fault(const struct request *req, const struct fault_action *a)
-{
-	const char *action = a->drop ? "drop" : a->has_error ? "error" :
-	    "latency";
-	const char *code = a->has_error && !a->drop ?
-	    errors_info(a->error)->code : NULL;
-	struct log_field f[] = { LOG_NUM("rule", a->rule_id),
-	    LOG_STR("route", req->route->name), LOG_STR("action", action),
-	    LOG_STR("code", code), LOG_NUM("latencyMs", a->latency_ms) };
-
-	log_fields(LOG_INFO, f, sizeof(f) / sizeof(f[0]), "fault injected: "
-	    "rule %llu on %s: %s%s%s, latency %u ms",
-	    (unsigned long long)a->rule_id, req->route->name, action,
-	    code ? " " : "", code ? code : "", a->latency_ms);
-}
-
-/*
  * A fault rule's error, as reply_error would send it (a 5xx without a
  * detail) but without logging it as one.
  */
@@ -475,7 +454,7 @@ apply_faults(struct request *req)
 	if (!a.fire)
 		return 0;
 	req->fault_rule = a.rule_id;
-	log_fault(req, &a);
+	reqlog_fault(req->route->name, &a);
 	if (a.latency_ms > 0)
 		usleep((useconds_t)a.latency_ms * 1000);
 	if (a.drop) {
@@ -725,71 +704,15 @@ router_dispatch(struct request *req)
 	record_event(req);
 }
 
-/* The index of the capture the pattern names after `name`, or -1. */
-static int
-capture_of(const struct request *req, const char *name)
-{
-	const char *p = req->route ? strstr(req->route->pattern, name) : NULL;
-	int stars = 0;
-
-	if (p == NULL)
-		return -1;
-	for (const char *c = req->route->pattern; c < p; c++)
-		stars += *c == '*';
-	return (size_t)stars < req->ncaptures ? stars : -1;
-}
-
-/*
- * The project a request is about: its path's, or, on the client APIs,
- * the one the daemon serves. NULL for the emulator's own routes.
- */
-static const char *
-request_project(const struct request *req)
-{
-	int i = capture_of(req, "projects/*");
-
-	if (i >= 0)
-		return req->captures[i];
-	if (req->route != NULL && (req->route->api == API_IDENTITYTOOLKIT ||
-	    req->route->api == API_SECURETOKEN))
-		return req->emu->cfg.project;
-	return NULL;
-}
-
-/* The tenant: the one the handler resolved, the path's or the body's. */
-static const char *
-request_tenant(const struct request *req)
-{
-	int i = capture_of(req, "tenants/*");
-
-	if (req->ev_tenant_id[0] != '\0')
-		return req->ev_tenant_id;
-	if (i >= 0)
-		return req->captures[i];
-	return json_str(req->json, "tenantId");
-}
-
-/*
- * The access log: what a request was and how it ended. Never the query
- * string or a header, which carry keys, codes and tokens.
- */
+/* The access line; the router says what the route is. */
 static void
 router_completed(struct request *req)
 {
-	struct log_access a;
+	const struct route *r = req->route;
 
-	if (!req->emu->cfg.access_log || !log_enabled(LOG_INFO))
-		return;
-	a.method = req->method;
-	a.path = req->url;
-	a.status = req->status;
-	a.code = req->error_code;
-	a.project = request_project(req);
-	a.tenant = request_tenant(req);
-	a.user = req->ev_local_id[0] ? req->ev_local_id : NULL;
-	a.duration_ms = req->duration_ms;
-	a.fault_rule = req->fault_rule;
-	log_access(&a);
+	reqlog_access(req, r ? r->pattern : NULL, r != NULL &&
+	    (r->api == API_IDENTITYTOOLKIT || r->api == API_SECURETOKEN),
+	    json_str(req->json, "tenantId"));
 }
 
 static size_t

@@ -122,6 +122,10 @@ test('--log-format json: every line is one JSON object with time, level, msg and
     await startPhone(j.url, 'cred-erin', 'erin-phone', { tenantId: 'tenant-a' });
     expectError(await call(j.url, START, { mfaPendingCredential: 'nope', mfaEnrollmentId: 'x' }), 400,
       'INVALID_MFA_PENDING_CREDENTIAL');
+    // What a client sends stays inside its field: quotes, backslashes,
+    // line breaks and non-ASCII bytes cannot break a line or its JSON.
+    const odd = await call(j.url, START, { mfaPendingCredential: 'nope', mfaEnrollmentId: 'x', tenantId: 'a"b\\c\u00e9\n' });
+    assert.equal(odd.status, 400, odd.text);
     const rule = await addFault(j.url, { route: 'accounts.mfaSignIn.start', drop: true, count: 1 });
     await assert.rejects(call(j.url, START, { mfaPendingCredential: 'cred-alice', mfaEnrollmentId: 'alice-phone' }));
     const parsed = () => j.output().split('\n').filter(Boolean).map((l) => {
@@ -149,6 +153,7 @@ test('--log-format json: every line is one JSON object with time, level, msg and
     });
     assert.equal(typeof ok.durationMs, 'number');
     assert.ok(access.some((o) => o.status === 400 && o.code === 'INVALID_MFA_PENDING_CREDENTIAL' && o.localId === null));
+    assert.ok(access.some((o) => o.tenantId === 'a"b\\c???'), JSON.stringify(access.map((o) => o.tenantId)));
     const dropped = access.find((o) => o.fault === rule.id);
     assert.deepEqual([dropped.status, dropped.code], [null, 'DROPPED']);
     const fault = lines.find((o) => o.msg.startsWith('fault injected'));
