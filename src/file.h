@@ -1,4 +1,7 @@
-/* Reading whole files: the signing key, fixture files, Firebase exports. */
+/*
+ * Reading whole files (the signing key, fixture files, Firebase exports)
+ * and writing whole buffers (exports, log lines).
+ */
 #ifndef MFAEMU_FILE_H
 #define MFAEMU_FILE_H
 
@@ -13,5 +16,11 @@
  */
 char *file_read_all(const char *path, size_t cap, size_t *len, char *err,
     size_t errlen);
+
+/*
+ * Write all `n` bytes to `fd`, again after a short write or EINTR; -1
+ * with errno on failure.
+ */
+int file_write_all(int fd, const void *buf, size_t n);
 
 #endif

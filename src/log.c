@@ -1,4 +1,3 @@
-#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -10,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "log.h"
 
 #define LOG_LINE_BYTES 16384
@@ -248,21 +248,6 @@ put_head(struct line *l, enum log_level level, bool plain)
 		putf(l, "%s mfaemu: %s: ", t, level_names[level]);
 }
 
-static void
-write_all(int fd, const char *p, size_t left)
-{
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		left -= (size_t)n;
-	}
-}
-
 static void *
 log_writer(void *arg)
 {
@@ -295,8 +280,9 @@ log_writer(void *arg)
 		}
 		pthread_cond_broadcast(&q->room);
 		pthread_mutex_unlock(&q->lock);
-		write_all(STDOUT_FILENO, q->spare[0], n[0]);
-		write_all(STDERR_FILENO, q->spare[1], n[1]);
+		/* A log that cannot be written is not worth dying for. */
+		(void)file_write_all(STDOUT_FILENO, q->spare[0], n[0]);
+		(void)file_write_all(STDERR_FILENO, q->spare[1], n[1]);
 		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -384,7 +370,8 @@ put_end(struct line *l, enum log_level level)
 		put(l, "}", 1);
 	l->buf[l->len++] = '\n';
 	if (!log_enqueue(err, l->buf, l->len))
-		write_all(err ? STDERR_FILENO : STDOUT_FILENO, l->buf, l->len);
+		(void)file_write_all(err ? STDERR_FILENO : STDOUT_FILENO,
+		    l->buf, l->len);
 }
 
 static void

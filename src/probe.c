@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "probe.h"
+#include "reqparse.h"
 
 #define PROBE_TIMEOUT_MS 2000
 #define PROBE_REPLY_MAX 8192
@@ -211,28 +212,38 @@ dechunk(char *body)
 	*out = '\0';
 }
 
-/* The JSON member authEmulator of the reply's body, or NULL. */
-static struct json_object *
-auth_emulator(struct json_object *doc)
+/*
+ * What GET / says of an emulator: 1 when the body has an authEmulator
+ * object (the Firebase Auth Emulator's greeting, which mfaemu's extends),
+ * with its product, version, projectId and ready in info.
+ */
+struct emulator_info {
+	const char *product, *version, *project;
+	int ready;
+};
+
+static int
+emulator_of(const char *body, struct json_object **doc,
+    struct emulator_info *info)
 {
-	struct json_object *info;
+	struct json_object *root = NULL;
+	const struct reqparse_field inner[] = {
+		{ "product", RP_STRING, &info->product },
+		{ "version", RP_STRING, &info->version },
+		{ "projectId", RP_STRING, &info->project },
+		{ "ready", RP_BOOL, &info->ready },
+	};
+	const struct reqparse_field outer[] = {
+		{ "authEmulator", RP_OBJECT, &root, 0, NULL, inner, 4 },
+	};
+	char err[160];
 
-	if (doc == NULL || !json_object_is_type(doc, json_type_object) ||
-	    !json_object_object_get_ex(doc, "authEmulator", &info) ||
-	    !json_object_is_type(info, json_type_object))
-		return NULL;
-	return info;
-}
-
-static const char *
-member_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
+	memset(info, 0, sizeof(*info));
+	*doc = body ? reqparse_json(body, strlen(body), err, sizeof(err)) :
+	    NULL;
+	return *doc != NULL && json_object_is_type(*doc, json_type_object) &&
+	    reqparse_fields(*doc, NULL, outer, 1, err, sizeof(err)) == 0 &&
+	    root != NULL;
 }
 
 /* Judge a reply: 0 and the ready line when it is mfaemu's, else 1. */
@@ -240,8 +251,9 @@ static int
 judge(const char *url, char *reply)
 {
 	char *body = strstr(reply, "\r\n\r\n");
-	struct json_object *doc, *info, *ready;
-	const char *product, *te;
+	struct json_object *doc = NULL;
+	struct emulator_info info;
+	const char *te;
 	char what[320];
 	size_t n;
 	int rc = 1;
@@ -253,30 +265,24 @@ judge(const char *url, char *reply)
 		if (te != NULL && strncasecmp(te, "chunked", 7) == 0)
 			dechunk(body);
 	}
-	doc = body != NULL ? json_tokener_parse(body) : NULL;
-	info = auth_emulator(doc);
-	product = info != NULL ? member_str(info, "product") : NULL;
 	if (strncmp(reply, "HTTP/1.", 7) != 0) {
 		printable(what, 60, reply, strlen(reply));
 		fprintf(stderr, "mfaemu --probe: %s answers, but not in HTTP: "
 		    "'%s'\n", url, what);
-	} else if (product != NULL && strcmp(product, "mfaemu") == 0) {
-		const char *version = member_str(info, "version");
-		const char *project = member_str(info, "projectId");
-
-		rc = !(json_object_object_get_ex(info, "ready", &ready) &&
-		    json_object_get_boolean(ready));
-		fprintf(rc ? stderr : stdout, "mfaemu %s %s at %s (project "
-		    "%s)\n", version ? version : "?", rc ? "is not ready" :
-		    "ready", url, project ? project : "?");
-	} else if (info != NULL) {
+	} else if (!emulator_of(body, &doc, &info)) {
+		describe(reply, body, what, sizeof(what));
+		fprintf(stderr, "mfaemu --probe: %s is an HTTP server but not "
+		    "mfaemu: %s\n", url, what);
+	} else if (info.product == NULL || strcmp(info.product, "mfaemu")) {
 		fprintf(stderr, "mfaemu --probe: %s is the Firebase Auth "
 		    "Emulator (or another emulator), not mfaemu: its GET / "
 		    "names no product \"mfaemu\"\n", url);
 	} else {
-		describe(reply, body, what, sizeof(what));
-		fprintf(stderr, "mfaemu --probe: %s is an HTTP server but not "
-		    "mfaemu: %s\n", url, what);
+		rc = !info.ready;
+		fprintf(rc ? stderr : stdout, "mfaemu %s %s at %s (project "
+		    "%s)\n", info.version ? info.version : "?", rc ?
+		    "is not ready" : "ready", url, info.project ? info.project :
+		    "?");
 	}
 	json_object_put(doc);
 	return rc;
