@@ -26,8 +26,9 @@ typedef enum config_result config_set_fn(struct config *cfg,
     char *err, size_t errlen);
 
 static config_set_fn set_uint, set_bool, set_true, set_string,
-    set_host, set_fixtures, set_on_existing, set_project, set_signing_key, set_log_level,
-    set_id_token_alg, set_custom_token_key, set_help, set_version;
+    set_host, set_fixtures, set_on_existing, set_project, set_signing_key,
+    set_log_level, set_log_format, set_id_token_alg, set_custom_token_key,
+    set_help, set_version;
 
 /*
  * One row per setting: its flag, its environment variable, its help, and
@@ -76,6 +77,12 @@ static const struct config_opt config_opts[] = {
 	    "unsigned emulator-mode tokens only)", set_custom_token_key },
 	{ "log-level", "MFAEMU_LOG_LEVEL", "LEVEL",
 	    "error, warn, info or debug (default info)", set_log_level },
+	{ "log-format", "MFAEMU_LOG_FORMAT", "FORMAT",
+	    "text, or json for one JSON object a line (default text)",
+	    set_log_format },
+	{ "access-log", "MFAEMU_ACCESS_LOG", "BOOL",
+	    "log a line per request at info level (default true)",
+	    set_bool, F(access_log) },
 	{ "id-token-alg", "MFAEMU_ID_TOKEN_ALG", "ALG",
 	    "RS256, or none for firebase-admin's emulator mode (default RS256)",
 	    set_id_token_alg },
@@ -132,7 +139,8 @@ static const struct config_opt config_opts[] = {
 	    "load, changing nothing (no store file written), then exit",
 	    set_true, F(check_only) },
 	{ "probe", NULL, NULL,
-	    "exit 0 if a daemon answers at --host/--port (health checks)",
+	    "exit 0 if mfaemu answers ready at --host/--port, else say what "
+	    "does (health checks)",
 	    set_true, F(probe) },
 	{ "help", NULL, NULL, "show this help (also -h)", set_help },
 	{ "version", NULL, NULL, "show the version", set_version },
@@ -452,6 +460,16 @@ set_log_level(struct config *cfg, const struct config_opt *o,
 }
 
 static enum config_result
+set_log_format(struct config *cfg, const struct config_opt *o,
+    const char *val, const char *src, char *err, size_t errlen)
+{
+	if (log_format_parse(val, &cfg->log_format))
+		return fail(err, errlen, "%s: expected text or json, got '%s'",
+		    src, val);
+	return CONFIG_OK;
+}
+
+static enum config_result
 set_id_token_alg(struct config *cfg, const struct config_opt *o,
     const char *val, const char *src, char *err, size_t errlen)
 {
@@ -508,6 +526,8 @@ set_defaults(struct config *cfg)
 	cfg->port = 9099;
 	strcpy(cfg->project, "demo-project");
 	cfg->log_level = LOG_INFO;
+	cfg->log_format = LOG_TEXT;
+	cfg->access_log = true;
 	cfg->require_key = true;
 	cfg->max_body = 64 * 1024;
 	cfg->threads = 2;

@@ -54,6 +54,8 @@ struct config {
 	char *import_dir;		/* Firebase emulator export to load */
 	char *export_dir;		/* where to write one at exit */
 	enum log_level log_level;
+	enum log_format log_format;	/* --log-format text or json */
+	bool access_log;		/* a line per request, at info */
 	bool check_only;
 	bool probe;		/* --probe: health-check a daemon */
 	bool require_key;

@@ -157,3 +157,21 @@ file_check_dir(const char *dir, char *err, size_t errlen)
 	}
 	return file_test_write(dir, dir, err, errlen);
 }
+
+int
+file_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}

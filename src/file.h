@@ -1,4 +1,7 @@
-/* Reading whole files: the signing key, fixture files, Firebase exports. */
+/*
+ * Reading whole files (the signing key, fixture files, Firebase exports)
+ * and writing whole buffers (exports, log lines).
+ */
 #ifndef MFAEMU_FILE_H
 #define MFAEMU_FILE_H
 
@@ -28,5 +31,11 @@ int file_check_creatable(const char *path, char *err, size_t errlen);
  * and could be created (file_check_creatable). -1 with "dir: reason".
  */
 int file_check_dir(const char *dir, char *err, size_t errlen);
+
+/*
+ * Write all `n` bytes to `fd`, again after a short write or EINTR; -1
+ * with errno on failure.
+ */
+int file_write_all(int fd, const void *buf, size_t n);
 
 #endif

@@ -245,23 +245,6 @@ firebase_import(struct emu *emu, const char *dir,
 	return rc;
 }
 
-/* Write all `n` bytes to `fd`; -1 with errno on failure. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Make `dir`'s entries (a rename into it) durable. */
 static int
 sync_dir(const char *dir)
@@ -299,8 +282,8 @@ write_file_durably(const char *dir, const char *name, const char *text,
 	    0666);
 	if (fd < 0)
 		goto fail;
-	if (write_all(fd, text, strlen(text)) != 0 ||
-	    write_all(fd, "\n", 1) != 0 || fsync(fd) != 0) {
+	if (file_write_all(fd, text, strlen(text)) != 0 ||
+	    file_write_all(fd, "\n", 1) != 0 || fsync(fd) != 0) {
 		saved = errno;
 		close(fd);
 		errno = saved;

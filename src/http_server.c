@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -54,6 +55,15 @@ request_free(struct request *req)
 		free(req->headers[i][1]);
 	}
 	free(req);
+}
+
+static int64_t
+monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static const char *
@@ -208,6 +218,7 @@ request_begin(struct http_server *srv, struct MHD_Connection *conn,
 
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return NULL;
+	req->started_ns = monotonic_ns();
 	req->emu = srv->emu;
 	req->conn = conn;
 	req->method = method;
@@ -285,14 +296,14 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct http_server *srv = cls;
 	struct request *req = *con_cls;
 
 	if (req == NULL)
 		return;
-	if (log_enabled(LOG_DEBUG))
-		log_debug("%s %s -> %u%s%s", req->method, req->url,
-		    req->status, req->error_code ? " " : "",
-		    req->error_code ? req->error_code : "");
+	req->duration_ms = (double)(monotonic_ns() - req->started_ns) / 1e6;
+	if (srv->app->completed != NULL)
+		srv->app->completed(req);
 	request_free(req);
 	*con_cls = NULL;
 }

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct MHD_Connection;
 struct config;
@@ -80,6 +81,10 @@ struct request {
 	size_t body_seen;
 	size_t body_limit;
 
+	/* When the first byte arrived, and (at completion) how long it took. */
+	int64_t started_ns;		/* CLOCK_MONOTONIC */
+	double duration_ms;
+
 	/* What the event log says of the request; handlers fill these. */
 	char ev_local_id[129];
 	char ev_tenant_id[129];
@@ -91,6 +96,7 @@ struct request {
 	char *headers[REQUEST_MAX_HEADERS][2];	/* owned copies */
 	size_t nheaders;
 	bool drop;			/* close without a response */
+	uint64_t fault_rule;		/* the fault rule that fired, or 0 */
 	bool no_cors;			/* no Access-Control-Allow-Origin */
 
 	/*
@@ -118,6 +124,11 @@ struct http_server_app {
 	 * (too_large set). Runs on an MHD worker thread.
 	 */
 	void (*dispatch)(struct request *req);
+	/*
+	 * The request is over (answered, dropped or abandoned by the client),
+	 * duration_ms set; called once per request before it is freed.
+	 */
+	void (*completed)(struct request *req);
 };
 
 /*

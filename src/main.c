@@ -79,6 +79,14 @@ load_data(struct emu *emu, char *err, size_t errlen)
 	return 0;
 }
 
+/* "HOST:PORT", an IPv6 address in brackets. */
+static void
+host_port(char *out, size_t outlen, const char *h, unsigned port)
+{
+	snprintf(out, outlen, "%s%s%s:%u", strchr(h, ':') ? "[" : "", h,
+	    strchr(h, ':') ? "]" : "", port);
+}
+
 /*
  * --check, after the store, key and data: what shutdown needs, the
  * --export-on-exit folder. Prints "check: ok" or the problem; the status.
@@ -114,20 +122,33 @@ print_token_setup(const struct config *cfg, unsigned port)
 		h = "127.0.0.1";
 	else if (strcmp(h, "::") == 0)
 		h = "::1";
-	snprintf(hostport, sizeof(hostport), "%s%s%s:%u",
-	    strchr(h, ':') ? "[" : "", h, strchr(h, ':') ? "]" : "", port);
+	host_port(hostport, sizeof(hostport), h, port);
 	snprintf(base, sizeof(base), "http://%s", hostport);
-	printf("ID tokens: %s (--id-token-alg; per project or tenant: "
-	    "\"idTokenAlg\" in fixtures or PATCH /emulator/v1/projects/{p}"
-	    "[/tenants/{t}]/config)\n", cfg->unsigned_id_tokens ?
+	log_plain(NULL, 0, "ID tokens: %s (--id-token-alg; per project or "
+	    "tenant: \"idTokenAlg\" in fixtures or PATCH /emulator/v1/"
+	    "projects/{p}[/tenants/{t}]/config)", cfg->unsigned_id_tokens ?
 	    "unsigned, alg none, like the Firebase Auth Emulator's" :
 	    "RS256, signed");
-	printf("  JWKS %s%s\n  x509 %s%s\n", base, ID_TOKEN_JWKS_PATH, base,
-	    ID_TOKEN_X509_PATH);
-	printf("  firebase-admin: FIREBASE_AUTH_EMULATOR_HOST=%s\n%s", hostport,
-	    cfg->unsigned_id_tokens ? "" : "    (its Node SDK's verifyIdToken "
-	    "refuses RS256 tokens, \"invalid signature\": set \"idTokenAlg\": "
-	    "\"none\" for its project, or --id-token-alg none)\n");
+	log_plain(NULL, 0, "  JWKS %s%s", base, ID_TOKEN_JWKS_PATH);
+	log_plain(NULL, 0, "  x509 %s%s", base, ID_TOKEN_X509_PATH);
+	log_plain(NULL, 0, "  firebase-admin: FIREBASE_AUTH_EMULATOR_HOST=%s",
+	    hostport);
+	if (!cfg->unsigned_id_tokens)
+		log_plain(NULL, 0, "    (its Node SDK's verifyIdToken refuses "
+		    "RS256 tokens, \"invalid signature\": set \"idTokenAlg\": "
+		    "\"none\" for its project, or --id-token-alg none)");
+}
+
+/* The ready line scripts wait for; in JSON its "url" field too. */
+static void
+print_ready(const struct config *cfg, unsigned port)
+{
+	char hostport[300], url[320];
+	struct log_field f[] = { LOG_STR("url", url) };
+
+	host_port(hostport, sizeof(hostport), cfg->host, port);
+	snprintf(url, sizeof(url), "http://%s", hostport);
+	log_plain(f, 1, "mfaemu listening on %s", url);
 }
 
 #ifdef HAVE_SIGTIMEDWAIT
@@ -217,24 +238,25 @@ serve(struct emu *emu, const sigset_t *stop_signals)
 	char err[1024];
 	int sig;
 
+	log_async_start();
 	if ((srv = http_server_start(&emu->cfg, emu, &router_app, err,
 	    sizeof(err))) == NULL) {
-		fprintf(stderr, "mfaemu: %s\n", err);
+		log_async_stop();
+		log_error("%s", err);
 		return EXIT_FAILURE;
 	}
-	printf("mfaemu listening on http://%s%s%s:%u\n",
-	    strchr(emu->cfg.host, ':') ? "[" : "", emu->cfg.host,
-	    strchr(emu->cfg.host, ':') ? "]" : "", http_server_port(srv));
+	print_ready(&emu->cfg, http_server_port(srv));
 	print_token_setup(&emu->cfg, http_server_port(srv));
 	fflush(stdout);
 	sig = wait_for_stop(emu, stop_signals);
 	log_info("%s received, shutting down", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM");
 	http_server_stop(srv);
+	log_async_stop();
 	if (emu->cfg.export_dir != NULL) {
 		if (firebase_export(emu, emu->cfg.export_dir, err,
 		    sizeof(err)) != 0) {
-			fprintf(stderr, "mfaemu: export failed: %s\n", err);
+			log_error("export failed: %s", err);
 			return EXIT_FAILURE;
 		}
 		log_info("exported users to %s", emu->cfg.export_dir);
@@ -268,6 +290,7 @@ main(int argc, char **argv)
 		return rc;
 	}
 	log_set_level(cfg.log_level);
+	log_set_format(cfg.log_format);
 	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * A full file-size limit must fail the write (SQLITE_FULL, a 503),
@@ -285,7 +308,7 @@ main(int argc, char **argv)
 
 	if (emu_open(&emu, &cfg, err, sizeof(err)) != 0 ||
 	    load_data(&emu, err, sizeof(err)) != 0) {
-		fprintf(stderr, "mfaemu: %s\n", err);
+		log_error("%s", err);
 		if (emu.cfg.check_only)
 			printf("check: failed\n");
 		rc = EXIT_FAILURE;

@@ -1,12 +1,16 @@
 /*
- * The health probe: `mfaemu --probe` asks a running daemon (at the
- * configured host and port) for GET / and exits 0 when it answers 200.
- * Container health checks use it, so images need no curl.
+ * The health probe: `mfaemu --probe` asks what answers at the configured
+ * host and port for GET / (plain sockets, two seconds in all) and exits 0
+ * only when it is mfaemu and ready, printing "mfaemu VERSION ready at URL
+ * (project P)". Otherwise it says on stderr what it found: nothing
+ * listening, no reply in time, the Firebase Auth Emulator, or another
+ * HTTP server (its status line, Server header and first bytes). Container
+ * health checks use it, so images need no curl.
  */
 #ifndef MFAEMU_PROBE_H
 #define MFAEMU_PROBE_H
 
-/* Returns 0 when the daemon answered 200 within two seconds, else 1. */
+/* 0 when mfaemu answered ready, else 1. */
 int probe_run(const char *host, unsigned port);
 
 #endif

@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "emu.h"
+#include "errors.h"
 #include "events.h"
 #include "faults.h"
 #include "fieldmask.h"
@@ -16,6 +17,7 @@
 #include "http_server.h"
 #include "id_token.h"
 #include "reply.h"
+#include "reqlog.h"
 #include "reqparse.h"
 #include "router.h"
 #include "sysparams.h"
@@ -413,6 +415,24 @@ fault_phone(struct request *req, char *out, size_t outlen)
 		    outlen);
 }
 
+/*
+ * A fault rule's error, as reply_error would send it (a 5xx without a
+ * detail) but without logging it as one.
+ */
+static void
+reply_fault(struct request *req, enum err_code code, uint64_t rule)
+{
+	const struct err_info *e = errors_info(code);
+	char detail[64] = "";
+
+	if (e->http_status < 500)
+		snprintf(detail, sizeof(detail), "injected by fault rule %llu",
+		    (unsigned long long)rule);
+	req->error_code = e->code;
+	reply_json(req, e->http_status, reply_error_body(code, detail,
+	    req->xgafv));
+}
+
 /* Apply a matching fault rule; 1 when it answered (or dropped). */
 static int
 apply_faults(struct request *req)
@@ -433,6 +453,8 @@ apply_faults(struct request *req)
 	a = faults_match(f, &rq);
 	if (!a.fire)
 		return 0;
+	req->fault_rule = a.rule_id;
+	reqlog_fault(req->route->name, &a);
 	if (a.latency_ms > 0)
 		usleep((useconds_t)a.latency_ms * 1000);
 	if (a.drop) {
@@ -441,8 +463,7 @@ apply_faults(struct request *req)
 		return 1;
 	}
 	if (a.has_error) {
-		reply_error(req, a.error, "injected by fault rule %llu",
-		    (unsigned long long)a.rule_id);
+		reply_fault(req, a.error, a.rule_id);
 		return 1;
 	}
 	return 0;
@@ -683,6 +704,17 @@ router_dispatch(struct request *req)
 	record_event(req);
 }
 
+/* The access line; the router says what the route is. */
+static void
+router_completed(struct request *req)
+{
+	const struct route *r = req->route;
+
+	reqlog_access(req, r ? r->pattern : NULL, r != NULL &&
+	    (r->api == API_IDENTITYTOOLKIT || r->api == API_SECURETOKEN),
+	    json_str(req->json, "tenantId"));
+}
+
 static size_t
 request_max_body(const struct request *req)
 {
@@ -692,4 +724,5 @@ request_max_body(const struct request *req)
 const struct http_server_app router_app = {
 	.max_body = request_max_body,
 	.dispatch = router_dispatch,
+	.completed = router_completed,
 };

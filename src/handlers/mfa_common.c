@@ -9,6 +9,7 @@
 #include "handlers/mfa_common.h"
 #include "handlers/txn.h"
 #include "http_server.h"
+#include "log.h"
 #include "reply.h"
 #include "reqparse.h"
 
@@ -295,4 +296,17 @@ mfa_session_open_or_reply(struct request *req, int64_t now,
 		return txn_refuse(req, false, ERR_TOO_MANY_ATTEMPTS_TRY_LATER,
 		    "too many wrong codes for this sessionInfo");
 	return 0;
+}
+
+void
+mfa_log_sms(const char *what, const char *code, const char *phone,
+    const char *project, const char *tenant)
+{
+	struct log_field f[] = { LOG_STR("phoneNumber", phone),
+	    LOG_STR("code", code), LOG_STR("projectId", project),
+	    LOG_STR("tenantId", tenant[0] ? tenant : NULL) };
+
+	log_fields(LOG_INFO, f, sizeof(f) / sizeof(f[0]), "sms: %s %s for %s "
+	    "(project %s%s%s)", what, code, phone, project, tenant[0] ?
+	    ", tenant " : "", tenant);
 }

@@ -101,4 +101,12 @@ struct mfa_phone_info {
 struct reqparse_field mfa_phone_info_field(const char *name,
     struct json_object **slot, struct mfa_phone_info *p);
 
+/*
+ * The outbox line, the one place an SMS code is logged (by design, as the
+ * Firebase emulator prints it): "sms: <what> <code> for <phone> (project
+ * P[, tenant T])"; in JSON also phoneNumber, code, projectId, tenantId.
+ */
+void mfa_log_sms(const char *what, const char *code, const char *phone,
+    const char *project, const char *tenant);
+
 #endif

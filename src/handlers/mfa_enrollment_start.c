@@ -17,7 +17,6 @@
 #include "handlers/mfa_enrollment_common.h"
 #include "handlers/txn.h"
 #include "http_server.h"
-#include "log.h"
 #include "phone.h"
 #include "reply.h"
 #include "reqparse.h"
@@ -50,9 +49,8 @@ start_phone(struct request *req, struct account_ctx *ctx,
 	}
 	if (txn_commit_or_reply(req) != 0)
 		return;
-	log_info("sms: enrollment code %s for %s (project %s%s%s)", x->code,
-	    x->phone_number, ctx->user.project_id,
-	    ctx->user.tenant_id[0] ? ", tenant " : "", ctx->user.tenant_id);
+	mfa_log_sms("enrollment code", x->code, x->phone_number,
+	    ctx->user.project_id, ctx->user.tenant_id);
 	body = json_object_new_object();
 	info = json_object_new_object();
 	json_object_object_add(info, "sessionInfo",

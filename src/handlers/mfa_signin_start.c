@@ -12,7 +12,6 @@
 #include "handlers/txn.h"
 #include "handlers/mfa_common.h"
 #include "http_server.h"
-#include "log.h"
 #include "reply.h"
 #include "reqparse.h"
 #include "sms_code.h"
@@ -100,10 +99,8 @@ mfa_signin_start(struct request *req)
 	    sms_session_or_reply(req, &ctx, &enr, &s) ||
 	    txn_commit_or_reply(req) != 0)
 		return;
-	/* The outbox line: the one place a code is logged, by design. */
-	log_info("sms: code %s for %s (project %s%s%s)", s.code,
-	    s.phone_number, ctx.cred.project_id,
-	    ctx.cred.tenant_id[0] ? ", tenant " : "", ctx.cred.tenant_id);
+	mfa_log_sms("code", s.code, s.phone_number, ctx.cred.project_id,
+	    ctx.cred.tenant_id);
 
 	body = json_object_new_object();
 	resp = json_object_new_object();

@@ -125,6 +125,25 @@ base_url(struct request *req, char *out, size_t cap)
 }
 
 /*
+ * The email outbox line: the link carries the code, as the Firebase
+ * emulator prints it, so a developer can follow it from the log.
+ */
+static void
+log_oob(const struct store_oob *o)
+{
+	struct log_field f[] = { LOG_STR("requestType", o->request_type),
+	    LOG_STR("email", o->email),
+	    LOG_STR("newEmail", o->new_email[0] ? o->new_email : NULL),
+	    LOG_STR("projectId", o->project_id),
+	    LOG_STR("tenantId", o->tenant_id[0] ? o->tenant_id : NULL),
+	    LOG_STR("oobLink", o->link) };
+
+	log_fields(LOG_INFO, f, sizeof(f) / sizeof(f[0]), "oob: %s for %s%s%s: "
+	    "%s", o->request_type, o->email, o->new_email[0] ? " -> " : "",
+	    o->new_email, o->link);
+}
+
+/*
  * The link the emulator would mail: its action page, with the query the
  * Firebase Auth Emulator writes, in its order.
  */
@@ -173,8 +192,7 @@ oob_issue_or_reply(struct request *req, const struct oob_new *n,
 	    (int64_t)set->oob_code_ttl : t->ttl_s);
 	if (txn_check_or_reply(req, store_oob_insert(req->emu->store, out)))
 		return -1;
-	log_info("oob: %s for %s%s%s: %s", t->name, out->email,
-	    out->new_email[0] ? " -> " : "", out->new_email, out->link);
+	log_oob(out);
 	return 0;
 }
 

@@ -11,7 +11,7 @@
 // emulator's clock (nowMillis), never for the wall clock.
 //
 // Tracing: with MFAEMU_E2E_TRACE=1 the daemon runs with --log-level debug;
-// its "mfaemu: debug: METHOD PATH -> STATUS" lines are collected, and the
+// its access-log lines ("... access: METHOD PATH STATUS ...") are collected, and the
 // client side records every request the clients make (method, path,
 // content type and the shape of the body). traceReportTest() adds a final
 // test that prints both as TAP diagnostics.
@@ -66,7 +66,7 @@ export const CAROL = Object.freeze({
   credential: 'demo-cred-carol',
 });
 
-const DEBUG_LINE = /^mfaemu: debug: ([A-Z]+) (\/\S*) -> (\d{3})\b.*$/;
+const ACCESS_LINE = /^\S+ mfaemu: info: access: ([A-Z]+) (\/\S*) (\d{3}|-) .*$/;
 
 // The harness's own requests (outbox, clock, control plane) go through
 // tests/lib/daemon.mjs, which keeps the fetch it found at load time, so the
@@ -78,11 +78,11 @@ const rawFetch = globalThis.fetch;
 /** Every daemon this process started: {url, routes} for the trace report. */
 const daemons = [];
 
-/** The "METHOD PATH -> STATUS" lines of the daemon's debug log in text. */
-function debugRoutes(text) {
+/** The requests of the daemon's access log in text. */
+function accessRoutes(text) {
   const routes = [];
   for (const line of text.split('\n')) {
-    const r = DEBUG_LINE.exec(line.replace(/\r$/, ''));
+    const r = ACCESS_LINE.exec(line.replace(/\r$/, ''));
     if (r) routes.push({ method: r[1], path: r[2], status: Number(r[3]), line: r[0] });
   }
   return routes;
@@ -92,13 +92,13 @@ function debugRoutes(text) {
  * Start the daemon (startDaemon of tests/lib/daemon.mjs) with the demo
  * fixtures unless fixtures are given, with --log-level debug when tracing.
  * Returns its handle ({url, stop(), output(), ...}) with routes(), the
- * requests its debug log shows.
+ * requests its access log shows.
  */
 export async function startDaemon({ fixtures = [DEMO_FIXTURES], args = [], ...opts } = {}) {
   const d = await startBareDaemon({
     ...opts, fixtures, args: TRACE ? ['--log-level', 'debug', ...args] : args,
   });
-  d.routes = () => [...debugRoutes(d.stdout()), ...debugRoutes(d.stderr())];
+  d.routes = () => [...accessRoutes(d.stdout()), ...accessRoutes(d.stderr())];
   daemons.push(d);
   return d;
 }

@@ -35,6 +35,15 @@ const STOP_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const LISTENING = /^mfaemu listening on (http:\/\/\S+)$/;
 
+/** The URL of the ready line, as text or as a --log-format json line. */
+function listeningUrl(line) {
+  let text = line;
+  if (line.startsWith('{')) {
+    try { text = JSON.parse(line).msg ?? ''; } catch { /* not JSON */ }
+  }
+  return LISTENING.exec(text)?.[1];
+}
+
 // ---------------------------------------------------------------- daemon
 
 // Children still alive when the test process exits are killed, so a failed
@@ -150,11 +159,11 @@ export async function startDaemon({ fixtures = [], args = [], env = {}, db } = {
       while ((nl = pending.indexOf('\n')) >= 0) {
         const line = pending.slice(0, nl).replace(/\r$/, '');
         pending = pending.slice(nl + 1);
-        const m = LISTENING.exec(line);
-        if (m) {
+        const ready = listeningUrl(line);
+        if (ready) {
           done = true;
           clearTimeout(timer);
-          resolve(m[1]);
+          resolve(ready);
           return;
         }
       }

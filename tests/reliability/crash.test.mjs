@@ -398,7 +398,7 @@ test('a store on a read-only mount is refused at start with one clear message an
     assert.notEqual(r.code, 0, r.output);
     const lines = r.output.trim().split('\n');
     assert.equal(lines.length, 1, `one message: ${r.output}`);
-    assert.match(lines[0], /^mfaemu: .*ro\.db/, r.output);
+    assert.match(lines[0], /^\S+ mfaemu: error: .*ro\.db/, r.output);
   } finally {
     spawnSync('umount', [dir], { stdio: 'ignore' });
   }

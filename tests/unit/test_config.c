@@ -80,6 +80,8 @@ START_TEST(config_defaults)
 	ck_assert_uint_eq(cfg.max_connections, 1024);
 	ck_assert_uint_eq(cfg.max_connections_per_ip, 512);
 	ck_assert_int_eq(cfg.log_level, LOG_INFO);
+	ck_assert_int_eq(cfg.log_format, LOG_TEXT);
+	ck_assert(cfg.access_log);
 	ck_assert_ptr_null(cfg.db_path);
 	ck_assert_ptr_null(cfg.signing_key_path);
 	ck_assert_uint_eq(cfg.nfixtures, 0);
@@ -103,7 +105,11 @@ START_TEST(config_env_applies)
 	setenv("MFAEMU_SMS_CODE_TTL", "60", 1);
 	setenv("MFAEMU_MAX_ATTEMPTS", "3", 1);
 	setenv("MFAEMU_CREDENTIAL_TTL", "120", 1);
+	setenv("MFAEMU_LOG_FORMAT", "json", 1);
+	setenv("MFAEMU_ACCESS_LOG", "false", 1);
 	assert_loads(NULL);
+	ck_assert_int_eq(cfg.log_format, LOG_JSON);
+	ck_assert(!cfg.access_log);
 	ck_assert_str_eq(cfg.host, "0.0.0.0");
 	ck_assert_uint_eq(cfg.port, 1234);
 	ck_assert_str_eq(cfg.db_path, "/tmp/state.db");
@@ -281,6 +287,12 @@ static const struct {
 	{ NULL, NULL, { "--log-level", "loud" }, { "--log-level", "loud" } },
 	{ "MFAEMU_LOG_LEVEL", "loud", { NULL }, { "MFAEMU_LOG_LEVEL",
 	    "loud" } },
+	{ NULL, NULL, { "--log-format", "xml" }, { "--log-format",
+	    "expected text or json, got 'xml'" } },
+	{ "MFAEMU_LOG_FORMAT", "JSON", { NULL }, { "MFAEMU_LOG_FORMAT",
+	    "got 'JSON'" } },
+	{ NULL, NULL, { "--access-log", "loud" }, { "--access-log",
+	    "'loud'" } },
 	{ NULL, NULL, { "--require-key", "maybe" }, { "--require-key",
 	    "maybe" } },
 	{ "MFAEMU_REQUIRE_KEY", "maybe", { NULL }, { "MFAEMU_REQUIRE_KEY",

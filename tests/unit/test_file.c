@@ -1,9 +1,11 @@
-/* file: whole-file reads, the cap, and each failure's errno and message. */
+/* file: whole-file reads (the cap, each failure), whole-buffer writes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sys/wait.h>
 
 #include "file.h"
 #include "unit.h"
@@ -123,6 +125,41 @@ START_TEST(file_read_all_read_error)
 }
 END_TEST
 
+/*
+ * A buffer larger than a pipe holds goes out whole, in several writes,
+ * while the other end reads; a closed descriptor is -1 with its errno.
+ */
+START_TEST(file_write_all_whole_buffer)
+{
+	enum { N = 256 * 1024 };
+	char *out = malloc(N), *in = malloc(N);
+	size_t got = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	ck_assert(out != NULL && in != NULL && pipe(fds) == 0);
+	for (size_t i = 0; i < N; i++)
+		out[i] = (char)(i * 7);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		_exit(file_write_all(fds[1], out, N) == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	for (ssize_t n; got < N && (n = read(fds[0], in + got, N - got)) > 0;)
+		got += (size_t)n;
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_uint_eq(got, N);
+	ck_assert(memcmp(in, out, N) == 0);
+	errno = 0;
+	ck_assert_int_eq(file_write_all(fds[0], out, 1), -1);
+	ck_assert_int_eq(errno, EBADF);
+	free(out);
+	free(in);
+}
+END_TEST
+
 static Suite *
 file_suite(void)
 {
@@ -136,6 +173,7 @@ file_suite(void)
 	tcase_add_test(tc, file_read_all_cap_in_mib);
 	tcase_add_test(tc, file_read_all_missing_is_enoent);
 	tcase_add_test(tc, file_read_all_read_error);
+	tcase_add_test(tc, file_write_all_whole_buffer);
 	suite_add_tcase(s, tc);
 	return s;
 }
