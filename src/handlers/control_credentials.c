@@ -69,7 +69,7 @@ no_user(struct request *req, const struct mint *m)
 	struct elsewhere e = { .st = req->emu->store, .m = m,
 	    .project = req->captures[0] };
 	struct store_user u;
-	char hint[400] = "";
+	char hint[512] = "";
 
 	if (*m->tenant != '\0') {
 		e.r = store_user_find(e.st, e.project, "", m->local_id, &u);
@@ -87,8 +87,8 @@ no_user(struct request *req, const struct mint *m)
 		    "project itself: leave out \"tenantId\"", m->local_id);
 	else if (e.found)
 		snprintf(hint, sizeof(hint), "; a user '%.128s' is in tenant "
-		    "'%s': pass \"tenantId\": \"%s\"", m->local_id, e.tenant,
-		    e.tenant);
+		    "'%.128s': pass \"tenantId\": \"%.128s\"", m->local_id,
+		    e.tenant, e.tenant);
 	txn_refuse(req, false, ERR_USER_NOT_FOUND, "no user '%.128s' in "
 	    "%s%.128s%sproject '%.128s'%s", m->local_id, *m->tenant ?
 	    "tenant '" : "", m->tenant, *m->tenant ? "' of " : "",
