@@ -626,6 +626,21 @@ apply_projects(struct emu *emu, const char *source,
 	return 0;
 }
 
+/* An export's top level holds "projects" and nothing else. */
+static int
+projects_only(const char *source, struct json_object *doc, char *err,
+    size_t errlen)
+{
+	static const char *const only[] = { "projects" };
+	char reason[512];
+
+	if (reqparse_names_known(doc, "$", only, 1, reason,
+	    sizeof(reason)) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: %s", source, reason);
+	return -1;
+}
+
 int
 fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
     struct fixtures_report *rep, char *err, size_t errlen)
@@ -633,13 +648,10 @@ fixtures_apply(struct emu *emu, const char *source, struct json_object *doc,
 	struct json_object *projects;
 	int r;
 
-	static const char *const only_projects[] = { "projects" };
-
 	if (!json_object_object_get_ex(doc, "projects", &projects) ||
 	    projects == NULL)
 		r = apply_project(emu, source, doc, "$", rep, err, errlen);
-	else if (reqparse_names_known(doc, "$", only_projects, 1, err,
-	    errlen) != 0)
+	else if (projects_only(source, doc, err, errlen) != 0)
 		r = -1;
 	else
 		r = apply_projects(emu, source, projects, rep, err, errlen);
