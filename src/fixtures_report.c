@@ -228,8 +228,8 @@ fixtures_report_log(const struct fixtures_report *r, const char *what)
 		json_object_object_foreach(by, tenant, tc) {
 			from_json(tc, &c);
 			fixtures_counts_text(&c, text, sizeof(text));
-			log_info("%s   of which tenant %s: %s", what, tenant,
-			    text);
+			log_info("%s project %s, of which tenant %s: %s", what,
+			    project, tenant, text);
 		}
 	}
 	for (size_t i = 0; i < json_object_array_length(r->warnings); i++)

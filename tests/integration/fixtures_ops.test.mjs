@@ -59,7 +59,7 @@ test('start-up: per-project lines with singular counts, and a warning naming the
   const d = await daemon({ fixtures: [DEMO_FIXTURES, file] });
   const out = await outputWith(d, 'will not see');
   assert.match(out, /fixtures: project demo-project: 5 users, 6 enrollments, 5 pending credentials, 1 test number, 1 tenant\n/, out);
-  assert.match(out, /of which tenant tenant-a: 1 user, 1 enrollment, 1 pending credential\n/, out);
+  assert.match(out, /project demo-project, of which tenant tenant-a: 1 user, 1 enrollment, 1 pending credential\n/, out);
   assert.match(out, /fixtures: project other-project: 2 users, 0 enrollments, 1 test number\n/, out);
   const warn = out.split('\n').find((l) => l.includes('warn') && l.includes(OTHER));
   assert.ok(warn, out);
