@@ -131,25 +131,6 @@ config_fields_or_reply(struct request *req, struct json_object *obj,
 }
 
 /*
- * 400 when blockingFunctions names triggers: mfaemu calls none, and
- * taking them silently would pass a test that needs them.
- */
-static int
-no_triggers_or_reply(struct request *req, struct json_object *blocking)
-{
-	struct json_object *t;
-
-	if (blocking == NULL ||
-	    !json_object_object_get_ex(blocking, "triggers", &t) ||
-	    t == NULL || (json_object_is_type(t, json_type_object) &&
-	    json_object_object_length(t) == 0))
-		return 0;
-	reply_error(req, ERR_INVALID_CONFIG, "blockingFunctions.triggers: "
-	    "mfaemu does not call blocking functions");
-	return -1;
-}
-
-/*
  * PATCH /v2/projects/{p}/config?updateMask=...: mfa, signIn and
  * emailPrivacyConfig (the masked paths, or the members given); Config's
  * other members are accepted and ignored.
@@ -171,7 +152,7 @@ admin_config_patch(struct request *req)
 	}
 	c.mfa = c.blocking = NULL;
 	if (config_fields_or_reply(req, c.body, &c) == 0 &&
-	    no_triggers_or_reply(req, c.blocking) == 0 &&
+	    realm_no_triggers_or_reply(req, c.blocking) == 0 &&
 	    txn_write_or_reply(req, write_config, &c) == 0)
 		reply_config(req, &c.realm);
 	json_object_put(c.body);

@@ -187,18 +187,21 @@ id_mismatch(struct request *req, const char *name, const char *given,
 
 /*
  * 400 unless every member is a setting or one GET shows (so a config read
- * can be sent back), the ids being the path's.
+ * can be sent back), the ids being the path's; the Firebase emulator's
+ * "blockingFunctions" is taken when it names no triggers.
  */
 static int
 members_valid_or_reply(struct request *req, struct config_txn *c)
 {
 	static const char *const extra[] = { "testPhoneNumbers", "projectId",
-	    "tenantId", NULL };
+	    "tenantId", "blockingFunctions", NULL };
 	const char *project = NULL, *tenant = NULL;
+	struct json_object *blocking = NULL;
 	struct reqparse_field f[] = {
 		{ "testPhoneNumbers", RP_OBJECT, &c->new_numbers },
 		{ "projectId", RP_STRING, &project },
 		{ "tenantId", RP_STRING, &tenant },
+		{ "blockingFunctions", RP_OBJECT, &blocking },
 	};
 	char err[768];
 
@@ -206,7 +209,8 @@ members_valid_or_reply(struct request *req, struct config_txn *c)
 		reply_error(req, ERR_INVALID_ARGUMENT, "%s", err);
 		return -1;
 	}
-	if (reqparse_fields_or_reply(req, req->json, NULL, f, 3))
+	if (reqparse_fields_or_reply(req, req->json, NULL, f, 4) ||
+	    realm_no_triggers_or_reply(req, blocking))
 		return -1;
 	if (project != NULL && strcmp(project, req->captures[0]) != 0)
 		return id_mismatch(req, "projectId", project, req->captures[0]);

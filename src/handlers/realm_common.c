@@ -296,3 +296,22 @@ realm_switches_parse(struct json_object *body, const char *const *names,
 	json_object_put(picked);
 	return r;
 }
+
+/*
+ * 400 when blockingFunctions names triggers: mfaemu calls none, and
+ * taking them silently would pass a test that needs them.
+ */
+int
+realm_no_triggers_or_reply(struct request *req, struct json_object *blocking)
+{
+	struct json_object *t;
+
+	if (blocking == NULL ||
+	    !json_object_object_get_ex(blocking, "triggers", &t) ||
+	    t == NULL || (json_object_is_type(t, json_type_object) &&
+	    json_object_object_length(t) == 0))
+		return 0;
+	reply_error(req, ERR_INVALID_CONFIG, "blockingFunctions.triggers: "
+	    "mfaemu does not call blocking functions");
+	return -1;
+}

@@ -82,4 +82,13 @@ void realm_copy_members(struct json_object *dst, struct json_object *src,
 int realm_switches_parse(struct json_object *body, const char *const *names,
     struct store_realm *realm, char *err, size_t errlen);
 
+/*
+ * 400 INVALID_CONFIG when a Config's blockingFunctions (NULL when absent)
+ * names triggers: mfaemu calls none, and taking them silently would pass
+ * a test that needs them. An empty one (the Firebase emulator's GET
+ * shows {}) is accepted.
+ */
+int realm_no_triggers_or_reply(struct request *req,
+    struct json_object *blocking);
+
 #endif

@@ -137,6 +137,16 @@ test('config PATCH refuses unknown keys at any level by their JSON path; a valid
   expectOk(await patchConfig(d.url, { maxAttempts: null, mfa: { totp: true } }));
 });
 
+test('config PATCH takes the Firebase emulator\'s config as its GET shows it (blockingFunctions {}), and refuses triggers it would not call', async () => {
+  const firebaseShape = { signIn: { allowDuplicateEmails: false }, blockingFunctions: {},
+    emailPrivacyConfig: { enableImprovedEmailPrivacy: false } };
+  expectOk(await patchConfig(d.url, firebaseShape));
+  const res = await patchConfig(d.url, { blockingFunctions: { triggers: {
+    beforeSignIn: { functionUri: 'http://127.0.0.1:5001/p/us-central1/beforeSignIn' } } } });
+  assert.equal(res.status, 400, JSON.stringify(res.json));
+  assert.match(res.json.error.message, /^INVALID_CONFIG : blockingFunctions\.triggers: mfaemu does not call blocking functions/);
+});
+
 test('a fixture document\'s settings objects refuse unknown keys too, by their JSON path', async () => {
   refused(await control(d.url, 'POST', '/fixtures', { projectId: 'fx-strict', mfa: { sms: true } }),
     '$.mfa.sms: unknown field', 'phone, totp');
