@@ -1,5 +1,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -82,4 +83,23 @@ hostcheck_trusted(const char *host, const char *listen)
 	if (host[0] != '[' && strchr(name, ':') != NULL)
 		return false;
 	return hostcheck_loopback(name);
+}
+
+const char *
+hostcheck_connectable(const char *host)
+{
+	if (strcmp(host, "0.0.0.0") == 0)
+		return "127.0.0.1";
+	if (strcmp(host, "::") == 0)
+		return "::1";
+	return host;
+}
+
+void
+hostcheck_url(char *out, size_t outlen, const char *host, unsigned port)
+{
+	bool v6 = strchr(host, ':') != NULL;
+
+	snprintf(out, outlen, "http://%s%s%s:%u", v6 ? "[" : "", host,
+	    v6 ? "]" : "", port);
 }

@@ -8,6 +8,7 @@
 #define MFAEMU_HOSTCHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * Whether `host` (a Host header: name or address, optional ":port";
@@ -19,5 +20,16 @@ bool hostcheck_trusted(const char *host, const char *listen);
 
 /* Whether a bare name or address (no port, no brackets) is loopback. */
 bool hostcheck_loopback(const char *name);
+
+/*
+ * The address to connect to for a daemon listening on `host`: a wildcard
+ * (0.0.0.0, ::) is reached on its loopback (127.0.0.1, ::1); any other
+ * host is itself.
+ */
+const char *hostcheck_connectable(const char *host);
+
+/* "http://HOST:PORT" into out, an IPv6 address in brackets. */
+void hostcheck_url(char *out, size_t outlen, const char *host,
+    unsigned port);
 
 #endif

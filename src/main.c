@@ -15,6 +15,7 @@
 #include "emu.h"
 #include "file.h"
 #include "firebase_data.h"
+#include "hostcheck.h"
 #include "fixtures.h"
 #include "http_server.h"
 #include "id_token.h"
@@ -79,14 +80,6 @@ load_data(struct emu *emu, char *err, size_t errlen)
 	return 0;
 }
 
-/* "HOST:PORT", an IPv6 address in brackets. */
-static void
-host_port(char *out, size_t outlen, const char *h, unsigned port)
-{
-	snprintf(out, outlen, "%s%s%s:%u", strchr(h, ':') ? "[" : "", h,
-	    strchr(h, ':') ? "]" : "", port);
-}
-
 /*
  * --check, after the store, key and data: what shutdown needs, the
  * --export-on-exit folder. Prints "check: ok" or the problem; the status.
@@ -114,16 +107,12 @@ check_more(struct emu *emu)
 static void
 print_token_setup(const struct config *cfg, unsigned port)
 {
-	char base[320], hostport[300];
-	const char *h = cfg->host;
+	char base[320];
+	/* "HOST:PORT", as FIREBASE_AUTH_EMULATOR_HOST takes it. */
+	const char *hostport = base + strlen("http://");
 
-	/* A wildcard address is not one to connect to: name loopback. */
-	if (strcmp(h, "0.0.0.0") == 0)
-		h = "127.0.0.1";
-	else if (strcmp(h, "::") == 0)
-		h = "::1";
-	host_port(hostport, sizeof(hostport), h, port);
-	snprintf(base, sizeof(base), "http://%s", hostport);
+	hostcheck_url(base, sizeof(base), hostcheck_connectable(cfg->host),
+	    port);
 	log_plain(NULL, 0, "ID tokens: %s (--id-token-alg; per project or "
 	    "tenant: \"idTokenAlg\" in fixtures or PATCH /emulator/v1/"
 	    "projects/{p}[/tenants/{t}]/config)", cfg->unsigned_id_tokens ?
@@ -143,11 +132,10 @@ print_token_setup(const struct config *cfg, unsigned port)
 static void
 print_ready(const struct config *cfg, unsigned port)
 {
-	char hostport[300], url[320];
+	char url[320];
 	struct log_field f[] = { LOG_STR("url", url) };
 
-	host_port(hostport, sizeof(hostport), cfg->host, port);
-	snprintf(url, sizeof(url), "http://%s", hostport);
+	hostcheck_url(url, sizeof(url), cfg->host, port);
 	log_plain(f, 1, "mfaemu listening on %s", url);
 }
 

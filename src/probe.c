@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "hostcheck.h"
 #include "portable.h"
 #include "probe.h"
 #include "reqparse.h"
@@ -296,19 +297,13 @@ int
 probe_run(const char *host, unsigned port)
 {
 	struct probe_reply *r = calloc(1, sizeof(*r));
-	const char *target = host;
+	const char *target = hostcheck_connectable(host);
 	char url[300];
 	int rc = 1;
 
 	if (r == NULL)
 		return 1;
-	/* A daemon bound to every address is reachable on loopback. */
-	if (strcmp(host, "0.0.0.0") == 0)
-		target = "127.0.0.1";
-	else if (strcmp(host, "::") == 0)
-		target = "::1";
-	snprintf(url, sizeof(url), "http://%s%s%s:%u", strchr(target, ':') ?
-	    "[" : "", target, strchr(target, ':') ? "]" : "", port);
+	hostcheck_url(url, sizeof(url), target, port);
 	exchange(target, port, r);
 	if (r->len > 0)
 		rc = judge(url, r->buf);

@@ -5,6 +5,7 @@
 #include "emu.h"
 #include "handlers/oob_common.h"
 #include "handlers/txn.h"
+#include "hostcheck.h"
 #include "http_server.h"
 #include "log.h"
 #include "reply.h"
@@ -120,8 +121,7 @@ base_url(struct request *req, char *out, size_t cap)
 	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 ||
 	    *host == '\0')
 		host = "127.0.0.1";
-	snprintf(out, cap, "http://%s%s%s:%u", strchr(host, ':') ? "[" : "",
-	    host, strchr(host, ':') ? "]" : "", cfg->port);
+	hostcheck_url(out, cap, host, cfg->port);
 }
 
 /*
