@@ -11,6 +11,7 @@
 
 #include "file.h"
 #include "log.h"
+#include "reqparse.h"
 
 #define LOG_LINE_BYTES 16384
 #define LOG_MSG_BYTES 1024	/* a message, before escaping */
@@ -138,27 +139,6 @@ putf(struct line *l, const char *fmt, ...)
 		    sizeof(tmp) - 1);
 }
 
-/* The length of the well-formed UTF-8 sequence at s, 0 if none. */
-static size_t
-utf8_len(const unsigned char *s)
-{
-	size_t n;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	return n;
-}
-
 /* A JSON string (null for NULL); bytes that are not UTF-8 become U+FFFD. */
 static void
 put_json_str(struct line *l, const char *s)
@@ -180,7 +160,8 @@ put_json_str(struct line *l, const char *s)
 			putf(l, "\\u%04x", *p++);
 		} else if (*p < 0x80) {
 			put(l, p++, 1);
-		} else if ((n = utf8_len(p)) != 0) {
+		} else if ((n = reqparse_utf8_seq((const char *)p,
+		    (size_t)(end - p))) != 0) {
 			put(l, p, n);
 			p += n;
 		} else {

@@ -81,6 +81,13 @@ struct json_object *reqparse_form(const char *buf, size_t len, char *err,
 void reqparse_json_google_error(const char *buf, size_t len, char *out,
     size_t outlen);
 
+/*
+ * The length of the well-formed UTF-8 character at s (at most `left`
+ * bytes): 1-4, or 0 for NUL, a byte that starts none, a sequence cut
+ * short, an overlong form, a surrogate or a value past U+10FFFF.
+ */
+size_t reqparse_utf8_seq(const char *s, size_t left);
+
 /* 1 when the `len` bytes at s are valid UTF-8 without NUL bytes. */
 int reqparse_valid_utf8(const char *s, size_t len);
 
