@@ -15,6 +15,9 @@
 #include "reqparse.h"
 #include "sysparams.h"
 
+const char *const sysparams_names[] = { "key", "alt", "prettyPrint",
+    "fields", "$.xgafv", NULL };
+
 int
 sysparams_media_type(const char *ct, const char *type)
 {

@@ -8,6 +8,12 @@
 
 struct request;
 
+/*
+ * The system parameters' names, which every route takes beside its own
+ * (key, alt, prettyPrint, fields, $.xgafv); NULL-terminated.
+ */
+extern const char *const sysparams_names[];
+
 /* 1 when Content-Type `ct` is `type`, with or without parameters. */
 int sysparams_media_type(const char *ct, const char *type);
 

@@ -9,11 +9,10 @@
 #include "reply.h"
 #include "reqparse.h"
 #include "store.h"
+#include "sysparams.h"
 
-/* Parameters every route takes (sysparams.c reads them). */
-static const char *const system_params[] = { "key", "alt", "prettyPrint",
-    "fields", "$.xgafv" };
-#define NSYSTEM (sizeof(system_params) / sizeof(system_params[0]))
+/* Room for sysparams_names, which are five. */
+#define NSYSTEM 8
 /* Most parameters a control route takes, beside the system ones. */
 #define PARAMS_MAX 8
 
@@ -64,8 +63,8 @@ control_query_or_reply(struct request *req, const char *const *names)
 	for (; names != NULL && names[n] != NULL && n < PARAMS_MAX; n++)
 		known[n] = names[n];
 	own = n;
-	for (size_t i = 0; i < NSYSTEM; i++)
-		known[n++] = system_params[i];
+	for (size_t i = 0; sysparams_names[i] != NULL && i < NSYSTEM; i++)
+		known[n++] = sysparams_names[i];
 	known[n] = NULL;
 	if ((bad = http_server_query_unknown(req, known)) == NULL)
 		return 0;
