@@ -174,9 +174,18 @@ reply_verror(struct request *req, enum err_code code, const char *fmt,
 		log_info("%s %s: %s: %s", req->method, req->url, e->code,
 		    detail);
 	}
+	reply_error_unlogged(req, code, detail);
+}
+
+void
+reply_error_unlogged(struct request *req, enum err_code code,
+    const char *detail)
+{
+	const struct err_info *e = errors_info(code);
+
 	req->error_code = e->code;
-	reply_json(req, e->http_status, reply_error_body(code, detail,
-	    req->xgafv));
+	reply_json(req, e->http_status, reply_error_body(code,
+	    e->http_status >= 500 ? "" : detail, req->xgafv));
 }
 
 char *

@@ -25,6 +25,14 @@ struct json_object *reply_error_body(enum err_code code, const char *detail,
 void reply_error(struct request *req, enum err_code code, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * The same reply with `detail` as it is (dropped for a 5xx, as ever) and
+ * nothing logged: for a caller that has logged the request its own way
+ * (an injected fault).
+ */
+void reply_error_unlogged(struct request *req, enum err_code code,
+    const char *detail);
+
 /* The same with a va_list, for other printf-style functions that reply. */
 void reply_verror(struct request *req, enum err_code code, const char *fmt,
     va_list ap) __attribute__((format(printf, 3, 0)));

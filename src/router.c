@@ -415,24 +415,6 @@ fault_phone(struct request *req, char *out, size_t outlen)
 		    outlen);
 }
 
-/*
- * A fault rule's error, as reply_error would send it (a 5xx without a
- * detail) but without logging it as one.
- */
-static void
-reply_fault(struct request *req, enum err_code code, uint64_t rule)
-{
-	const struct err_info *e = errors_info(code);
-	char detail[64] = "";
-
-	if (e->http_status < 500)
-		snprintf(detail, sizeof(detail), "injected by fault rule %llu",
-		    (unsigned long long)rule);
-	req->error_code = e->code;
-	reply_json(req, e->http_status, reply_error_body(code, detail,
-	    req->xgafv));
-}
-
 /* Apply a matching fault rule; 1 when it answered (or dropped). */
 static int
 apply_faults(struct request *req)
@@ -463,7 +445,12 @@ apply_faults(struct request *req)
 		return 1;
 	}
 	if (a.has_error) {
-		reply_fault(req, a.error, a.rule_id);
+		char detail[64];
+
+		/* reqlog_fault logged it: not an error of mfaemu's. */
+		snprintf(detail, sizeof(detail), "injected by fault rule %llu",
+		    (unsigned long long)a.rule_id);
+		reply_error_unlogged(req, a.error, detail);
 		return 1;
 	}
 	return 0;
